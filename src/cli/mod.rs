@@ -1,0 +1,115 @@
+//! The command line (SPEC §10): clap definitions turned into calls of the library, and the one
+//! place that maps outcomes to exit codes (0 success, 1 runtime failure, 2 bad usage or input).
+
+mod list;
+mod trace;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// Benchmark optimizers exact to torch.optim: which optimizer, batch mode and learning-rate
+/// schedule should I use, and with what learning rate?
+#[derive(Debug, Parser)]
+#[command(name = "optbench", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print one optimizer trajectory on an analytic landscape as CSV.
+    Trace(trace::TraceArgs),
+    /// List optimizers, schedules and problems with their keys, defaults and descriptions.
+    List(list::ListArgs),
+}
+
+/// Runs optbench with the process arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    run(std::env::args_os())
+}
+
+/// Runs optbench with `args` (the first is the program name).
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Trace(args) => trace::run(&args, &mut out),
+        Command::List(args) => list::run(&args, &mut out),
+    };
+    let result = result.and_then(|()| {
+        out.flush().map_err(|source| Error::Io {
+            context: "writing to standard output".into(),
+            source,
+        })
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`optbench trace ... | head`) is the reader's choice, not a failure.
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Help and version go to stdout with code 0; usage errors print their first line (one line,
+/// as every optbench error) and exit with code 2.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("error: invalid usage");
+            eprintln!("{first} (see --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Maps a write error to [`Error::Io`] on standard output.
+fn stdout_error(source: io::Error) -> Error {
+    Error::Io {
+        context: "writing to standard output".into(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,33 @@
+//! The crate's error type and its exit codes: 2 for bad usage or bad input, 1 for a runtime
+//! failure. Every message is one line.
+
+use thiserror::Error;
+
+use crate::spec::SpecError;
+
+/// Anything optbench reports instead of a result.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A specification string is wrong.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A command-line value is wrong (what, and what is allowed).
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing failed.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Spec(_) | Error::Usage(_) => 2,
+            Error::Io { .. } => 1,
+        }
+    }
+}

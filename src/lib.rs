@@ -1,0 +1,22 @@
+//! optbench: which optimizer, batch mode and learning-rate schedule should I use, and with what
+//! learning rate? A benchmark of optimizers exact to `torch.optim`.
+//!
+//! Dependencies point one way, in the order the modules are listed here: `num`, `rng`,
+//! `error`, `spec` → `optim`, `schedule` → `problem` → `trace` → `cli`.
+
+pub mod num;
+pub mod rng;
+
+pub mod error;
+pub mod spec;
+
+pub mod optim;
+pub mod schedule;
+
+pub mod problem;
+
+pub mod trace;
+
+pub mod cli;
+
+pub use error::Error;

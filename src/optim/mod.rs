@@ -1,0 +1,285 @@
+//! Optimizers (SPEC §3): update rules on f64 slices, matching `torch.optim` exactly where the
+//! method exists there (`shared/TORCH_RULES.md`).
+//!
+//! Shape of every optimizer: a config struct (plain serde data; its field names are the keys of
+//! its registry entry, whose defaults are the documented ones), an [`OptimizerConfig`] impl that
+//! builds the optimizer for a dimension, and the optimizer itself, whose state is allocated once
+//! at build time. The learning rate is an argument of every step, so schedules live outside.
+//!
+//! The common interface is [`Optimizer::step`], which receives an [`Objective`]: first-order
+//! methods ask it for one gradient (into a buffer they own) and apply their [`UpdateRule`];
+//! the gradient-free `ars` asks it for losses only. Counting the cost of those calls is the
+//! objective's business, so every optimizer is charged through the same counters.
+//!
+//! May use: `spec`. Knows nothing of problems, the harness or the report.
+
+mod adadelta;
+mod adagrad;
+mod adam;
+mod adamax;
+mod adamw;
+mod ars;
+mod lion;
+mod momentum;
+mod nadam;
+mod radam;
+mod rmsprop;
+mod rprop;
+mod sgd;
+
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+
+use crate::spec::{EntryInfo, Params, Registry, SpecError};
+
+pub use adadelta::{Adadelta, AdadeltaConfig};
+pub use adagrad::{Adagrad, AdagradConfig};
+pub use adam::{Adam, AdamConfig};
+pub use adamax::{Adamax, AdamaxConfig};
+pub use adamw::{AdamW, AdamWConfig};
+pub use ars::{Ars, ArsConfig};
+pub use lion::{Lion, LionConfig};
+pub use momentum::{Momentum, MomentumConfig};
+pub use nadam::{NAdam, NAdamConfig};
+pub use radam::{RAdam, RAdamConfig};
+pub use rmsprop::{RmsProp, RmsPropConfig};
+pub use rprop::{Rprop, RpropConfig};
+pub use sgd::{Sgd, SgdConfig};
+
+/// What an optimizer may ask of the function it minimizes.
+pub trait Objective {
+    /// Number of parameters.
+    fn dim(&self) -> usize;
+    /// The loss at `x`.
+    fn loss(&mut self, x: &[f64]) -> f64;
+    /// Writes the gradient at `x` into `grad` and returns the loss at `x`.
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64;
+}
+
+/// An optimizer built for a fixed dimension, with its state.
+pub trait Optimizer: Send {
+    /// One update of `params` (in place) with learning rate `lr`. Never allocates.
+    fn step(&mut self, params: &mut [f64], objective: &mut dyn Objective, lr: f64);
+}
+
+/// The arithmetic of a first-order method: one update from a given gradient.
+/// This is the kernel the benchmarks time; it streams its state once per call.
+pub trait UpdateRule: Send {
+    /// Updates `params` in place from the gradient `grad` at `params`, with learning rate `lr`.
+    fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64);
+}
+
+/// A first-order optimizer: asks the objective for one gradient per step, into a buffer
+/// allocated once, and applies its update rule.
+#[derive(Debug, Clone)]
+pub struct FirstOrder<R> {
+    rule: R,
+    grad: Vec<f64>,
+}
+
+impl<R: UpdateRule> FirstOrder<R> {
+    /// Wraps `rule` for `dim` parameters.
+    pub fn new(rule: R, dim: usize) -> Self {
+        FirstOrder {
+            rule,
+            grad: vec![0.0; dim],
+        }
+    }
+
+    /// The update rule, for inspection.
+    pub fn rule(&self) -> &R {
+        &self.rule
+    }
+}
+
+impl<R: UpdateRule> Optimizer for FirstOrder<R> {
+    fn step(&mut self, params: &mut [f64], objective: &mut dyn Objective, lr: f64) {
+        objective.gradient(params, &mut self.grad);
+        self.rule.update(params, &self.grad, lr);
+    }
+}
+
+/// A validated optimizer configuration: knows its learning rate and builds the optimizer.
+pub trait OptimizerConfig: Debug + Send + Sync {
+    /// The base learning rate (`lr` key), which schedules scale.
+    fn lr(&self) -> f64;
+    /// Checks combinations of keys that are each valid alone; returns what is wrong.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// Whether a schedule changes what the optimizer does. `rprop` uses the lr only as its
+    /// initial step size (as torch does), so schedules have no effect on it.
+    fn follows_schedule(&self) -> bool {
+        true
+    }
+    /// The optimizer for `dim` parameters, state allocated. `seed` feeds the optimizer's own
+    /// randomness (only `ars` has any).
+    fn build(&self, dim: usize, seed: u64) -> Box<dyn Optimizer>;
+}
+
+/// Builds a config from validated values.
+pub type ConfigBuilder = fn(&Params) -> Result<Box<dyn OptimizerConfig>, SpecError>;
+
+/// Deserializes a config from the values and checks cross-key constraints.
+pub fn config_from_params<C>(params: &Params) -> Result<Box<dyn OptimizerConfig>, SpecError>
+where
+    C: OptimizerConfig + DeserializeOwned + 'static,
+{
+    let config: C = params.to_config(KIND)?;
+    config.check().map_err(|problem| SpecError::Conflict {
+        kind: KIND,
+        entry: params.entry().to_string(),
+        problem,
+    })?;
+    Ok(Box::new(config))
+}
+
+const KIND: &str = "optimizer";
+
+/// The built-in optimizers, in the order of SPEC §3.
+pub fn registry() -> &'static Registry<ConfigBuilder> {
+    static REGISTRY: OnceLock<Registry<ConfigBuilder>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut r: Registry<ConfigBuilder> = Registry::new(KIND);
+        r.add(sgd::ENTRY, config_from_params::<SgdConfig>)
+            .add(momentum::ENTRY, config_from_params::<MomentumConfig>)
+            .add(adagrad::ENTRY, config_from_params::<AdagradConfig>)
+            .add(adadelta::ENTRY, config_from_params::<AdadeltaConfig>)
+            .add(rmsprop::ENTRY, config_from_params::<RmsPropConfig>)
+            .add(rprop::ENTRY, config_from_params::<RpropConfig>)
+            .add(adam::ENTRY, config_from_params::<AdamConfig>)
+            .add(adamw::ENTRY, config_from_params::<AdamWConfig>)
+            .add(nadam::ENTRY, config_from_params::<NAdamConfig>)
+            .add(radam::ENTRY, config_from_params::<RAdamConfig>)
+            .add(adamax::ENTRY, config_from_params::<AdamaxConfig>)
+            .add(lion::ENTRY, config_from_params::<LionConfig>)
+            .add(ars::ENTRY, config_from_params::<ArsConfig>);
+        r
+    })
+}
+
+/// A parsed optimizer spec: the canonical values and the validated config.
+#[derive(Debug)]
+pub struct OptimizerSpec {
+    /// The values of every key, defaults filled in; prints as the canonical spec string.
+    pub params: Params,
+    /// The validated configuration.
+    pub config: Box<dyn OptimizerConfig>,
+}
+
+/// Parses an optimizer spec string such as `adam:lr=0.01,amsgrad=true`.
+pub fn parse(text: &str) -> Result<OptimizerSpec, SpecError> {
+    let (entry, params) = registry().parse(text)?;
+    let config = (entry.build)(&params)?;
+    Ok(OptimizerSpec { params, config })
+}
+
+/// The entry infos of every built-in optimizer.
+pub fn entries() -> impl Iterator<Item = &'static EntryInfo> {
+    registry().entries().iter().map(|e| &e.info)
+}
+
+/// torch's `lerp(a, b, w)` = a + w·(b − a), computed as torch's CPU kernel does
+/// (from the far end when w ≥ 0.5) so results agree to the last bit.
+#[inline(always)]
+pub(crate) fn lerp(a: f64, b: f64, w: f64) -> f64 {
+    if w.abs() < 0.5 {
+        a + w * (b - a)
+    } else {
+        b - (b - a) * (1.0 - w)
+    }
+}
+
+/// torch's `maximum`: the larger value, NaN if either is NaN (f64::max would hide a NaN).
+#[inline(always)]
+pub(crate) fn maximum(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+/// torch's `sign`: −1, 0 or 1 (0 for 0 and −0, NaN for NaN).
+#[inline(always)]
+pub(crate) fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
+/// Runs one update rule for `steps` updates on a fixed objective; shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Objective;
+
+    /// f(x) = ½ Σ c_i x_i², gradient c_i x_i.
+    pub struct Quadratic(pub Vec<f64>);
+
+    impl Objective for Quadratic {
+        fn dim(&self) -> usize {
+            self.0.len()
+        }
+        fn loss(&mut self, x: &[f64]) -> f64 {
+            0.5 * x.iter().zip(&self.0).map(|(x, c)| c * x * x).sum::<f64>()
+        }
+        fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+            for ((g, x), c) in grad.iter_mut().zip(x).zip(&self.0) {
+                *g = c * x;
+            }
+            self.loss(x)
+        }
+    }
+
+    /// Asserts two floats agree to a relative tolerance of 1e-12.
+    pub fn assert_close(actual: f64, expected: f64) {
+        let scale = expected.abs().max(1e-300);
+        assert!(
+            (actual - expected).abs() <= 1e-12 * scale,
+            "actual {actual:e}, expected {expected:e}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_parses_from_its_own_name_and_builds() {
+        let mut obj = testing::Quadratic(vec![1.0, 10.0]);
+        for info in entries() {
+            let spec = parse(info.name).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+            assert_eq!(spec.params.entry(), info.name);
+            let mut opt = spec.config.build(2, 0);
+            let mut x = vec![1.0, 1.0];
+            opt.step(&mut x, &mut obj, spec.config.lr());
+            assert!(x.iter().all(|v| v.is_finite()), "{}", info.name);
+            assert_ne!(x, vec![1.0, 1.0], "{} did not move", info.name);
+        }
+    }
+
+    #[test]
+    fn lr_key_is_the_config_lr() {
+        for info in entries() {
+            let spec = parse(&format!("{}:lr=0.125", info.name)).unwrap();
+            assert_eq!(spec.config.lr(), 0.125, "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn torch_lerp_matches_definition() {
+        assert_eq!(lerp(1.0, 3.0, 0.25), 1.5);
+        assert_eq!(lerp(1.0, 3.0, 0.75), 2.5);
+        assert_eq!(sign(-0.0), 0.0);
+        assert_eq!(sign(-2.0), -1.0);
+    }
+}

@@ -1,0 +1,242 @@
+//! Learning-rate schedules (SPEC §4). A schedule advances once per epoch; t is the number of
+//! completed epochs and lr0 the optimizer's lr. Every schedule takes `min_lr` (default 0):
+//! lr_t = max(lr_t, min_lr) (for `plateau`, torch's own min_lr rule).
+//!
+//! A [`ScheduleConfig`] is plain data from a spec string; `build(lr0, budget)` gives a
+//! [`Schedule`], which says the lr for the coming epoch and is told when an epoch ends (with
+//! the validation loss, which only `plateau` uses).
+//!
+//! May use: `spec`. Knows nothing of optimizers, problems or the harness.
+
+mod constant;
+mod cosine;
+mod exponential;
+mod inverse_sqrt;
+mod inverse_time;
+mod plateau;
+mod step;
+mod warmup_cosine;
+
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+
+use crate::spec::{EntryInfo, Key, Params, Range, Registry, SpecError, Value};
+
+pub use constant::Constant;
+pub use cosine::Cosine;
+pub use exponential::Exponential;
+pub use inverse_sqrt::InverseSqrt;
+pub use inverse_time::InverseTime;
+pub use plateau::{Plateau, PlateauConfig};
+pub use step::Step;
+pub use warmup_cosine::WarmupCosine;
+
+/// A schedule in use: the lr of the coming epoch, advanced at each epoch's end.
+pub trait Schedule: Send {
+    /// The learning rate for the coming epoch.
+    fn lr(&self) -> f64;
+    /// An epoch has ended; `metric` is the validation loss after it (only `plateau` reads it).
+    fn end_epoch(&mut self, metric: f64);
+}
+
+/// A validated schedule configuration.
+pub trait ScheduleConfig: Debug + Send + Sync {
+    /// The schedule for base lr `lr0` and an epoch budget `budget` (≥ 1), which sets defaults
+    /// such as cosine's t_max.
+    fn build(&self, lr0: f64, budget: usize) -> Box<dyn Schedule>;
+}
+
+/// A schedule given by a closed form lr_t = f(lr0, t, budget).
+pub trait Curve: Debug + Clone + Send + Sync + 'static {
+    /// The lr after `t` completed epochs, before the `min_lr` floor.
+    fn lr_at(&self, lr0: f64, t: usize, budget: usize) -> f64;
+    /// Checks combinations of keys; returns what is wrong.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A closed-form curve with its `min_lr` floor: the config of every schedule but `plateau`.
+#[derive(Debug, Clone)]
+pub struct Floored<C> {
+    /// The closed form.
+    pub curve: C,
+    /// lr_t = max(curve, min_lr).
+    pub min_lr: f64,
+}
+
+impl<C: Curve> ScheduleConfig for Floored<C> {
+    fn build(&self, lr0: f64, budget: usize) -> Box<dyn Schedule> {
+        Box::new(CurveSchedule {
+            config: self.clone(),
+            lr0,
+            budget: budget.max(1),
+            t: 0,
+        })
+    }
+}
+
+/// A closed-form schedule in use: counts completed epochs.
+#[derive(Debug, Clone)]
+struct CurveSchedule<C> {
+    config: Floored<C>,
+    lr0: f64,
+    budget: usize,
+    t: usize,
+}
+
+impl<C: Curve> Schedule for CurveSchedule<C> {
+    fn lr(&self) -> f64 {
+        let lr = self.config.curve.lr_at(self.lr0, self.t, self.budget);
+        lr.max(self.config.min_lr)
+    }
+
+    fn end_epoch(&mut self, _metric: f64) {
+        self.t += 1;
+    }
+}
+
+/// The `min_lr` key every schedule takes.
+pub(crate) const MIN_LR: Key = Key::float(
+    "min_lr",
+    0.0,
+    Range::NON_NEGATIVE,
+    "floor: lr_t = max(lr_t, min_lr)",
+);
+
+const KIND: &str = "schedule";
+
+/// Builds a config from validated values.
+pub type ConfigBuilder = fn(&Params) -> Result<Box<dyn ScheduleConfig>, SpecError>;
+
+fn conflict(params: &Params, problem: String) -> SpecError {
+    SpecError::Conflict {
+        kind: KIND,
+        entry: params.entry().to_string(),
+        problem,
+    }
+}
+
+/// The `min_lr` value of validated schedule params.
+fn min_lr_of(params: &Params) -> f64 {
+    match params.get(MIN_LR.name) {
+        Some(Value::Float(v)) => v,
+        _ => 0.0,
+    }
+}
+
+/// Builds a closed-form schedule config: the curve from every key but `min_lr`.
+pub fn curve_from_params<C>(params: &Params) -> Result<Box<dyn ScheduleConfig>, SpecError>
+where
+    C: Curve + DeserializeOwned,
+{
+    let curve: C = params.without(MIN_LR.name).to_config(KIND)?;
+    curve.check().map_err(|p| conflict(params, p))?;
+    Ok(Box::new(Floored {
+        curve,
+        min_lr: min_lr_of(params),
+    }))
+}
+
+fn plateau_from_params(params: &Params) -> Result<Box<dyn ScheduleConfig>, SpecError> {
+    let config: PlateauConfig = params.to_config(KIND)?;
+    Ok(Box::new(config))
+}
+
+/// The built-in schedules, in the order of SPEC §4.
+pub fn registry() -> &'static Registry<ConfigBuilder> {
+    static REGISTRY: OnceLock<Registry<ConfigBuilder>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut r: Registry<ConfigBuilder> = Registry::new(KIND);
+        r.add(constant::ENTRY, curve_from_params::<Constant>)
+            .add(step::ENTRY, curve_from_params::<Step>)
+            .add(exponential::ENTRY, curve_from_params::<Exponential>)
+            .add(inverse_time::ENTRY, curve_from_params::<InverseTime>)
+            .add(inverse_sqrt::ENTRY, curve_from_params::<InverseSqrt>)
+            .add(cosine::ENTRY, curve_from_params::<Cosine>)
+            .add(warmup_cosine::ENTRY, curve_from_params::<WarmupCosine>)
+            .add(plateau::ENTRY, plateau_from_params);
+        r
+    })
+}
+
+/// A parsed schedule spec: canonical values and the validated config.
+#[derive(Debug)]
+pub struct ScheduleSpec {
+    /// Every key's value; prints as the canonical spec string.
+    pub params: Params,
+    /// The validated configuration.
+    pub config: Box<dyn ScheduleConfig>,
+}
+
+/// Parses a schedule spec string such as `cosine:eta_min=1e-4`.
+pub fn parse(text: &str) -> Result<ScheduleSpec, SpecError> {
+    let (entry, params) = registry().parse(text)?;
+    let config = (entry.build)(&params)?;
+    Ok(ScheduleSpec { params, config })
+}
+
+/// The entry infos of every built-in schedule.
+pub fn entries() -> impl Iterator<Item = &'static EntryInfo> {
+    registry().entries().iter().map(|e| &e.info)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::parse;
+
+    /// The first `n` lrs of `spec` for lr0 and budget, with a constant metric.
+    pub fn lrs(spec: &str, lr0: f64, budget: usize, n: usize) -> Vec<f64> {
+        let mut s = parse(spec).unwrap().config.build(lr0, budget);
+        (0..n)
+            .map(|_| {
+                let lr = s.lr();
+                s.end_epoch(1.0);
+                lr
+            })
+            .collect()
+    }
+
+    /// Asserts two lr sequences agree to 1e-12 relative.
+    pub fn assert_lrs(actual: &[f64], expected: &[f64]) {
+        assert_eq!(actual.len(), expected.len());
+        for (t, (a, e)) in actual.iter().zip(expected).enumerate() {
+            assert!(
+                (a - e).abs() <= 1e-12 * e.abs().max(1e-300),
+                "t={t}: {a:e} vs {e:e}\n{actual:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{assert_lrs, lrs};
+    use super::*;
+
+    #[test]
+    fn every_entry_parses_from_its_own_name_and_takes_min_lr() {
+        for info in entries() {
+            let spec = parse(info.name).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+            let s = spec.config.build(0.1, 10);
+            assert!(s.lr() > 0.0 || info.name == "warmup_cosine", "{}", info.name);
+            assert!(info.keys.iter().any(|k| k.name == "min_lr"), "{}", info.name);
+            let floored = parse(&format!("{}:min_lr=0.5", info.name)).unwrap();
+            let mut s = floored.config.build(1.0, 10);
+            for _ in 0..30 {
+                assert!(s.lr() >= 0.5, "{}: {}", info.name, s.lr());
+                s.end_epoch(1.0);
+            }
+        }
+    }
+
+    #[test]
+    fn min_lr_floors_a_decaying_schedule() {
+        assert_lrs(
+            &lrs("exponential:gamma=0.5,min_lr=0.2", 1.0, 10, 4),
+            &[1.0, 0.5, 0.25, 0.2],
+        );
+    }
+}

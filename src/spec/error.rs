@@ -1,0 +1,82 @@
+//! Errors raised while reading a specification string. Every message is one line that names
+//! what is wrong and what is allowed.
+
+use thiserror::Error;
+
+/// A specification string (`name:key=value,...`) that cannot be used.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SpecError {
+    /// The string is empty or only whitespace.
+    #[error("empty {kind} specification: expected NAME or NAME:key=value,... (valid {kind}s: {valid})")]
+    Empty { kind: &'static str, valid: String },
+
+    /// The string does not have the `name:key=value,key=value` shape.
+    #[error("malformed {kind} specification '{text}': {problem}; expected NAME or NAME:key=value,key=value")]
+    Syntax {
+        kind: &'static str,
+        text: String,
+        problem: String,
+    },
+
+    /// No entry of this kind has that name.
+    #[error("unknown {kind} '{name}'{hint}; valid {kind}s: {valid}", hint = did_you_mean(.suggestion))]
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        suggestion: Option<String>,
+        valid: String,
+    },
+
+    /// The entry has no key of that name.
+    #[error("unknown key '{key}' for {kind} '{entry}'{hint}; valid keys: {valid}", hint = did_you_mean(.suggestion))]
+    UnknownKey {
+        kind: &'static str,
+        entry: String,
+        key: String,
+        suggestion: Option<String>,
+        valid: String,
+    },
+
+    /// The same key is given twice.
+    #[error("key '{key}' given twice for {kind} '{entry}'")]
+    DuplicateKey {
+        kind: &'static str,
+        entry: String,
+        key: String,
+    },
+
+    /// The value does not parse as the key's type.
+    #[error("{kind} '{entry}': key '{key}' expects {expected}, got '{value}'")]
+    BadValue {
+        kind: &'static str,
+        entry: String,
+        key: String,
+        value: String,
+        expected: &'static str,
+    },
+
+    /// The value parses but lies outside the key's allowed range.
+    #[error("{kind} '{entry}': key '{key}' = {value} is out of range; allowed: {range}")]
+    OutOfRange {
+        kind: &'static str,
+        entry: String,
+        key: String,
+        value: String,
+        range: String,
+    },
+
+    /// Keys that are each valid but not together (for example nesterov without momentum).
+    #[error("{kind} '{entry}': {problem}")]
+    Conflict {
+        kind: &'static str,
+        entry: String,
+        problem: String,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean {s}?)"),
+        None => String::new(),
+    }
+}
