@@ -203,7 +203,10 @@ mod tests {
         let mut r = request("beale", "adam", 5);
         r.start = Some(vec![1.0, 2.0, 3.0]);
         let e = collect(&r).unwrap_err().to_string();
-        assert!(e.contains("--start has 3 coordinates but beale has dimension 2"), "{e}");
+        assert!(
+            e.contains("--start has 3 coordinates but beale has dimension 2"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule};
+use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -96,6 +96,13 @@ impl Adadelta {
 
 impl UpdateRule for Adadelta {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        fused!(self.kernel(params, grad, lr))
+    }
+}
+
+impl Adadelta {
+    #[inline(always)]
+    fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         let AdadeltaConfig {
             rho,
             eps,
@@ -104,12 +111,12 @@ impl UpdateRule for Adadelta {
         } = self.config;
         let state = self.square_avg.iter_mut().zip(self.acc_delta.iter_mut());
         for ((x, &g), (v, u)) in params.iter_mut().zip(grad).zip(state) {
-            let g = if wd != 0.0 { g + wd * *x } else { g };
-            *v = *v * rho + (1.0 - rho) * (g * g);
+            let g = if wd != 0.0 { add_scaled(g, wd, *x) } else { g };
+            *v = ema_square(*v, rho, g);
             let std = (*v + eps).sqrt();
             let delta = (*u + eps).sqrt() / std * g;
-            *u = *u * rho + (1.0 - rho) * (delta * delta);
-            *x -= lr * delta;
+            *u = ema_square(*u, rho, delta);
+            *x = add_scaled(*x, -lr, delta);
         }
     }
 }

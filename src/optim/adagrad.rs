@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule};
+use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -109,6 +109,13 @@ impl Adagrad {
 
 impl UpdateRule for Adagrad {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        fused!(self.kernel(params, grad, lr))
+    }
+}
+
+impl Adagrad {
+    #[inline(always)]
+    fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         self.t += 1;
         let AdagradConfig {
             lr_decay,
@@ -119,10 +126,10 @@ impl UpdateRule for Adagrad {
         } = self.config;
         let clr = lr / (1.0 + (self.t - 1) as f64 * lr_decay);
         for ((x, &g), s) in params.iter_mut().zip(grad).zip(self.sum.iter_mut()) {
-            let g = if wd != 0.0 { g + wd * *x } else { g };
-            *s += g * g;
+            let g = if wd != 0.0 { add_scaled(g, wd, *x) } else { g };
+            *s = g.mul_add(g, *s);
             let denom = if sqrt { s.sqrt() + eps } else { *s + eps };
-            *x -= clr * (g / denom);
+            *x = addcdiv(*x, -clr, g, denom);
         }
     }
 }

@@ -10,7 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, lerp, maximum};
+use super::{
+    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused,
+    lerp, maximum,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 /// The keys shared by adam and adamw; only the weight-decay default and meaning differ.
@@ -155,9 +158,13 @@ impl Adam {
             } else {
                 params[i]
             };
-            let g = if l2 != 0.0 { grad[i] + l2 * x } else { grad[i] };
+            let g = if l2 != 0.0 {
+                add_scaled(grad[i], l2, x)
+            } else {
+                grad[i]
+            };
             m[i] = lerp(m[i], g, 1.0 - beta1);
-            v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+            v[i] = ema_square(v[i], beta2, g);
             let second = if AMSGRAD {
                 v_max[i] = maximum(v_max[i], v[i]);
                 v_max[i]
@@ -165,7 +172,7 @@ impl Adam {
                 v[i]
             };
             let denom = second.sqrt() / bc2_sqrt + eps;
-            params[i] = x - step_size * (m[i] / denom);
+            params[i] = addcdiv(x, -step_size, m[i], denom);
         }
     }
 }
@@ -173,9 +180,9 @@ impl Adam {
 impl UpdateRule for Adam {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         if self.config.amsgrad {
-            self.kernel::<true>(params, grad, lr)
+            fused!(self.kernel::<true>(params, grad, lr))
         } else {
-            self.kernel::<false>(params, grad, lr)
+            fused!(self.kernel::<false>(params, grad, lr))
         }
     }
 }

@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, lerp, maximum};
+use super::{
+    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused, lerp, maximum,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -106,6 +108,13 @@ impl Adamax {
 
 impl UpdateRule for Adamax {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        fused!(self.kernel(params, grad, lr))
+    }
+}
+
+impl Adamax {
+    #[inline(always)]
+    fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         self.t += 1;
         let AdamaxConfig {
             beta1,
@@ -119,10 +128,14 @@ impl UpdateRule for Adamax {
         let (grad, m, u) = (&grad[..n], &mut self.m[..n], &mut self.u[..n]);
         for i in 0..n {
             let x = params[i];
-            let g = if wd != 0.0 { grad[i] + wd * x } else { grad[i] };
+            let g = if wd != 0.0 {
+                add_scaled(grad[i], wd, x)
+            } else {
+                grad[i]
+            };
             m[i] = lerp(m[i], g, 1.0 - beta1);
             u[i] = maximum(u[i] * beta2, g.abs() + eps);
-            params[i] = x - clr * (m[i] / u[i]);
+            params[i] = addcdiv(x, -clr, m[i], u[i]);
         }
     }
 }

@@ -47,7 +47,10 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         Key::derived(
             "top",
             "directions",
-            Range::Int { min: 1, max: 10_000 },
+            Range::Int {
+                min: 1,
+                max: 10_000,
+            },
             "best directions b kept for the update (b ≤ N)",
         ),
     ],
@@ -176,7 +179,7 @@ impl Optimizer for Ars {
             .sort_unstable_by(|&a, &b| best(a).total_cmp(&best(b)).then(a.cmp(&b)));
         let kept = &self.order[..self.config.kept()];
         let sigma = match std_of_kept(kept, plus, minus) {
-            s if s == 0.0 => 1.0,
+            0.0 => 1.0,
             s => s,
         };
         self.step.fill(0.0);
@@ -268,12 +271,16 @@ mod tests {
                 .map(|_| (0..3).map(|_| stream.sample(StandardNormal)).collect())
                 .collect();
             let probe = |sgn: f64, d: &[f64]| -> f64 {
-                let p: Vec<f64> = expected.iter().zip(d).map(|(x, d)| x + sgn * 0.1 * d).collect();
+                let p: Vec<f64> = expected
+                    .iter()
+                    .zip(d)
+                    .map(|(x, d)| x + sgn * 0.1 * d)
+                    .collect();
                 f(&p)
             };
             let fp: Vec<f64> = deltas.iter().map(|d| probe(1.0, d)).collect();
             let fm: Vec<f64> = deltas.iter().map(|d| probe(-1.0, d)).collect();
-            let mut idx = vec![0, 1, 2];
+            let mut idx = [0, 1, 2];
             idx.sort_by(|&a, &b| fp[a].min(fm[a]).partial_cmp(&fp[b].min(fm[b])).unwrap());
             let kept = &idx[..2];
             let vals: Vec<f64> = kept.iter().flat_map(|&k| [fp[k], fm[k]]).collect();

@@ -17,7 +17,12 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "sign of an interpolated momentum; every coordinate moves by lr",
     reference: "Chen et al. 2023, \"Symbolic Discovery of Optimization Algorithms\" (Alg. 2)",
     keys: &[
-        Key::float("lr", 1e-4, Range::POSITIVE, "learning rate (size of every move)"),
+        Key::float(
+            "lr",
+            1e-4,
+            Range::POSITIVE,
+            "learning rate (size of every move)",
+        ),
         Key::float(
             "beta1",
             0.9,
@@ -103,7 +108,11 @@ impl UpdateRule for Lion {
         let n = params.len();
         let (grad, m) = (&grad[..n], &mut self.m[..n]);
         for i in 0..n {
-            let x = if wd != 0.0 { params[i] * shrink } else { params[i] };
+            let x = if wd != 0.0 {
+                params[i] * shrink
+            } else {
+                params[i]
+            };
             let c = m[i] * beta1 + (1.0 - beta1) * grad[i];
             params[i] = x - lr * sign(c);
             m[i] = m[i] * beta2 + (1.0 - beta2) * grad[i];

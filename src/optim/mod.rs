@@ -181,16 +181,77 @@ pub fn entries() -> impl Iterator<Item = &'static EntryInfo> {
     registry().entries().iter().map(|e| &e.info)
 }
 
-/// torch's `lerp(a, b, w)` = a + w·(b − a), computed as torch's CPU kernel does
-/// (from the far end when w ≥ 0.5) so results agree to the last bit.
+// ---- torch's pointwise arithmetic, rounding for rounding ------------------------------
+//
+// torch's CPU kernels fuse some multiply-adds (vectorized `fmadd`), so each helper below
+// rounds exactly where the torch operation it is named after does. Measured on torch 2.15
+// against exact fused multiply-add: `add(alpha=)`, `addcmul` and `lerp` fuse; `addcdiv` does
+// not. `f64::mul_add` is exact on every machine (software fallback where the CPU lacks FMA),
+// so results do not depend on the hardware; [`fused!`] picks the hardware instruction.
+
+/// torch `a.add(b, alpha=s)`: a + s·b, rounded once.
+#[inline(always)]
+pub(crate) fn add_scaled(a: f64, s: f64, b: f64) -> f64 {
+    s.mul_add(b, a)
+}
+
+/// torch `a.addcmul(b, c, value=s)`: a + (s·b)·c, the last step fused.
+#[inline(always)]
+pub(crate) fn addcmul(a: f64, s: f64, b: f64, c: f64) -> f64 {
+    (s * b).mul_add(c, a)
+}
+
+/// torch `a.addcdiv(b, c, value=s)`: a + (s·b)/c (not fused).
+#[inline(always)]
+pub(crate) fn addcdiv(a: f64, s: f64, b: f64, c: f64) -> f64 {
+    a + (s * b) / c
+}
+
+/// torch `a.lerp(b, w)` = a + w·(b − a), computed as torch's CPU kernel does (from the far end
+/// when |w| ≥ 0.5, the multiply-add fused).
 #[inline(always)]
 pub(crate) fn lerp(a: f64, b: f64, w: f64) -> f64 {
+    let diff = b - a;
     if w.abs() < 0.5 {
-        a + w * (b - a)
+        w.mul_add(diff, a)
     } else {
-        b - (b - a) * (1.0 - w)
+        (w - 1.0).mul_add(diff, b)
     }
 }
+
+/// torch's EMA of squares `v.mul_(β).addcmul_(g, g, value=1−β)`.
+#[inline(always)]
+pub(crate) fn ema_square(v: f64, beta: f64, g: f64) -> f64 {
+    addcmul(v * beta, 1.0 - beta, g, g)
+}
+
+/// Runs `$body` compiled with the CPU's fused multiply-add when it has one (checked once at
+/// run time), so kernels written with `mul_add` stay vectorized; elsewhere the same code uses
+/// the exact software fallback. The results are identical either way.
+macro_rules! fused {
+    ($body:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            #[target_feature(enable = "fma,avx2")]
+            unsafe fn with_fma<R>(f: impl FnOnce() -> R) -> R {
+                f()
+            }
+            if std::arch::is_x86_feature_detected!("fma")
+                && std::arch::is_x86_feature_detected!("avx2")
+            {
+                // SAFETY: the features were detected on this CPU just above.
+                unsafe { with_fma(|| $body) }
+            } else {
+                $body
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            $body
+        }
+    }};
+}
+pub(crate) use fused;
 
 /// torch's `maximum`: the larger value, NaN if either is NaN (f64::max would hide a NaN).
 #[inline(always)]
@@ -276,9 +337,16 @@ mod tests {
     }
 
     #[test]
-    fn torch_lerp_matches_definition() {
+    fn torch_arithmetic_helpers() {
         assert_eq!(lerp(1.0, 3.0, 0.25), 1.5);
         assert_eq!(lerp(1.0, 3.0, 0.75), 2.5);
+        // Fused: 1 + 2^-30·(1 + 2^-30) needs the 2^-60 term that a separate product drops
+        // below the rounding of the sum only when the sum is not rounded in between.
+        let e = 2f64.powi(-30);
+        assert_eq!(add_scaled(-1.0, 1.0 + e, 1.0 - e), -e * e);
+        assert_eq!(addcmul(-1.0, 1.0, 1.0 + e, 1.0 - e), -e * e);
+        assert_eq!(addcdiv(1.0, -2.0, 3.0, 4.0), -0.5);
+        assert_eq!(ema_square(1.0, 0.5, 2.0), 2.5);
         assert_eq!(sign(-0.0), 0.0);
         assert_eq!(sign(-2.0), -1.0);
     }

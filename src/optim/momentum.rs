@@ -108,7 +108,8 @@ mod tests {
     /// With bias correction V̂ = 0.5/0.5, 0.75/0.75, 0.875/0.875 = 1 each: x = −1, −2, −3.
     #[test]
     fn ema_velocity_from_zero() {
-        for (bias_correction, expected) in [(false, [-0.5, -1.25, -2.125]), (true, [-1.0, -2.0, -3.0])]
+        for (bias_correction, expected) in
+            [(false, [-0.5, -1.25, -2.125]), (true, [-1.0, -2.0, -3.0])]
         {
             let mut m = Momentum::new(
                 MomentumConfig {

@@ -11,7 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, lerp};
+use super::{
+    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused,
+    lerp,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -119,6 +122,13 @@ impl NAdam {
 
 impl UpdateRule for NAdam {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        fused!(self.kernel(params, grad, lr))
+    }
+}
+
+impl NAdam {
+    #[inline(always)]
+    fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         self.t += 1;
         let NAdamConfig {
             beta1,
@@ -140,12 +150,16 @@ impl UpdateRule for NAdam {
         let (grad, m, v) = (&grad[..n], &mut self.m[..n], &mut self.v[..n]);
         for i in 0..n {
             let x = params[i];
-            let g = if wd != 0.0 { grad[i] + wd * x } else { grad[i] };
+            let g = if wd != 0.0 {
+                add_scaled(grad[i], wd, x)
+            } else {
+                grad[i]
+            };
             m[i] = lerp(m[i], g, 1.0 - beta1);
-            v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+            v[i] = ema_square(v[i], beta2, g);
             let denom = (v[i] / bc2).sqrt() + eps;
-            let x = x + c_grad * (g / denom);
-            params[i] = x + c_avg * (m[i] / denom);
+            let x = addcdiv(x, c_grad, g, denom);
+            params[i] = addcdiv(x, c_avg, m[i], denom);
         }
     }
 }

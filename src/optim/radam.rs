@@ -12,7 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, lerp};
+use super::{
+    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused, lerp,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -120,6 +122,13 @@ impl RAdam {
 
 impl UpdateRule for RAdam {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        fused!(self.kernel(params, grad, lr))
+    }
+}
+
+impl RAdam {
+    #[inline(always)]
+    fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         self.t += 1;
         let RAdamConfig {
             beta1,
@@ -136,12 +145,17 @@ impl UpdateRule for RAdam {
         let (grad, m, v) = (&grad[..n], &mut self.m[..n], &mut self.v[..n]);
         for i in 0..n {
             let x = params[i];
-            let g = if wd != 0.0 { grad[i] + wd * x } else { grad[i] };
+            let g = if wd != 0.0 {
+                add_scaled(grad[i], wd, x)
+            } else {
+                grad[i]
+            };
             m[i] = lerp(m[i], g, 1.0 - beta1);
-            v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+            v[i] = ema_square(v[i], beta2, g);
             let m_hat = m[i] / bc1;
             params[i] = match rect {
-                Some(r) => x - m_hat * lr * (bc2_sqrt / (v[i].sqrt() + eps)) * r,
+                // torch: `bc2_sqrt / t` on a tensor t is `t.reciprocal() * bc2_sqrt`.
+                Some(r) => x - m_hat * lr * ((1.0 / (v[i].sqrt() + eps)) * bc2_sqrt) * r,
                 None => x - m_hat * lr,
             };
         }

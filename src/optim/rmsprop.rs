@@ -11,7 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, lerp};
+use super::{
+    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused,
+    lerp,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -119,10 +122,10 @@ impl RmsProp {
 impl UpdateRule for RmsProp {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         match (self.config.centered, self.config.momentum > 0.0) {
-            (false, false) => self.kernel::<false, false>(params, grad, lr),
-            (false, true) => self.kernel::<false, true>(params, grad, lr),
-            (true, false) => self.kernel::<true, false>(params, grad, lr),
-            (true, true) => self.kernel::<true, true>(params, grad, lr),
+            (false, false) => fused!(self.kernel::<false, false>(params, grad, lr)),
+            (false, true) => fused!(self.kernel::<false, true>(params, grad, lr)),
+            (true, false) => fused!(self.kernel::<true, false>(params, grad, lr)),
+            (true, true) => fused!(self.kernel::<true, true>(params, grad, lr)),
         }
     }
 }
@@ -147,26 +150,38 @@ impl RmsProp {
         let n = params.len();
         let grad = &grad[..n];
         let square_avg = &mut self.square_avg[..n];
-        let grad_avg = if CENTERED { &mut self.grad_avg[..n] } else { &mut [][..] };
-        let buf = if MOMENTUM { &mut self.buf[..n] } else { &mut [][..] };
+        let grad_avg = if CENTERED {
+            &mut self.grad_avg[..n]
+        } else {
+            &mut [][..]
+        };
+        let buf = if MOMENTUM {
+            &mut self.buf[..n]
+        } else {
+            &mut [][..]
+        };
         for i in 0..n {
             let x = params[i];
-            let g = if wd != 0.0 { grad[i] + wd * x } else { grad[i] };
-            let v = square_avg[i] * alpha + (1.0 - alpha) * (g * g);
+            let g = if wd != 0.0 {
+                add_scaled(grad[i], wd, x)
+            } else {
+                grad[i]
+            };
+            let v = ema_square(square_avg[i], alpha, g);
             square_avg[i] = v;
             let a = if CENTERED {
                 let m = lerp(grad_avg[i], g, 1.0 - alpha);
                 grad_avg[i] = m;
-                (v - m * m).sqrt() + eps
+                (-m).mul_add(m, v).sqrt() + eps
             } else {
                 v.sqrt() + eps
             };
             params[i] = if MOMENTUM {
-                let b = buf[i] * mu + g / a;
+                let b = addcdiv(buf[i] * mu, 1.0, g, a);
                 buf[i] = b;
-                x - lr * b
+                add_scaled(x, -lr, b)
             } else {
-                x - lr * (g / a)
+                addcdiv(x, -lr, g, a)
             };
         }
     }

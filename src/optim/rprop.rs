@@ -43,12 +43,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             },
             "step factor while the sign holds",
         ),
-        Key::float(
-            "step_min",
-            1e-6,
-            Range::NON_NEGATIVE,
-            "smallest step size",
-        ),
+        Key::float("step_min", 1e-6, Range::NON_NEGATIVE, "smallest step size"),
         Key::float("step_max", 50.0, Range::POSITIVE, "largest step size"),
     ],
 };
@@ -186,7 +181,13 @@ mod tests {
         };
         let mut r = Rprop::new(c, 1);
         let mut x = [0.0];
-        for (g, expected) in [(1.0, -1.0), (1.0, -3.0), (-1.0, -3.0), (1.0, -4.0), (5.0, -6.0)] {
+        for (g, expected) in [
+            (1.0, -1.0),
+            (1.0, -3.0),
+            (-1.0, -3.0),
+            (1.0, -4.0),
+            (5.0, -6.0),
+        ] {
             // Only the first lr counts: the step sizes start there; later lrs have no effect.
             let lr = if expected == -1.0 { 1.0 } else { 100.0 };
             r.update(&mut x, &[g], lr);

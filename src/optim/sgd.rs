@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule};
+use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, fused};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -119,6 +119,13 @@ impl Sgd {
 
 impl UpdateRule for Sgd {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        fused!(self.kernel(params, grad, lr))
+    }
+}
+
+impl Sgd {
+    #[inline(always)]
+    fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         let SgdConfig {
             momentum: mu,
             dampening,
@@ -128,8 +135,8 @@ impl UpdateRule for Sgd {
         } = self.config;
         if mu == 0.0 {
             for (x, &g) in params.iter_mut().zip(grad) {
-                let g = if wd != 0.0 { g + wd * *x } else { g };
-                *x -= lr * g;
+                let g = if wd != 0.0 { add_scaled(g, wd, *x) } else { g };
+                *x = add_scaled(*x, -lr, g);
             }
             return;
         }
@@ -137,10 +144,14 @@ impl UpdateRule for Sgd {
         self.started = true;
         let keep = 1.0 - dampening;
         for ((x, &g), b) in params.iter_mut().zip(grad).zip(self.buf.iter_mut()) {
-            let g = if wd != 0.0 { g + wd * *x } else { g };
-            *b = if first { g } else { *b * mu + keep * g };
-            let d = if nesterov { g + mu * *b } else { *b };
-            *x -= lr * d;
+            let g = if wd != 0.0 { add_scaled(g, wd, *x) } else { g };
+            *b = if first {
+                g
+            } else {
+                add_scaled(*b * mu, keep, g)
+            };
+            let d = if nesterov { add_scaled(g, mu, *b) } else { *b };
+            *x = add_scaled(*x, -lr, d);
         }
     }
 }

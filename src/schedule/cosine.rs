@@ -17,7 +17,10 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         Key::derived(
             "t_max",
             "epoch budget",
-            Range::Int { min: 1, max: 1_000_000_000 },
+            Range::Int {
+                min: 1,
+                max: 1_000_000_000,
+            },
             "epochs of the half period",
         ),
         Key::float("eta_min", 0.0, Range::NON_NEGATIVE, "lr at t = t_max"),

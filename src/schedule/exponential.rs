@@ -43,7 +43,10 @@ mod tests {
 
     #[test]
     fn decays_every_epoch() {
-        assert_lrs(&lrs("exponential:gamma=0.5", 2.0, 10, 4), &[2.0, 1.0, 0.5, 0.25]);
+        assert_lrs(
+            &lrs("exponential:gamma=0.5", 2.0, 10, 4),
+            &[2.0, 1.0, 0.5, 0.25],
+        );
         assert_lrs(&lrs("exponential", 1.0, 10, 3), &[1.0, 0.95, 0.9025]);
     }
 }

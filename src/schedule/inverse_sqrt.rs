@@ -35,6 +35,9 @@ mod tests {
 
     #[test]
     fn decays_as_one_over_root_t() {
-        assert_lrs(&lrs("inverse_sqrt:k=2", 1.0, 10, 4), &[2.0, 2.0 / 2f64.sqrt(), 2.0 / 3f64.sqrt(), 1.0]);
+        assert_lrs(
+            &lrs("inverse_sqrt:k=2", 1.0, 10, 4),
+            &[2.0, 2.0 / 2f64.sqrt(), 2.0 / 3f64.sqrt(), 1.0],
+        );
     }
 }

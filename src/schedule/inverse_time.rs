@@ -10,7 +10,12 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "lr0 / (1 + decay_rate·t)",
     reference: "inverse-time decay (torch: LambdaLR)",
     keys: &[
-        Key::float("decay_rate", 0.1, Range::NON_NEGATIVE, "decay rate per epoch"),
+        Key::float(
+            "decay_rate",
+            0.1,
+            Range::NON_NEGATIVE,
+            "decay rate per epoch",
+        ),
         MIN_LR,
     ],
 };
@@ -35,6 +40,9 @@ mod tests {
 
     #[test]
     fn decays_as_one_over_t() {
-        assert_lrs(&lrs("inverse_time:decay_rate=1", 1.0, 10, 4), &[1.0, 0.5, 1.0 / 3.0, 0.25]);
+        assert_lrs(
+            &lrs("inverse_time:decay_rate=1", 1.0, 10, 4),
+            &[1.0, 0.5, 1.0 / 3.0, 0.25],
+        );
     }
 }

@@ -221,8 +221,16 @@ mod tests {
         for info in entries() {
             let spec = parse(info.name).unwrap_or_else(|e| panic!("{}: {e}", info.name));
             let s = spec.config.build(0.1, 10);
-            assert!(s.lr() > 0.0 || info.name == "warmup_cosine", "{}", info.name);
-            assert!(info.keys.iter().any(|k| k.name == "min_lr"), "{}", info.name);
+            assert!(
+                s.lr() > 0.0 || info.name == "warmup_cosine",
+                "{}",
+                info.name
+            );
+            assert!(
+                info.keys.iter().any(|k| k.name == "min_lr"),
+                "{}",
+                info.name
+            );
             let floored = parse(&format!("{}:min_lr=0.5", info.name)).unwrap();
             let mut s = floored.config.build(1.0, 10);
             for _ in 0..30 {

@@ -19,7 +19,12 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "cut the lr by factor when the validation loss stops improving",
     reference: "torch.optim.lr_scheduler.ReduceLROnPlateau (mode=min, threshold_mode=rel)",
     keys: &[
-        Key::float("factor", 0.1, Range::UNIT_OPEN, "multiplier applied on a plateau"),
+        Key::float(
+            "factor",
+            0.1,
+            Range::UNIT_OPEN,
+            "multiplier applied on a plateau",
+        ),
         Key::int(
             "patience",
             10,
@@ -116,16 +121,28 @@ mod tests {
     #[test]
     fn cuts_after_patience_bad_epochs() {
         // patience 1: the second non-improving epoch triggers a cut.
-        let got = run("plateau:patience=1,factor=0.5", 1.0, &[3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 1.0]);
+        let got = run(
+            "plateau:patience=1,factor=0.5",
+            1.0,
+            &[3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+        );
         assert_lrs(&got, &[1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25]);
-        let got = run("plateau:patience=1,factor=0.5", 1.0, &[3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+        let got = run(
+            "plateau:patience=1,factor=0.5",
+            1.0,
+            &[3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        );
         assert_eq!(got[8], 0.25);
     }
 
     #[test]
     fn threshold_is_relative_and_min_lr_limits_cuts() {
         // 0.99995 is not below 1·(1 − 1e-4): counts as bad.
-        let got = run("plateau:patience=0,factor=0.1,min_lr=0.05", 1.0, &[1.0, 0.99995, 0.5, 0.5, 0.5]);
+        let got = run(
+            "plateau:patience=0,factor=0.1,min_lr=0.05",
+            1.0,
+            &[1.0, 0.99995, 0.5, 0.5, 0.5],
+        );
         assert_lrs(&got, &[1.0, 1.0, 0.1, 0.1, 0.05]);
     }
 

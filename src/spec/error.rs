@@ -7,11 +7,15 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SpecError {
     /// The string is empty or only whitespace.
-    #[error("empty {kind} specification: expected NAME or NAME:key=value,... (valid {kind}s: {valid})")]
+    #[error(
+        "empty {kind} specification: expected NAME or NAME:key=value,... (valid {kind}s: {valid})"
+    )]
     Empty { kind: &'static str, valid: String },
 
     /// The string does not have the `name:key=value,key=value` shape.
-    #[error("malformed {kind} specification '{text}': {problem}; expected NAME or NAME:key=value,key=value")]
+    #[error(
+        "malformed {kind} specification '{text}': {problem}; expected NAME or NAME:key=value,key=value"
+    )]
     Syntax {
         kind: &'static str,
         text: String,

@@ -150,7 +150,13 @@ impl Key {
     }
 
     /// An integer key with a fixed default.
-    pub const fn int(name: &'static str, default: i64, min: i64, max: i64, doc: &'static str) -> Key {
+    pub const fn int(
+        name: &'static str,
+        default: i64,
+        min: i64,
+        max: i64,
+        doc: &'static str,
+    ) -> Key {
         Key {
             name,
             default: Default::Value(Value::Int(default)),

@@ -4,8 +4,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use super::key::{Default, EntryInfo, Value};
 use super::SpecError;
+use super::key::{Default, EntryInfo, Value};
 
 /// The values of every key of one entry, in the entry's canonical key order. A key whose
 /// default is derived from the context holds `None` until the user sets it.
@@ -41,7 +41,10 @@ impl Params {
 
     /// The value of a key (`None` for an unset derived default or an unknown key).
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.values.iter().find(|(k, _)| *k == key).and_then(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| *v)
     }
 
     pub(super) fn set(&mut self, key: &'static str, value: Value) {
@@ -54,7 +57,12 @@ impl Params {
     pub fn without(&self, key: &str) -> Params {
         Params {
             entry: self.entry,
-            values: self.values.iter().filter(|(k, _)| *k != key).copied().collect(),
+            values: self
+                .values
+                .iter()
+                .filter(|(k, _)| *k != key)
+                .copied()
+                .collect(),
         }
     }
 

@@ -94,7 +94,9 @@ impl<B> Registry<B> {
             return Ok((entry, params));
         };
         if rest.contains(':') {
-            return Err(syntax("stray ':' (only one ':' separates the name from its keys)"));
+            return Err(syntax(
+                "stray ':' (only one ':' separates the name from its keys)",
+            ));
         }
         if rest.trim().is_empty() {
             return Err(syntax("nothing after ':'"));
@@ -326,7 +328,10 @@ mod tests {
             ("adam:lr=nan", "expects a finite number"),
             ("adam:lr=inf", "expects a finite number"),
             ("adam:lr=1e400", "expects a finite number"),
-            ("adam:lr=0", "key 'lr' = 0 is out of range; allowed: (0, inf)"),
+            (
+                "adam:lr=0",
+                "key 'lr' = 0 is out of range; allowed: (0, inf)",
+            ),
             ("adam:lr=-1", "out of range"),
             ("adam:n=2.5", "key 'n' expects an integer"),
             ("adam:n=11", "allowed: integer in [1, 10]"),
@@ -344,7 +349,10 @@ mod tests {
             closest("rosenbrok", names.iter().copied()),
             Some("rosenbrock".into())
         );
-        assert_eq!(closest("Beale", names.iter().copied()), Some("beale".into()));
+        assert_eq!(
+            closest("Beale", names.iter().copied()),
+            Some("beale".into())
+        );
         assert_eq!(closest("xyz", names.iter().copied()), None);
     }
 }

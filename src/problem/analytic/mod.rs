@@ -127,16 +127,16 @@ mod tests {
         let mut g = vec![0.0; l.dim()];
         let f = l.gradient(x, &mut g);
         prop_assert_eq!(f.to_bits(), l.value(x).to_bits(), "value mismatch");
-        for i in 0..x.len() {
+        for (i, &gi) in g.iter().enumerate() {
             let num = fd(l.as_ref(), x, i);
-            let scale = g[i].abs().max(num.abs()).max(1.0);
+            let scale = gi.abs().max(num.abs()).max(1.0);
             prop_assert!(
-                (g[i] - num).abs() <= 1e-5 * scale,
+                (gi - num).abs() <= 1e-5 * scale,
                 "{} at {:?}: d/dx{} analytic {} vs numeric {}",
                 spec,
                 x,
                 i,
-                g[i],
+                gi,
                 num
             );
         }
@@ -202,13 +202,24 @@ mod tests {
 
     #[test]
     fn default_starts_have_the_landscape_dimension_and_are_not_minima() {
-        for spec in ["rosenbrock:dim=7", "beale", "himmelblau", "quadratic:dim=3", "rastrigin:dim=4", "saddle", "plateau"] {
+        for spec in [
+            "rosenbrock:dim=7",
+            "beale",
+            "himmelblau",
+            "quadratic:dim=3",
+            "rastrigin:dim=4",
+            "saddle",
+            "plateau",
+        ] {
             let l = problem::parse(spec).unwrap().landscape;
             let start = l.default_start();
             assert_eq!(start.len(), l.dim(), "{spec}");
             let mut g = vec![0.0; l.dim()];
             l.gradient(&start, &mut g);
-            assert!(g.iter().any(|g| g.abs() > 1e-4), "{spec}: start is stationary");
+            assert!(
+                g.iter().any(|g| g.abs() > 1e-4),
+                "{spec}: start is stationary"
+            );
         }
     }
 }

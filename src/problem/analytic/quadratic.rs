@@ -62,7 +62,11 @@ impl Landscape for QuadraticLandscape {
     }
 
     fn value(&self, x: &[f64]) -> f64 {
-        0.5 * x.iter().zip(&self.lambda).map(|(x, l)| l * x * x).sum::<f64>()
+        0.5 * x
+            .iter()
+            .zip(&self.lambda)
+            .map(|(x, l)| l * x * x)
+            .sum::<f64>()
     }
 
     fn gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
@@ -90,7 +94,10 @@ mod tests {
 
     #[test]
     fn curvatures_span_one_to_kappa() {
-        let q = Quadratic { kappa: 100.0, dim: 3 };
+        let q = Quadratic {
+            kappa: 100.0,
+            dim: 3,
+        };
         assert_eq!(q.curvature(0), 1.0);
         assert!((q.curvature(1) - 10.0).abs() < 1e-12);
         assert!((q.curvature(2) - 100.0).abs() < 1e-12);

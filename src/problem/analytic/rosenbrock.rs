@@ -12,7 +12,12 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "curved ravine: (a-x)² + b(y-x²)², chained for dim > 2",
     reference: "Rosenbrock 1960; chained form of Moré, Garbow, Hillstrom 1981",
     keys: &[
-        Key::float("a", 1.0, Range::REAL, "the valley floor passes through x = a"),
+        Key::float(
+            "a",
+            1.0,
+            Range::REAL,
+            "the valley floor passes through x = a",
+        ),
         Key::float("b", 100.0, Range::POSITIVE, "steepness of the ravine walls"),
         Key::int("dim", 2, 2, MAX_DIM, "number of coordinates"),
     ],

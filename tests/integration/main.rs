@@ -1,0 +1,6 @@
+//! End-to-end tests, one binary (as ripgrep does): torch parity of every optimizer and
+//! schedule, the command line, and the registries.
+
+mod cli;
+mod registry;
+mod torch_parity;
