@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -70,8 +70,8 @@ impl OptimizerConfig for AdadeltaConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Adadelta::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Adadelta::new(self.clone(), dim)))
     }
 }
 

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -86,8 +86,8 @@ impl OptimizerConfig for AdagradConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Adagrad::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Adagrad::new(self.clone(), dim)))
     }
 }
 

@@ -11,8 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused,
-    lerp, maximum,
+    Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, lerp, maximum,
 };
 use crate::spec::{EntryInfo, Key, Range};
 
@@ -93,8 +92,8 @@ impl OptimizerConfig for AdamConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Adam::new(self.clone(), false, dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Adam::new(self.clone(), false, dim)))
     }
 }
 

@@ -9,9 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused, lerp, maximum,
-};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused, lerp, maximum};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -80,8 +78,8 @@ impl OptimizerConfig for AdamaxConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Adamax::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Adamax::new(self.clone(), dim)))
     }
 }
 

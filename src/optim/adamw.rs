@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adam::{Adam, AdamConfig, adam_keys};
-use super::{FirstOrder, Optimizer, OptimizerConfig};
+use super::{Method, OptimizerConfig};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -75,8 +75,8 @@ impl OptimizerConfig for AdamWConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Adam::new(self.as_adam(), true, dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Adam::new(self.as_adam(), true, dim)))
     }
 }
 

@@ -21,7 +21,7 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use super::{Objective, Optimizer, OptimizerConfig};
+use super::{Method, Objective, Optimizer, OptimizerConfig};
 use crate::rng::{self, Rng};
 use crate::spec::{EntryInfo, Key, Range};
 
@@ -103,8 +103,8 @@ impl OptimizerConfig for ArsConfig {
         }
     }
 
-    fn build(&self, dim: usize, seed: u64) -> Box<dyn Optimizer> {
-        Box::new(Ars::new(self.clone(), dim, seed))
+    fn method(&self, dim: usize, seed: u64) -> Method {
+        Method::LossOnly(Box::new(Ars::new(self.clone(), dim, seed)))
     }
 }
 

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, sign};
+use super::{Method, OptimizerConfig, UpdateRule, sign};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -74,8 +74,8 @@ impl OptimizerConfig for LionConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Lion::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Lion::new(self.clone(), dim)))
     }
 }
 

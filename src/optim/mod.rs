@@ -73,28 +73,22 @@ pub trait UpdateRule: Send {
 
 /// A first-order optimizer: asks the objective for one gradient per step, into a buffer
 /// allocated once, and applies its update rule.
-#[derive(Debug, Clone)]
-pub struct FirstOrder<R> {
-    rule: R,
+pub struct FirstOrder {
+    rule: Box<dyn UpdateRule>,
     grad: Vec<f64>,
 }
 
-impl<R: UpdateRule> FirstOrder<R> {
+impl FirstOrder {
     /// Wraps `rule` for `dim` parameters.
-    pub fn new(rule: R, dim: usize) -> Self {
+    pub fn new(rule: Box<dyn UpdateRule>, dim: usize) -> Self {
         FirstOrder {
             rule,
             grad: vec![0.0; dim],
         }
     }
-
-    /// The update rule, for inspection.
-    pub fn rule(&self) -> &R {
-        &self.rule
-    }
 }
 
-impl<R: UpdateRule> Optimizer for FirstOrder<R> {
+impl Optimizer for FirstOrder {
     fn step(&mut self, params: &mut [f64], objective: &mut dyn Objective, lr: f64) {
         objective.gradient(params, &mut self.grad);
         self.rule.update(params, &self.grad, lr);
@@ -114,9 +108,24 @@ pub trait OptimizerConfig: Debug + Send + Sync {
     fn follows_schedule(&self) -> bool {
         true
     }
-    /// The optimizer for `dim` parameters, state allocated. `seed` feeds the optimizer's own
+    /// The method for `dim` parameters, state allocated. `seed` feeds the optimizer's own
     /// randomness (only `ars` has any).
-    fn build(&self, dim: usize, seed: u64) -> Box<dyn Optimizer>;
+    fn method(&self, dim: usize, seed: u64) -> Method;
+    /// The optimizer for `dim` parameters, ready to step.
+    fn build(&self, dim: usize, seed: u64) -> Box<dyn Optimizer> {
+        match self.method(dim, seed) {
+            Method::FirstOrder(rule) => Box::new(FirstOrder::new(rule, dim)),
+            Method::LossOnly(optimizer) => optimizer,
+        }
+    }
+}
+
+/// What an optimizer needs from its objective.
+pub enum Method {
+    /// One gradient per step, turned into an update by this rule.
+    FirstOrder(Box<dyn UpdateRule>),
+    /// Loss evaluations only (`ars`): the optimizer queries the objective itself.
+    LossOnly(Box<dyn Optimizer>),
 }
 
 /// Builds a config from validated values.

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule};
+use super::{Method, OptimizerConfig, UpdateRule};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -58,8 +58,8 @@ impl OptimizerConfig for MomentumConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Momentum::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Momentum::new(self.clone(), dim)))
     }
 }
 

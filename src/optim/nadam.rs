@@ -11,10 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused,
-    lerp,
-};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, lerp};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -92,8 +89,8 @@ impl OptimizerConfig for NAdamConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(NAdam::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(NAdam::new(self.clone(), dim)))
     }
 }
 

@@ -12,9 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused, lerp,
-};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused, lerp};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -83,8 +81,8 @@ impl OptimizerConfig for RAdamConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(RAdam::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(RAdam::new(self.clone(), dim)))
     }
 }
 

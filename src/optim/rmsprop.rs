@@ -11,10 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused,
-    lerp,
-};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, lerp};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -91,8 +88,8 @@ impl OptimizerConfig for RmsPropConfig {
         self.lr
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(RmsProp::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(RmsProp::new(self.clone(), dim)))
     }
 }
 

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, sign};
+use super::{Method, OptimizerConfig, UpdateRule, sign};
 use crate::spec::{Bound, EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -96,8 +96,8 @@ impl OptimizerConfig for RpropConfig {
         false
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Rprop::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Rprop::new(self.clone(), dim)))
     }
 }
 

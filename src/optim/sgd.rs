@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FirstOrder, Optimizer, OptimizerConfig, UpdateRule, add_scaled, fused};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, fused};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -88,8 +88,8 @@ impl OptimizerConfig for SgdConfig {
         Ok(())
     }
 
-    fn build(&self, dim: usize, _seed: u64) -> Box<dyn Optimizer> {
-        Box::new(FirstOrder::new(Sgd::new(self.clone(), dim), dim))
+    fn method(&self, dim: usize, _seed: u64) -> Method {
+        Method::FirstOrder(Box::new(Sgd::new(self.clone(), dim)))
     }
 }
 

@@ -103,7 +103,7 @@ impl Objective for LandscapeObjective<'_> {
 }
 
 /// The largest `dim` a landscape accepts.
-pub(crate) const MAX_DIM: i64 = 1_000_000;
+pub(crate) const MAX_DIM: i64 = 100_000_000;
 
 #[cfg(test)]
 mod tests {
