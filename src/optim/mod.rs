@@ -272,18 +272,11 @@ pub(crate) fn maximum(a: f64, b: f64) -> f64 {
     }
 }
 
-/// torch's `sign`: −1, 0 or 1 (0 for 0 and −0, NaN for NaN).
+/// torch's `sign`: −1 or 1, and the value itself for ±0 and NaN (a select, no branch).
 #[inline(always)]
 pub(crate) fn sign(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else if x == 0.0 {
-        0.0
-    } else {
-        x
-    }
+    let s = if x > 0.0 { 1.0 } else { x };
+    if x < 0.0 { -1.0 } else { s }
 }
 
 /// Runs one update rule for `steps` updates on a fixed objective; shared by the unit tests.

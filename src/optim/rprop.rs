@@ -138,23 +138,15 @@ impl UpdateRule for Rprop {
         let n = params.len();
         let (grad, prev, step) = (&grad[..n], &mut self.prev[..n], &mut self.step[..n]);
         for i in 0..n {
+            // Written as selects (no branches) so the loop vectorizes; NaN propagates as in
+            // torch: a NaN product gives a NaN factor, and the clamp keeps a NaN step.
             let s = grad[i] * prev[i];
-            let factor = if s > 0.0 {
-                eta_plus
-            } else if s < 0.0 {
-                eta_minus
-            } else if s == 0.0 {
-                1.0
-            } else {
-                f64::NAN
-            };
-            // torch's clamp_(min, max) is min(max(x, lo), hi) and keeps NaN.
+            let factor = if s == 0.0 { 1.0 } else { f64::NAN };
+            let factor = if s > 0.0 { eta_plus } else { factor };
+            let factor = if s < 0.0 { eta_minus } else { factor };
             let scaled = step[i] * factor;
-            step[i] = if scaled.is_nan() {
-                scaled
-            } else {
-                scaled.max(step_min).min(step_max)
-            };
+            let clamped = if scaled < step_min { step_min } else { scaled };
+            step[i] = if clamped > step_max { step_max } else { clamped };
             let g = if s < 0.0 { 0.0 } else { grad[i] };
             params[i] -= sign(g) * step[i];
             prev[i] = g;
