@@ -2,13 +2,15 @@
 //! learning rate? A benchmark of optimizers exact to `torch.optim`.
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng`,
-//! `error`, `spec` → `optim`, `schedule` → `problem` → `trace` → `cli`.
+//! `spec`, `error` → `optim`, `schedule` → `problem` → `trace` → `cli` (checked by
+//! `tests/integration/layout.rs`).
 
 pub mod num;
 pub mod rng;
 
-pub mod error;
 pub mod spec;
+
+pub mod error;
 
 pub mod optim;
 pub mod schedule;

@@ -146,7 +146,11 @@ impl UpdateRule for Rprop {
             let factor = if s < 0.0 { eta_minus } else { factor };
             let scaled = step[i] * factor;
             let clamped = if scaled < step_min { step_min } else { scaled };
-            step[i] = if clamped > step_max { step_max } else { clamped };
+            step[i] = if clamped > step_max {
+                step_max
+            } else {
+                clamped
+            };
             let g = if s < 0.0 { 0.0 } else { grad[i] };
             params[i] -= sign(g) * step[i];
             prev[i] = g;

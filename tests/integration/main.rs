@@ -2,5 +2,6 @@
 //! schedule, the command line, and the registries.
 
 mod cli;
+mod layout;
 mod registry;
 mod torch_parity;
