@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, ema_square, fused, keys};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -31,12 +31,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             Range::NON_NEGATIVE,
             "added inside both square roots",
         ),
-        Key::float(
-            "weight_decay",
-            0.0,
-            Range::NON_NEGATIVE,
-            "L2 penalty added to the gradient",
-        ),
+        keys::L2_WEIGHT_DECAY,
     ],
 };
 

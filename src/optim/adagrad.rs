@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused, keys};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -17,19 +17,14 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "per-coordinate lr divided by the root of the summed squared gradients",
     reference: "torch.optim.Adagrad (sqrt=false: the lecture's ablation, not in torch)",
     keys: &[
-        Key::float("lr", 0.01, Range::POSITIVE, "learning rate"),
+        keys::lr(0.01),
         Key::float(
             "lr_decay",
             0.0,
             Range::NON_NEGATIVE,
             "lr is divided by 1 + (t-1)·lr_decay, on top of any schedule",
         ),
-        Key::float(
-            "weight_decay",
-            0.0,
-            Range::NON_NEGATIVE,
-            "L2 penalty added to the gradient",
-        ),
+        keys::L2_WEIGHT_DECAY,
         Key::float(
             "initial_accumulator_value",
             0.0,

@@ -11,7 +11,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, lerp, maximum,
+    Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, keys, lerp,
+    maximum,
 };
 use crate::spec::{EntryInfo, Key, Range};
 
@@ -19,7 +20,7 @@ use crate::spec::{EntryInfo, Key, Range};
 macro_rules! adam_keys {
     ($wd_default:expr, $wd_doc:expr) => {
         &[
-            Key::float("lr", 1e-3, Range::POSITIVE, "learning rate"),
+            keys::lr(1e-3),
             Key::float(
                 "beta1",
                 0.9,
@@ -53,7 +54,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "adam",
     summary: "bias-corrected EMAs of gradient and squared gradient",
     reference: "torch.optim.Adam",
-    keys: adam_keys!(0.0, "L2 penalty added to the gradient"),
+    keys: adam_keys!(0.0, "L2 penalty: weight_decay·x is added to the gradient"),
 };
 
 /// Configuration of [`Adam`]; defaults are torch's.

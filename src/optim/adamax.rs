@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused, lerp, maximum};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, fused, keys, lerp, maximum};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -17,13 +17,8 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "Adam with the infinity norm in place of the second moment",
     reference: "torch.optim.Adamax",
     keys: &[
-        Key::float("lr", 2e-3, Range::POSITIVE, "learning rate"),
-        Key::float(
-            "beta1",
-            0.9,
-            Range::UNIT_HALF_OPEN,
-            "EMA coefficient of the gradient",
-        ),
+        keys::lr(2e-3),
+        keys::BETA1,
         Key::float(
             "beta2",
             0.999,
@@ -36,12 +31,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             Range::NON_NEGATIVE,
             "added to |g| inside the max",
         ),
-        Key::float(
-            "weight_decay",
-            0.0,
-            Range::NON_NEGATIVE,
-            "L2 penalty added to the gradient",
-        ),
+        keys::L2_WEIGHT_DECAY,
     ],
 };
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adam::{Adam, AdamConfig, adam_keys};
-use super::{Method, OptimizerConfig};
+use super::{Method, OptimizerConfig, keys};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {

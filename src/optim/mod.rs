@@ -48,6 +48,38 @@ pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use rprop::{Rprop, RpropConfig};
 pub use sgd::{Sgd, SgdConfig};
 
+/// Keys several optimizers share, described once.
+pub(crate) mod keys {
+    use crate::spec::{Key, Range};
+
+    /// `beta1` = 0.9: the Adam family's first-moment coefficient.
+    pub const BETA1: Key = Key::float(
+        "beta1",
+        0.9,
+        Range::UNIT_HALF_OPEN,
+        "EMA coefficient of the gradient (first moment)",
+    );
+    /// `beta2` = 0.999: the Adam family's second-moment coefficient.
+    pub const BETA2: Key = Key::float(
+        "beta2",
+        0.999,
+        Range::UNIT_HALF_OPEN,
+        "EMA coefficient of the squared gradient (second moment)",
+    );
+    /// `weight_decay` = 0 in torch's L2 form.
+    pub const L2_WEIGHT_DECAY: Key = Key::float(
+        "weight_decay",
+        0.0,
+        Range::NON_NEGATIVE,
+        "L2 penalty: weight_decay·x is added to the gradient",
+    );
+
+    /// `lr` with the optimizer's default.
+    pub const fn lr(default: f64) -> Key {
+        Key::float("lr", default, Range::POSITIVE, "learning rate")
+    }
+}
+
 /// What an optimizer may ask of the function it minimizes.
 pub trait Objective {
     /// Number of parameters.

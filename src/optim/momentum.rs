@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule};
+use super::{Method, OptimizerConfig, UpdateRule, keys};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -16,7 +16,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "the lecture's EMA momentum: V = βV + (1-β)g, x -= lr·V",
     reference: "lecture \"Gradients and Optimization\" (EMA form, V_0 = 0)",
     keys: &[
-        Key::float("lr", 0.01, Range::POSITIVE, "learning rate"),
+        keys::lr(0.01),
         Key::float(
             "beta",
             0.9,

@@ -11,7 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, lerp};
+use super::{
+    Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, keys, lerp,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -19,31 +21,16 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "Adam with Nesterov momentum and a momentum-decay schedule",
     reference: "torch.optim.NAdam",
     keys: &[
-        Key::float("lr", 2e-3, Range::POSITIVE, "learning rate"),
-        Key::float(
-            "beta1",
-            0.9,
-            Range::UNIT_HALF_OPEN,
-            "EMA coefficient of the gradient",
-        ),
-        Key::float(
-            "beta2",
-            0.999,
-            Range::UNIT_HALF_OPEN,
-            "EMA coefficient of the squared gradient",
-        ),
+        keys::lr(2e-3),
+        keys::BETA1,
+        keys::BETA2,
         Key::float(
             "eps",
             1e-8,
             Range::NON_NEGATIVE,
             "added to the bias-corrected root",
         ),
-        Key::float(
-            "weight_decay",
-            0.0,
-            Range::NON_NEGATIVE,
-            "L2 penalty added to the gradient",
-        ),
+        keys::L2_WEIGHT_DECAY,
         Key::float(
             "momentum_decay",
             0.004,

@@ -11,7 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, lerp};
+use super::{
+    Method, OptimizerConfig, UpdateRule, add_scaled, addcdiv, ema_square, fused, keys, lerp,
+};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -19,7 +21,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "gradient divided by the root of an EMA of squared gradients",
     reference: "torch.optim.RMSprop",
     keys: &[
-        Key::float("lr", 0.01, Range::POSITIVE, "learning rate"),
+        keys::lr(0.01),
         Key::float(
             "alpha",
             0.99,
@@ -32,12 +34,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             Range::NON_NEGATIVE,
             "added to the root (outside it)",
         ),
-        Key::float(
-            "weight_decay",
-            0.0,
-            Range::NON_NEGATIVE,
-            "L2 penalty added to the gradient",
-        ),
+        keys::L2_WEIGHT_DECAY,
         Key::float(
             "momentum",
             0.0,

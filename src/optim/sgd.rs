@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, OptimizerConfig, UpdateRule, add_scaled, fused};
+use super::{Method, OptimizerConfig, UpdateRule, add_scaled, fused, keys};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -19,7 +19,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     summary: "stochastic gradient descent, optional heavy-ball or Nesterov momentum",
     reference: "torch.optim.SGD",
     keys: &[
-        Key::float("lr", 1e-3, Range::POSITIVE, "learning rate"),
+        keys::lr(1e-3),
         Key::float(
             "momentum",
             0.0,
@@ -37,12 +37,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             false,
             "Nesterov momentum (needs momentum > 0 and dampening = 0)",
         ),
-        Key::float(
-            "weight_decay",
-            0.0,
-            Range::NON_NEGATIVE,
-            "L2 penalty: weight_decay·x is added to the gradient",
-        ),
+        keys::L2_WEIGHT_DECAY,
     ],
 };
 
