@@ -59,6 +59,27 @@ pub enum SpecError {
         expected: &'static str,
     },
 
+    /// A key that has no default was not given.
+    #[error("{kind} '{entry}' needs key '{key}' ({doc}); for example {example}")]
+    MissingKey {
+        kind: &'static str,
+        entry: String,
+        key: String,
+        doc: &'static str,
+        example: String,
+    },
+
+    /// A word-valued key got a word outside its list.
+    #[error("{kind} '{entry}': unknown {key} '{value}'{hint}; valid: {valid}", hint = did_you_mean(.suggestion))]
+    UnknownChoice {
+        kind: &'static str,
+        entry: String,
+        key: String,
+        value: String,
+        suggestion: Option<String>,
+        valid: String,
+    },
+
     /// The value parses but lies outside the key's allowed range.
     #[error("{kind} '{entry}': key '{key}' = {value} is out of range; allowed: {range}")]
     OutOfRange {

@@ -1,5 +1,6 @@
 //! Self-describing keys: name, default, allowed range and meaning.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -24,6 +25,10 @@ pub enum Range {
     Int { min: i64, max: i64 },
     /// `true` or `false`.
     Bool,
+    /// One of a fixed list of words (a dataset, an activation).
+    Choice(&'static [&'static str]),
+    /// Free text, such as a file path (it cannot contain ',' ':' or '=').
+    Text,
 }
 
 impl Range {
@@ -96,17 +101,20 @@ impl fmt::Display for Range {
             }
             Range::Int { min, max } => write!(f, "integer in [{min}, {max}]"),
             Range::Bool => write!(f, "true or false"),
+            Range::Choice(words) => write!(f, "one of {}", words.join(", ")),
+            Range::Text => write!(f, "text"),
         }
     }
 }
 
 /// A value given to a key.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Float(f64),
     Int(i64),
     Bool(bool),
+    Text(Cow<'static, str>),
 }
 
 impl fmt::Display for Value {
@@ -115,22 +123,25 @@ impl fmt::Display for Value {
             Value::Float(v) => f.write_str(&crate::num::shortest(v)),
             Value::Int(v) => write!(f, "{v}"),
             Value::Bool(v) => write!(f, "{v}"),
+            Value::Text(ref v) => f.write_str(v),
         }
     }
 }
 
 /// What a key is when the user does not set it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Default {
     /// A fixed value.
     Value(Value),
     /// Derived from the context when the thing is built (for example the epoch budget);
     /// the text says from what.
     Derived(&'static str),
+    /// No default: the user must give it.
+    Required,
 }
 
 /// One key of an entry: its name, default, allowed range and meaning.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     pub name: &'static str,
     pub default: Default,
@@ -175,6 +186,31 @@ impl Key {
         }
     }
 
+    /// A key that takes one of `choices`, `default` by default.
+    pub const fn choice(
+        name: &'static str,
+        default: &'static str,
+        choices: &'static [&'static str],
+        doc: &'static str,
+    ) -> Key {
+        Key {
+            name,
+            default: Default::Value(Value::Text(Cow::Borrowed(default))),
+            range: Range::Choice(choices),
+            doc,
+        }
+    }
+
+    /// A free-text key the user must give (such as a file path).
+    pub const fn required_text(name: &'static str, doc: &'static str) -> Key {
+        Key {
+            name,
+            default: Default::Required,
+            range: Range::Text,
+            doc,
+        }
+    }
+
     /// A key whose default is derived from the context (`derived_from` says from what).
     pub const fn derived(
         name: &'static str,
@@ -193,15 +229,16 @@ impl Key {
     /// The default as shown to users.
     pub fn default_text(&self) -> String {
         match self.default {
-            Default::Value(v) => v.to_string(),
+            Default::Value(ref v) => v.to_string(),
             Default::Derived(from) => format!("<{from}>"),
+            Default::Required => "<required>".to_string(),
         }
     }
 }
 
 /// The self-description of a registry entry: what `optbench list` shows and what spec parsing
 /// checks against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EntryInfo {
     /// The name used in specification strings.
     pub name: &'static str,

@@ -24,9 +24,9 @@ impl Params {
                 .keys
                 .iter()
                 .map(|k| {
-                    let v = match k.default {
-                        Default::Value(v) => Some(v),
-                        Default::Derived(_) => None,
+                    let v = match &k.default {
+                        Default::Value(v) => Some(v.clone()),
+                        Default::Derived(_) | Default::Required => None,
                     };
                     (k.name, v)
                 })
@@ -44,7 +44,7 @@ impl Params {
         self.values
             .iter()
             .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| *v)
+            .and_then(|(_, v)| v.clone())
     }
 
     pub(super) fn set(&mut self, key: &'static str, value: Value) {
@@ -61,14 +61,14 @@ impl Params {
                 .values
                 .iter()
                 .filter(|(k, _)| *k != key)
-                .copied()
+                .cloned()
                 .collect(),
         }
     }
 
     /// Every key and its value, in canonical order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Option<Value>)> + '_ {
-        self.values.iter().copied()
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Option<&Value>)> + '_ {
+        self.values.iter().map(|(k, v)| (*k, v.as_ref()))
     }
 
     /// Turns the values into a config struct whose serde field names are the key names.
@@ -83,6 +83,7 @@ impl Params {
                     Some(Value::Float(x)) => serde_json::json!(x),
                     Some(Value::Int(x)) => serde_json::json!(x),
                     Some(Value::Bool(x)) => serde_json::json!(x),
+                    Some(Value::Text(x)) => serde_json::json!(x),
                 };
                 (k.to_string(), json)
             })

@@ -1,6 +1,8 @@
 //! A registry of self-describing entries of one kind, and the one parser of spec strings.
 
-use super::key::{EntryInfo, Range, Value};
+use std::borrow::Cow;
+
+use super::key::{Default, EntryInfo, Range, Value};
 use super::{Params, SpecError};
 
 /// One registered thing: its self-description and a family-specific payload (a constructor).
@@ -91,6 +93,7 @@ impl<B> Registry<B> {
         })?;
         let mut params = Params::defaults(&entry.info);
         let Some(rest) = rest else {
+            check_required(kind, &entry.info, &params)?;
             return Ok((entry, params));
         };
         if rest.contains(':') {
@@ -151,7 +154,30 @@ impl<B> Registry<B> {
             let parsed = parse_value(kind, name, key, value, spec_key.range)?;
             params.set(spec_key.name, parsed);
         }
+        check_required(kind, &entry.info, &params)?;
         Ok((entry, params))
+    }
+}
+
+/// Every key without a default must have been given.
+fn check_required(kind: &'static str, info: &EntryInfo, params: &Params) -> Result<(), SpecError> {
+    let required = || info.keys.iter().filter(|k| k.default == Default::Required);
+    match required().find(|k| params.get(k.name).is_none()) {
+        None => Ok(()),
+        Some(key) => Err(SpecError::MissingKey {
+            kind,
+            entry: info.name.to_string(),
+            key: key.name.to_string(),
+            doc: key.doc,
+            example: format!(
+                "{}:{}",
+                info.name,
+                required()
+                    .map(|k| format!("{}=...", k.name))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        }),
     }
 }
 
@@ -178,6 +204,18 @@ fn parse_value(
         range: range.to_string(),
     };
     match range {
+        Range::Choice(words) => match words.iter().find(|w| **w == text) {
+            Some(w) => Ok(Value::Text(Cow::Borrowed(w))),
+            None => Err(SpecError::UnknownChoice {
+                kind,
+                entry: entry.to_string(),
+                key: key.to_string(),
+                value: text.to_string(),
+                suggestion: closest(text, words.iter().copied()),
+                valid: words.join(", "),
+            }),
+        },
+        Range::Text => Ok(Value::Text(Cow::Owned(text.to_string()))),
         Range::Bool => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
