@@ -89,7 +89,9 @@ fn gradient(c: &mut Criterion) {
     for spec in ["rosenbrock", "quadratic", "rastrigin"] {
         let landscape = problem::parse(&format!("{spec}:dim={n}"))
             .unwrap()
-            .landscape;
+            .config
+            .landscape()
+            .unwrap();
         let x = landscape.default_start();
         let mut g = vec![0.0; n];
         group.throughput(Throughput::Elements(n as u64));

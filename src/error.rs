@@ -3,6 +3,7 @@
 
 use thiserror::Error;
 
+use crate::data::DataError;
 use crate::spec::SpecError;
 
 /// Anything optbench reports instead of a result.
@@ -11,6 +12,9 @@ pub enum Error {
     /// A specification string is wrong.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// Data that cannot be used (the user's CSV file).
+    #[error(transparent)]
+    Data(#[from] DataError),
     /// A command-line value is wrong (what, and what is allowed).
     #[error("{0}")]
     Usage(String),
@@ -26,7 +30,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Spec(_) | Error::Usage(_) => 2,
+            Error::Spec(_) | Error::Usage(_) | Error::Data(_) => 2,
             Error::Io { .. } => 1,
         }
     }

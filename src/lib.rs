@@ -1,14 +1,17 @@
 //! optbench: which optimizer, batch mode and learning-rate schedule should I use, and with what
 //! learning rate? A benchmark of optimizers exact to `torch.optim`.
 //!
-//! Dependencies point one way, in the order the modules are listed here: `num`, `rng`,
-//! `spec`, `error` → `optim`, `schedule` → `problem` → `trace` → `cli` (checked by
-//! `tests/integration/layout.rs`).
+//! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
+//! `spec` → `data`, `batch` → `error` → `optim`, `schedule` → `problem` → `trace` → `cli`
+//! (checked by `tests/integration/layout.rs`).
 
 pub mod num;
 pub mod rng;
 
 pub mod spec;
+
+pub mod batch;
+pub mod data;
 
 pub mod error;
 

@@ -92,7 +92,15 @@ pub fn trace<E>(
     let problem = problem::parse(&request.problem)?;
     let optimizer = optim::parse(&request.optimizer)?;
     let schedule = schedule::parse(&request.schedule)?;
-    let landscape = problem.landscape.as_ref();
+    let Some(landscape) = problem.config.landscape() else {
+        return Err(Error::Usage(format!(
+            "--problem {}: trace draws a trajectory on an analytic landscape ({}); \
+             data problems run in the grid",
+            problem.params.entry(),
+            problem::analytic_names().join(", ")
+        )));
+    };
+    let landscape = landscape.as_ref();
     let dim = landscape.dim();
     let mut x = match &request.start {
         Some(start) if start.len() != dim => {
@@ -100,7 +108,7 @@ pub fn trace<E>(
                 "--start has {} coordinate{} but {} has dimension {dim}",
                 start.len(),
                 if start.len() == 1 { "" } else { "s" },
-                problem.params
+                problem.params.entry()
             )));
         }
         Some(start) => start.clone(),

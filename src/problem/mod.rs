@@ -1,44 +1,285 @@
-//! Problems: what is minimized. For now the analytic landscapes of SPEC §6; every problem is
-//! named by a spec string parsed through one registry.
+//! Problems: what is minimized (SPEC §6). One interface serves the analytic landscapes and the
+//! data models: a dimension, seeded initial parameters, loss and gradient over a batch of
+//! training-sample indices written into caller-provided buffers, evaluation on the
+//! train/validation/test splits, and a known optimum where one exists.
 //!
-//! May use: `spec`, `optim` (for the [`crate::optim::Objective`] interface), `rng`.
+//! A spec string gives a [`ProblemConfig`]; `build(seed)` draws what the seed decides (the
+//! synthetic data, the split) and returns the [`Problem`]. Every loss and gradient evaluation
+//! an optimizer makes goes through one counting wrapper, [`BatchObjective`].
+//!
+//! May use: `num`, `rng`, `spec`, `data`, `error`, `optim` (for the `Objective` interface).
 
 pub mod analytic;
+mod counting;
+mod csv;
+mod linear;
+mod linreg;
+mod logreg2d;
+mod mlp;
+mod softmax;
+mod sparse_logreg;
+mod workspace;
 
+use std::fmt::Debug;
 use std::sync::OnceLock;
 
+use serde::Serialize;
+
+use crate::data::{DataError, Dataset, Split, SplitData, split_rows};
 use crate::spec::{EntryInfo, Params, Registry, SpecError};
 
 pub use analytic::{Landscape, LandscapeObjective, Minimum};
+pub use counting::{BatchObjective, Counters};
+pub use workspace::Workspace;
 
 pub(crate) const KIND: &str = "problem";
 
-/// The built-in problems.
-pub fn registry() -> &'static Registry<analytic::ConfigBuilder> {
-    static REGISTRY: OnceLock<Registry<analytic::ConfigBuilder>> = OnceLock::new();
+/// Independent random streams a problem derives from its seed (with [`crate::rng::derive_seed`]).
+pub mod streams {
+    /// Synthetic data draws.
+    pub const DATA: u64 = 1;
+    /// The train/validation/test split.
+    pub const SPLIT: u64 = 2;
+}
+
+/// A named dataset cut 60/20/20 (stratified) and standardized with training statistics, from
+/// the seed's data and split streams.
+pub(crate) fn split_named_dataset(name: &str, seed: u64) -> Result<SplitData, DataError> {
+    let data = crate::data::named(name, crate::rng::derive_seed(seed, &[streams::DATA]))?;
+    Ok(split_dataset(&data, seed))
+}
+
+/// A dataset cut 60/20/20 (stratified) and standardized with training statistics.
+pub(crate) fn split_dataset(data: &Dataset, seed: u64) -> SplitData {
+    let splits = split_rows(
+        &data.target,
+        crate::rng::derive_seed(seed, &[streams::SPLIT]),
+    );
+    SplitData::standardized(data, &splits)
+}
+
+/// Synthetic rows cut in order: the first `train` rows, then `(rows − train)/2` each for
+/// validation and test (the rows are independent draws, so no shuffle is needed).
+pub(crate) fn split_in_order(data: &Dataset, train: usize) -> SplitData {
+    let held = (data.len() - train) / 2;
+    let range = |a: usize, b: usize| (a..b).collect::<Vec<_>>();
+    SplitData {
+        train: data.select(&range(0, train)),
+        validation: data.select(&range(train, train + held)),
+        test: data.select(&range(train + held, train + 2 * held)),
+    }
+}
+
+/// The problem families of SPEC §8, by the character each tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Smooth and convex.
+    SmoothConvex,
+    /// An ill-conditioned ravine.
+    Ravine,
+    /// Many local minima.
+    LocalMinima,
+    /// A saddle point or a plateau.
+    SaddleOrPlateau,
+    /// Sparse features.
+    SparseFeatures,
+    /// A neural network.
+    NeuralNetwork,
+}
+
+impl Family {
+    /// The family in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Family::SmoothConvex => "smooth convex",
+            Family::Ravine => "ill-conditioned ravine",
+            Family::LocalMinima => "many local minima",
+            Family::SaddleOrPlateau => "saddle or plateau",
+            Family::SparseFeatures => "sparse features",
+            Family::NeuralNetwork => "neural network",
+        }
+    }
+}
+
+/// How big a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Sizes {
+    /// Training samples (1 for an analytic landscape).
+    pub train: usize,
+    /// Validation samples (0 for an analytic landscape).
+    pub validation: usize,
+    /// Test samples (0 for an analytic landscape).
+    pub test: usize,
+    /// Input features (the dimension for a landscape).
+    pub features: usize,
+    /// Parameters optimized.
+    pub parameters: usize,
+    /// Classes, for classification.
+    pub classes: Option<usize>,
+}
+
+/// Loss (and accuracy where it applies) of parameters on one split.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// The objective on that split: mean loss plus any L2 penalty.
+    pub loss: f64,
+    /// Share of correctly classified samples, for classification.
+    pub accuracy: Option<f64>,
+}
+
+/// The best value the problem admits, where it is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimum {
+    /// A minimizer, when known.
+    pub params: Option<Vec<f64>>,
+    /// The training objective there.
+    pub loss: f64,
+}
+
+/// Something to minimize, built for one seed.
+pub trait Problem: Debug + Send + Sync {
+    /// Sizes: samples per split, features, parameters, classes.
+    fn sizes(&self) -> Sizes;
+
+    /// Number of parameters.
+    fn dim(&self) -> usize {
+        self.sizes().parameters
+    }
+
+    /// Number of training samples that batches index (1 for a landscape).
+    fn train_len(&self) -> usize {
+        self.sizes().train
+    }
+
+    /// Whether there is data to batch: analytic landscapes take the `full` mode only.
+    fn has_data(&self) -> bool;
+
+    /// Initial parameters drawn from the stream `seed`.
+    fn initial_params(&self, seed: u64) -> Vec<f64>;
+
+    /// Mean loss over the training samples `batch`; writes its gradient into `grad`.
+    /// Allocation-free once `workspace` has grown to the batch size.
+    fn loss_grad(
+        &self,
+        params: &[f64],
+        batch: &[usize],
+        grad: &mut [f64],
+        ws: &mut Workspace,
+    ) -> f64;
+
+    /// Mean loss over the training samples `batch`.
+    fn loss(&self, params: &[f64], batch: &[usize], ws: &mut Workspace) -> f64;
+
+    /// The objective (and accuracy) on a whole split.
+    fn evaluate(&self, params: &[f64], split: Split, ws: &mut Workspace) -> Evaluation;
+
+    /// The known optimum of the training objective, if any.
+    fn optimum(&self) -> Option<Optimum> {
+        None
+    }
+
+    /// Standard deviation of Gaussian noise added to each gradient component (analytic
+    /// landscapes' `noise` key; 0 for data problems, whose batches are the noise).
+    fn gradient_noise(&self) -> f64 {
+        0.0
+    }
+}
+
+/// A validated problem spec that builds the problem for a seed.
+pub trait ProblemConfig: Debug + Send + Sync {
+    /// The problem for `seed` (data drawn, split cut). Fails only on unreadable user data.
+    fn build(&self, seed: u64) -> Result<Box<dyn Problem>, DataError>;
+    /// The landscape, for analytic problems (used by `trace` and contour plots).
+    fn landscape(&self) -> Option<Box<dyn Landscape>> {
+        None
+    }
+    /// Checks combinations of keys that are each valid alone; returns what is wrong.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// Whether the problem needs a user file (its sizes are unknown until then).
+    fn needs_file(&self) -> bool {
+        false
+    }
+}
+
+/// Builds a problem config from validated values.
+pub type ConfigFn = fn(&Params) -> Result<Box<dyn ProblemConfig>, SpecError>;
+
+/// How a registry entry becomes a config, and its family.
+#[derive(Debug, Clone, Copy)]
+pub struct ProblemFactory {
+    /// Builds the config from validated values.
+    pub config: ConfigFn,
+    /// The character the problem tests.
+    pub family: Family,
+}
+
+/// Deserializes a config and checks it.
+pub(crate) fn config_from_params<C>(params: &Params) -> Result<Box<dyn ProblemConfig>, SpecError>
+where
+    C: ProblemConfig + serde::de::DeserializeOwned + 'static,
+{
+    let config: C = params.to_config(KIND)?;
+    config.check().map_err(|problem| SpecError::Conflict {
+        kind: KIND,
+        entry: params.entry().to_string(),
+        problem,
+    })?;
+    Ok(Box::new(config))
+}
+
+/// The built-in problems: the analytic landscapes, then the data problems.
+pub fn registry() -> &'static Registry<ProblemFactory> {
+    static REGISTRY: OnceLock<Registry<ProblemFactory>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut r = Registry::new(KIND);
-        for (info, build) in analytic::entries() {
-            r.add(info, build);
+        for (info, config, family) in analytic::entries() {
+            r.add(info, ProblemFactory { config, family });
+        }
+        for (info, config, family) in [
+            linreg::entry(),
+            logreg2d::entry(),
+            sparse_logreg::entry(),
+            softmax::entry(),
+            mlp::entry(),
+            csv::entry(),
+        ] {
+            r.add(info, ProblemFactory { config, family });
         }
         r
     })
 }
 
-/// A parsed problem spec: canonical values and the built landscape.
+/// A parsed problem spec.
 #[derive(Debug)]
 pub struct ProblemSpec {
     /// Every key's value; prints as the canonical spec string.
     pub params: Params,
-    /// The landscape.
-    pub landscape: Box<dyn Landscape>,
+    /// The validated configuration.
+    pub config: Box<dyn ProblemConfig>,
+    /// The character it tests.
+    pub family: Family,
 }
 
-/// Parses a problem spec string such as `rosenbrock:dim=4`.
+/// Parses a problem spec string such as `rosenbrock:dim=4` or `mlp:dataset=moons`.
 pub fn parse(text: &str) -> Result<ProblemSpec, SpecError> {
     let (entry, params) = registry().parse(text)?;
-    let landscape = (entry.build)(&params)?.build();
-    Ok(ProblemSpec { params, landscape })
+    let config = (entry.build.config)(&params)?;
+    Ok(ProblemSpec {
+        params,
+        config,
+        family: entry.build.family,
+    })
+}
+
+/// Names of the analytic landscapes.
+pub fn analytic_names() -> Vec<&'static str> {
+    analytic::entries()
+        .iter()
+        .map(|(info, ..)| info.name)
+        .collect()
 }
 
 /// The entry infos of every built-in problem.

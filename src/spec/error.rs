@@ -70,14 +70,14 @@ pub enum SpecError {
     },
 
     /// A word-valued key got a word outside its list.
-    #[error("{kind} '{entry}': unknown {key} '{value}'{hint}; valid: {valid}", hint = did_you_mean(.suggestion))]
+    #[error("{kind} '{entry}': unknown {key} '{value}'{hint}; valid: {valid}", hint = did_you_mean(.suggestion), valid = .valid.join(", "))]
     UnknownChoice {
         kind: &'static str,
         entry: String,
-        key: String,
+        key: &'static str,
         value: String,
         suggestion: Option<String>,
-        valid: String,
+        valid: &'static [&'static str],
     },
 
     /// The value parses but lies outside the key's allowed range.

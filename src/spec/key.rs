@@ -201,6 +201,16 @@ impl Key {
         }
     }
 
+    /// A free-text key with a default.
+    pub const fn text(name: &'static str, default: &'static str, doc: &'static str) -> Key {
+        Key {
+            name,
+            default: Default::Value(Value::Text(Cow::Borrowed(default))),
+            range: Range::Text,
+            doc,
+        }
+    }
+
     /// A free-text key the user must give (such as a file path).
     pub const fn required_text(name: &'static str, doc: &'static str) -> Key {
         Key {

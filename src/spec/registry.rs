@@ -151,7 +151,7 @@ impl<B> Registry<B> {
                 });
             }
             seen.push(key);
-            let parsed = parse_value(kind, name, key, value, spec_key.range)?;
+            let parsed = parse_value(kind, name, spec_key.name, value, spec_key.range)?;
             params.set(spec_key.name, parsed);
         }
         check_required(kind, &entry.info, &params)?;
@@ -185,7 +185,7 @@ fn check_required(kind: &'static str, info: &EntryInfo, params: &Params) -> Resu
 fn parse_value(
     kind: &'static str,
     entry: &str,
-    key: &str,
+    key: &'static str,
     text: &str,
     range: Range,
 ) -> Result<Value, SpecError> {
@@ -209,10 +209,10 @@ fn parse_value(
             None => Err(SpecError::UnknownChoice {
                 kind,
                 entry: entry.to_string(),
-                key: key.to_string(),
+                key,
                 value: text.to_string(),
                 suggestion: closest(text, words.iter().copied()),
-                valid: words.join(", "),
+                valid: words,
             }),
         },
         Range::Text => Ok(Value::Text(Cow::Owned(text.to_string()))),

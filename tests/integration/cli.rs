@@ -230,7 +230,15 @@ fn bad_input_gets_one_line_error_and_exit_code_2() {
             &["--problem", "quadratic:dim=1"],
             "key 'dim' = 1 is out of range",
         ),
-        (&["--problem", "beale:dim=3"], "valid keys: none"),
+        (
+            &["--problem", "beale:dim=3"],
+            "unknown key 'dim' for problem 'beale'; valid keys: noise",
+        ),
+        (
+            &["--problem", "mlp"],
+            "trace draws a trajectory on an analytic landscape",
+        ),
+        (&["--problem", "csv"], "problem 'csv' needs key 'path'"),
         (
             &["--schedule", "plateau:patience=-1"],
             "key 'patience' = -1 is out of range",

@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, Minimum};
+use super::{Landscape, LandscapeConfig, Minimum, NOISE};
 use crate::spec::EntryInfo;
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "beale",
     summary: "flat regions and sharp walls; minimum at (3, 0.5)",
     reference: "Beale 1958",
-    keys: &[],
+    keys: &[NOISE],
 };
 
 /// The Beale function.

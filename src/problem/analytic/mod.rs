@@ -11,10 +11,15 @@ mod saddle;
 
 use std::fmt::Debug;
 
+use rand::RngExt;
+use rand_distr::StandardNormal;
 use serde::de::DeserializeOwned;
 
+use super::{Evaluation, Family, Optimum, Problem, ProblemConfig, Sizes, Workspace};
+use crate::data::{DataError, Split};
 use crate::optim::Objective;
-use crate::spec::{EntryInfo, Params, SpecError};
+use crate::rng;
+use crate::spec::{EntryInfo, Key, Params, Range, SpecError, Value};
 
 pub use beale::Beale;
 pub use himmelblau::Himmelblau;
@@ -51,43 +56,94 @@ pub trait Landscape: Debug + Send + Sync {
 pub trait LandscapeConfig: Debug + Send + Sync {
     /// The landscape.
     fn build(&self) -> Box<dyn Landscape>;
-    /// Checks combinations of keys; returns what is wrong.
-    fn check(&self) -> Result<(), String> {
-        Ok(())
+}
+
+/// The `noise` key every landscape takes: the analytic stand-in for stochastic gradients.
+pub(crate) const NOISE: Key = Key::float(
+    "noise",
+    0.0,
+    Range::NON_NEGATIVE,
+    "σ of Gaussian noise added to each gradient component",
+);
+
+/// An analytic problem: a landscape and its gradient noise.
+#[derive(Debug)]
+pub struct AnalyticConfig {
+    landscape: Box<dyn LandscapeConfig>,
+    noise: f64,
+}
+
+impl ProblemConfig for AnalyticConfig {
+    fn build(&self, _seed: u64) -> Result<Box<dyn Problem>, DataError> {
+        Ok(Box::new(LandscapeProblem {
+            landscape: self.landscape.build(),
+            noise: self.noise,
+        }))
+    }
+
+    fn landscape(&self) -> Option<Box<dyn Landscape>> {
+        Some(self.landscape.build())
     }
 }
 
-/// Builds a landscape config from validated values.
-pub type ConfigBuilder = fn(&Params) -> Result<Box<dyn LandscapeConfig>, SpecError>;
-
-/// Deserializes a landscape config and checks it.
-pub fn config_from_params<C>(params: &Params) -> Result<Box<dyn LandscapeConfig>, SpecError>
+/// Builds an analytic problem config: the landscape from every key but `noise`.
+fn config_from_params<C>(params: &Params) -> Result<Box<dyn ProblemConfig>, SpecError>
 where
     C: LandscapeConfig + DeserializeOwned + 'static,
 {
-    let config: C = params.to_config(super::KIND)?;
-    config.check().map_err(|problem| SpecError::Conflict {
-        kind: super::KIND,
-        entry: params.entry().to_string(),
-        problem,
-    })?;
-    Ok(Box::new(config))
+    let landscape: C = params.without(NOISE.name).to_config(super::KIND)?;
+    let noise = match params.get(NOISE.name) {
+        Some(Value::Float(v)) => v,
+        _ => 0.0,
+    };
+    Ok(Box::new(AnalyticConfig {
+        landscape: Box::new(landscape),
+        noise,
+    }))
 }
 
-/// Every analytic landscape: its entry and builder.
-pub(super) fn entries() -> [(EntryInfo, ConfigBuilder); 7] {
+/// Every analytic landscape: its entry, builder and family.
+pub(super) fn entries() -> [(EntryInfo, super::ConfigFn, Family); 7] {
     [
-        (rosenbrock::ENTRY, config_from_params::<Rosenbrock>),
-        (beale::ENTRY, config_from_params::<Beale>),
-        (himmelblau::ENTRY, config_from_params::<Himmelblau>),
-        (quadratic::ENTRY, config_from_params::<Quadratic>),
-        (rastrigin::ENTRY, config_from_params::<Rastrigin>),
-        (saddle::ENTRY, config_from_params::<Saddle>),
-        (plateau::ENTRY, config_from_params::<Plateau>),
+        (
+            rosenbrock::ENTRY,
+            config_from_params::<Rosenbrock>,
+            Family::Ravine,
+        ),
+        (
+            beale::ENTRY,
+            config_from_params::<Beale>,
+            Family::SaddleOrPlateau,
+        ),
+        (
+            himmelblau::ENTRY,
+            config_from_params::<Himmelblau>,
+            Family::LocalMinima,
+        ),
+        (
+            quadratic::ENTRY,
+            config_from_params::<Quadratic>,
+            Family::Ravine,
+        ),
+        (
+            rastrigin::ENTRY,
+            config_from_params::<Rastrigin>,
+            Family::LocalMinima,
+        ),
+        (
+            saddle::ENTRY,
+            config_from_params::<Saddle>,
+            Family::SaddleOrPlateau,
+        ),
+        (
+            plateau::ENTRY,
+            config_from_params::<Plateau>,
+            Family::SaddleOrPlateau,
+        ),
     ]
 }
 
-/// A landscape seen as an optimizer's objective.
+/// A landscape seen as an optimizer's objective (no counting, no noise: for `trace`).
 pub struct LandscapeObjective<'a>(pub &'a dyn Landscape);
 
 impl Objective for LandscapeObjective<'_> {
@@ -99,6 +155,82 @@ impl Objective for LandscapeObjective<'_> {
     }
     fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
         self.0.gradient(x, grad)
+    }
+}
+
+/// Scale of the per-seed perturbation of the default start.
+pub const START_SPREAD: f64 = 0.1;
+
+/// A landscape as a [`Problem`]: one "sample", no splits (every split evaluates f).
+#[derive(Debug)]
+pub struct LandscapeProblem {
+    landscape: Box<dyn Landscape>,
+    noise: f64,
+}
+
+impl LandscapeProblem {
+    /// The landscape.
+    pub fn landscape(&self) -> &dyn Landscape {
+        self.landscape.as_ref()
+    }
+}
+
+impl Problem for LandscapeProblem {
+    fn sizes(&self) -> Sizes {
+        let d = self.landscape.dim();
+        Sizes {
+            train: 1,
+            validation: 0,
+            test: 0,
+            features: d,
+            parameters: d,
+            classes: None,
+        }
+    }
+
+    fn has_data(&self) -> bool {
+        false
+    }
+
+    /// The default start, each coordinate moved by N(0, 0.1²) drawn from the seed.
+    fn initial_params(&self, seed: u64) -> Vec<f64> {
+        let mut rng = rng::from_seed(seed);
+        self.landscape
+            .default_start()
+            .into_iter()
+            .map(|x| {
+                let z: f64 = rng.sample(StandardNormal);
+                x + START_SPREAD * z
+            })
+            .collect()
+    }
+
+    fn loss_grad(&self, params: &[f64], _: &[usize], grad: &mut [f64], _: &mut Workspace) -> f64 {
+        self.landscape.gradient(params, grad)
+    }
+
+    fn loss(&self, params: &[f64], _: &[usize], _: &mut Workspace) -> f64 {
+        self.landscape.value(params)
+    }
+
+    fn evaluate(&self, params: &[f64], _: Split, _: &mut Workspace) -> Evaluation {
+        Evaluation {
+            loss: self.landscape.value(params),
+            accuracy: None,
+        }
+    }
+
+    fn optimum(&self) -> Option<Optimum> {
+        let minima = self.landscape.minima();
+        let best = minima.iter().min_by(|a, b| a.f.total_cmp(&b.f))?;
+        Some(Optimum {
+            params: Some(best.x.clone()),
+            loss: best.f,
+        })
+    }
+
+    fn gradient_noise(&self) -> f64 {
+        self.noise
     }
 }
 
@@ -123,7 +255,7 @@ mod tests {
     }
 
     fn check_gradient(spec: &str, x: &[f64]) -> Result<(), TestCaseError> {
-        let l = problem::parse(spec).unwrap().landscape;
+        let l = problem::parse(spec).unwrap().config.landscape().unwrap();
         let mut g = vec![0.0; l.dim()];
         let f = l.gradient(x, &mut g);
         prop_assert_eq!(f.to_bits(), l.value(x).to_bits(), "value mismatch");
@@ -180,7 +312,7 @@ mod tests {
             "saddle",
             "plateau",
         ] {
-            let l = problem::parse(spec).unwrap().landscape;
+            let l = problem::parse(spec).unwrap().config.landscape().unwrap();
             let minima = l.minima();
             assert!(!minima.is_empty(), "{spec}");
             for m in minima {
@@ -211,7 +343,7 @@ mod tests {
             "saddle",
             "plateau",
         ] {
-            let l = problem::parse(spec).unwrap().landscape;
+            let l = problem::parse(spec).unwrap().config.landscape().unwrap();
             let start = l.default_start();
             assert_eq!(start.len(), l.dim(), "{spec}");
             let mut g = vec![0.0; l.dim()];

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum};
+use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE};
 use crate::spec::{Bound, EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -22,6 +22,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             "condition number: largest over smallest curvature",
         ),
         Key::int("dim", 2, 2, MAX_DIM, "number of coordinates"),
+        NOISE,
     ],
 };
 

@@ -5,14 +5,17 @@ use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum};
+use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE};
 use crate::spec::{EntryInfo, Key};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "rastrigin",
     summary: "many local minima on a grid; global minimum at 0",
     reference: "Rastrigin 1974",
-    keys: &[Key::int("dim", 2, 1, MAX_DIM, "number of coordinates")],
+    keys: &[
+        Key::int("dim", 2, 1, MAX_DIM, "number of coordinates"),
+        NOISE,
+    ],
 };
 
 /// The Rastrigin function.

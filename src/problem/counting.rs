@@ -1,0 +1,75 @@
+//! The one counting wrapper: every loss and gradient evaluation an optimizer makes goes through
+//! [`BatchObjective`], which charges it per sample, so gradient-free `ars` and first-order
+//! methods are compared on the same counters. Measurement (per-epoch evaluation on the
+//! splits) is not charged to the optimizer.
+
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+use super::{Problem, Workspace};
+use crate::optim::Objective;
+use crate::rng::Rng;
+
+/// Evaluations charged to an optimizer, per sample.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Sample-gradients computed (a gradient over a batch of B samples counts B).
+    pub gradient_evals: u64,
+    /// Sample-losses computed without a gradient.
+    pub loss_evals: u64,
+}
+
+/// A problem restricted to one batch, as an optimizer's objective, counting every call.
+/// Where the problem has gradient noise (analytic `noise=σ`), σ·N(0, 1) is added to every
+/// gradient component from the run's `noise_rng`.
+pub struct BatchObjective<'a> {
+    problem: &'a dyn Problem,
+    batch: &'a [usize],
+    workspace: &'a mut Workspace,
+    counters: &'a mut Counters,
+    noise_rng: &'a mut Rng,
+}
+
+impl<'a> BatchObjective<'a> {
+    /// The objective of `problem` on `batch`.
+    pub fn new(
+        problem: &'a dyn Problem,
+        batch: &'a [usize],
+        workspace: &'a mut Workspace,
+        counters: &'a mut Counters,
+        noise_rng: &'a mut Rng,
+    ) -> Self {
+        BatchObjective {
+            problem,
+            batch,
+            workspace,
+            counters,
+            noise_rng,
+        }
+    }
+}
+
+impl Objective for BatchObjective<'_> {
+    fn dim(&self) -> usize {
+        self.problem.dim()
+    }
+
+    fn loss(&mut self, x: &[f64]) -> f64 {
+        self.counters.loss_evals += self.batch.len() as u64;
+        self.problem.loss(x, self.batch, self.workspace)
+    }
+
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.counters.gradient_evals += self.batch.len() as u64;
+        let loss = self.problem.loss_grad(x, self.batch, grad, self.workspace);
+        let sigma = self.problem.gradient_noise();
+        if sigma > 0.0 {
+            for g in grad.iter_mut() {
+                let z: f64 = self.noise_rng.sample(StandardNormal);
+                *g += sigma * z;
+            }
+        }
+        loss
+    }
+}

@@ -1,0 +1,385 @@
+//! Linear models on dense features: least squares, logistic regression and multinomial
+//! (softmax) regression, each with an optional L2 penalty on the weights (not the biases).
+//! Shared by `linreg`, `logreg2d`, `softmax` and `csv`.
+//!
+//! Parameters: the weights row-major (one row of `features` per output), then one bias per
+//! output. Losses are means over the samples:
+//!
+//! ```text
+//! squared:   ½(w·x + b − y)²
+//! logistic:  log(1 + e^z) − y·z,           z = w·x + b, y ∈ {0, 1}
+//! softmax:   log Σ_k e^{z_k} − z_y,        z_k = W_k·x + b_k
+//! objective: mean loss + ½·l2·‖W‖²
+//! ```
+
+use rand::RngExt;
+use rand_distr::StandardNormal;
+
+use super::{Evaluation, Optimum, Problem, Sizes, Workspace};
+use crate::data::{Dataset, Split, SplitData, Target};
+use crate::rng;
+
+/// Standard deviation of the initial weights (biases start at 0).
+pub const INIT_SCALE: f64 = 0.01;
+
+/// Which linear model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinearLoss {
+    /// Least squares on a real target.
+    Squared,
+    /// Logistic regression on two classes.
+    Logistic,
+    /// Multinomial logistic regression on `classes` classes.
+    Softmax { classes: usize },
+}
+
+impl LinearLoss {
+    /// The model for a target: real → squared, two classes → logistic, more → softmax.
+    pub fn for_target(target: &Target) -> LinearLoss {
+        match target {
+            Target::Real(_) => LinearLoss::Squared,
+            Target::Classes { classes: 2, .. } => LinearLoss::Logistic,
+            Target::Classes { classes, .. } => LinearLoss::Softmax { classes: *classes },
+        }
+    }
+
+    fn outputs(self) -> usize {
+        match self {
+            LinearLoss::Squared | LinearLoss::Logistic => 1,
+            LinearLoss::Softmax { classes } => classes,
+        }
+    }
+}
+
+/// log(1 + e^z) without overflow.
+#[inline]
+pub(crate) fn softplus(z: f64) -> f64 {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
+}
+
+/// 1/(1 + e^−z) without overflow.
+#[inline]
+pub(crate) fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// A linear model on split, standardized data.
+#[derive(Debug, Clone)]
+pub struct DenseLinear {
+    loss: LinearLoss,
+    data: SplitData,
+    l2: f64,
+    optimum: Option<Optimum>,
+}
+
+impl DenseLinear {
+    /// The model `loss` on `data` with penalty `l2`. For least squares the optimum is solved
+    /// from the normal equations.
+    pub fn new(loss: LinearLoss, data: SplitData, l2: f64) -> DenseLinear {
+        let mut model = DenseLinear {
+            loss,
+            data,
+            l2,
+            optimum: None,
+        };
+        if loss == LinearLoss::Squared {
+            model.optimum = model.normal_equations().map(|params| {
+                let mut ws = Workspace::new();
+                let loss = model.evaluate(&params, Split::Train, &mut ws).loss;
+                Optimum {
+                    params: Some(params),
+                    loss,
+                }
+            });
+        }
+        model
+    }
+
+    fn features(&self) -> usize {
+        self.data.train.features.cols()
+    }
+
+    /// Least-squares minimizer: (AᵀA/n + diag(l2,…,l2,0))θ = Aᵀy/n with A = [X 1], by
+    /// Cholesky; `None` if the system is singular.
+    fn normal_equations(&self) -> Option<Vec<f64>> {
+        let train = &self.data.train;
+        let Target::Real(y) = &train.target else {
+            return None;
+        };
+        let d = self.features();
+        let m = d + 1;
+        let n = train.len() as f64;
+        let mut a = vec![0.0; m * m];
+        let mut rhs = vec![0.0; m];
+        let mut row = vec![1.0; m];
+        for (i, &yi) in y.iter().enumerate() {
+            row[..d].copy_from_slice(train.features.row(i));
+            for p in 0..m {
+                rhs[p] += row[p] * yi / n;
+                for q in 0..m {
+                    a[p * m + q] += row[p] * row[q] / n;
+                }
+            }
+        }
+        for p in 0..d {
+            a[p * m + p] += self.l2;
+        }
+        cholesky_solve(&mut a, &mut rhs, m)?;
+        Some(rhs)
+    }
+
+    /// Adds one sample's loss to the running sum; with `grad`, also its gradient. Returns
+    /// (loss, whether the prediction is right).
+    #[inline]
+    fn sample(
+        &self,
+        params: &[f64],
+        x: &[f64],
+        target: TargetValue,
+        z: &mut [f64],
+        grad: Option<&mut [f64]>,
+    ) -> (f64, bool) {
+        let d = x.len();
+        let k = self.loss.outputs();
+        let (w, b) = params.split_at(k * d);
+        for (o, zo) in z.iter_mut().enumerate() {
+            *zo = dot(&w[o * d..(o + 1) * d], x) + b[o];
+        }
+        // dz: derivative of the loss with respect to each output, written back into z.
+        let (loss, correct) = match (self.loss, target) {
+            (LinearLoss::Squared, TargetValue::Real(y)) => {
+                let r = z[0] - y;
+                z[0] = r;
+                (0.5 * r * r, false)
+            }
+            (LinearLoss::Logistic, TargetValue::Class(c)) => {
+                let y = c as f64;
+                let loss = softplus(z[0]) - y * z[0];
+                let correct = (z[0] > 0.0) == (c == 1);
+                z[0] = sigmoid(z[0]) - y;
+                (loss, correct)
+            }
+            (LinearLoss::Softmax { .. }, TargetValue::Class(c)) => {
+                let (argmax, max) =
+                    z.iter()
+                        .enumerate()
+                        .fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| {
+                            if v > bv { (i, v) } else { (bi, bv) }
+                        });
+                let sum: f64 = z.iter().map(|&v| (v - max).exp()).sum();
+                let lse = max + sum.ln();
+                let loss = lse - z[c];
+                for (o, zo) in z.iter_mut().enumerate() {
+                    *zo = (*zo - lse).exp() - if o == c { 1.0 } else { 0.0 };
+                }
+                (loss, argmax == c)
+            }
+            _ => unreachable!("the loss matches the target type by construction"),
+        };
+        if let Some(grad) = grad {
+            let (gw, gb) = grad.split_at_mut(k * d);
+            for (o, &dz) in z.iter().enumerate() {
+                for (g, &xi) in gw[o * d..(o + 1) * d].iter_mut().zip(x) {
+                    *g += dz * xi;
+                }
+                gb[o] += dz;
+            }
+        }
+        (loss, correct)
+    }
+
+    /// Mean loss (and gradient) over `rows` of `part`, plus the penalty.
+    fn mean_over(
+        &self,
+        params: &[f64],
+        part: &Dataset,
+        rows: impl ExactSizeIterator<Item = usize>,
+        mut grad: Option<&mut [f64]>,
+        ws: &mut Workspace,
+    ) -> (f64, f64) {
+        let [z] = ws.buffers([self.loss.outputs()]);
+        if let Some(g) = grad.as_deref_mut() {
+            g.fill(0.0);
+        }
+        let count = rows.len().max(1) as f64;
+        let (mut loss, mut correct) = (0.0, 0usize);
+        for i in rows {
+            let target = TargetValue::of(&part.target, i);
+            let (l, ok) = self.sample(params, part.features.row(i), target, z, grad.as_deref_mut());
+            loss += l;
+            correct += usize::from(ok);
+        }
+        let weights = self.loss.outputs() * self.features();
+        let penalty = 0.5 * self.l2 * params[..weights].iter().map(|w| w * w).sum::<f64>();
+        if let Some(g) = grad {
+            for gi in g.iter_mut() {
+                *gi /= count;
+            }
+            if self.l2 != 0.0 {
+                for (gi, wi) in g[..weights].iter_mut().zip(params) {
+                    *gi += self.l2 * wi;
+                }
+            }
+        }
+        (loss / count + penalty, correct as f64 / count)
+    }
+}
+
+/// One sample's target.
+#[derive(Debug, Clone, Copy)]
+enum TargetValue {
+    Real(f64),
+    Class(usize),
+}
+
+impl TargetValue {
+    fn of(target: &Target, i: usize) -> TargetValue {
+        match target {
+            Target::Real(v) => TargetValue::Real(v[i]),
+            Target::Classes { labels, .. } => TargetValue::Class(labels[i]),
+        }
+    }
+}
+
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(a, b)| a * b).sum()
+}
+
+/// Solves the symmetric positive definite system `a·x = b` in place (b becomes x) by
+/// Cholesky; `None` if `a` is not positive definite.
+pub(crate) fn cholesky_solve(a: &mut [f64], b: &mut [f64], m: usize) -> Option<()> {
+    for j in 0..m {
+        let mut diag = a[j * m + j];
+        for k in 0..j {
+            diag -= a[j * m + k] * a[j * m + k];
+        }
+        if diag <= 1e-12 * a[j * m + j].abs().max(1e-300) {
+            return None;
+        }
+        let l_jj = diag.sqrt();
+        a[j * m + j] = l_jj;
+        for i in j + 1..m {
+            let mut s = a[i * m + j];
+            for k in 0..j {
+                s -= a[i * m + k] * a[j * m + k];
+            }
+            a[i * m + j] = s / l_jj;
+        }
+    }
+    for i in 0..m {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= a[i * m + k] * b[k];
+        }
+        b[i] = s / a[i * m + i];
+    }
+    for i in (0..m).rev() {
+        let mut s = b[i];
+        for k in i + 1..m {
+            s -= a[k * m + i] * b[k];
+        }
+        b[i] = s / a[i * m + i];
+    }
+    Some(())
+}
+
+impl Problem for DenseLinear {
+    fn sizes(&self) -> Sizes {
+        let d = self.features();
+        Sizes {
+            train: self.data.train.len(),
+            validation: self.data.validation.len(),
+            test: self.data.test.len(),
+            features: d,
+            parameters: self.loss.outputs() * (d + 1),
+            classes: match self.loss {
+                LinearLoss::Squared => None,
+                LinearLoss::Logistic => Some(2),
+                LinearLoss::Softmax { classes } => Some(classes),
+            },
+        }
+    }
+
+    fn has_data(&self) -> bool {
+        true
+    }
+
+    /// Weights N(0, 0.01²) from the seed, biases 0.
+    fn initial_params(&self, seed: u64) -> Vec<f64> {
+        let mut rng = rng::from_seed(seed);
+        let weights = self.loss.outputs() * self.features();
+        (0..self.dim())
+            .map(|i| {
+                if i < weights {
+                    let z: f64 = rng.sample(StandardNormal);
+                    INIT_SCALE * z
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    fn loss_grad(
+        &self,
+        params: &[f64],
+        batch: &[usize],
+        grad: &mut [f64],
+        ws: &mut Workspace,
+    ) -> f64 {
+        let train = &self.data.train;
+        self.mean_over(params, train, batch.iter().copied(), Some(grad), ws)
+            .0
+    }
+
+    fn loss(&self, params: &[f64], batch: &[usize], ws: &mut Workspace) -> f64 {
+        let train = &self.data.train;
+        self.mean_over(params, train, batch.iter().copied(), None, ws)
+            .0
+    }
+
+    fn evaluate(&self, params: &[f64], split: Split, ws: &mut Workspace) -> Evaluation {
+        let part = self.data.part(split);
+        let (loss, accuracy) = self.mean_over(params, part, 0..part.len(), None, ws);
+        Evaluation {
+            loss,
+            accuracy: (self.loss != LinearLoss::Squared).then_some(accuracy),
+        }
+    }
+
+    fn optimum(&self) -> Option<Optimum> {
+        self.optimum.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_logistic_helpers() {
+        assert_eq!(softplus(1000.0), 1000.0);
+        assert_eq!(softplus(-1000.0), 0.0);
+        assert!((softplus(0.0) - 2f64.ln()).abs() < 1e-15);
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(1000.0), 1.0);
+        assert_eq!(sigmoid(0.0), 0.5);
+    }
+
+    #[test]
+    fn cholesky_solves_spd_systems() {
+        let mut a = vec![4.0, 2.0, 2.0, 3.0];
+        let mut b = vec![2.0, 1.0];
+        cholesky_solve(&mut a, &mut b, 2).unwrap();
+        // 4x + 2y = 2, 2x + 3y = 1 → x = 0.5, y = 0.
+        assert!((b[0] - 0.5).abs() < 1e-15 && b[1].abs() < 1e-15);
+        let mut singular = vec![1.0, 1.0, 1.0, 1.0];
+        assert!(cholesky_solve(&mut singular, &mut [1.0, 1.0], 2).is_none());
+    }
+}

@@ -1,0 +1,84 @@
+//! `linreg`: synthetic least squares, y = X·w* + b* + σ·ε, with X, w*, b*, ε standard normal.
+//! Smooth and convex; the optimum is solved from the normal equations.
+
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+use super::linear::{DenseLinear, LinearLoss};
+use super::{
+    ConfigFn, Family, Problem, ProblemConfig, config_from_params, split_in_order, streams,
+};
+use crate::data::{DataError, Dataset, Matrix, Target};
+use crate::rng;
+use crate::spec::{EntryInfo, Key, Range};
+
+const ENTRY: EntryInfo = EntryInfo {
+    name: "linreg",
+    summary: "synthetic least squares y = Xw* + b* + noise (smooth convex)",
+    reference: "linear least squares; optimum from the normal equations",
+    keys: &[
+        Key::int(
+            "samples",
+            1000,
+            10,
+            1_000_000,
+            "training samples (validation and test: a quarter each)",
+        ),
+        Key::int("features", 20, 1, 1000, "input features"),
+        Key::float("noise", 0.1, Range::NON_NEGATIVE, "σ of the label noise"),
+        Key::float(
+            "l2",
+            0.0,
+            Range::NON_NEGATIVE,
+            "L2 penalty ½·l2·‖w‖² (bias not penalized)",
+        ),
+    ],
+};
+
+pub(super) fn entry() -> (EntryInfo, ConfigFn, Family) {
+    (ENTRY, config_from_params::<Linreg>, Family::SmoothConvex)
+}
+
+/// Synthetic least squares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Linreg {
+    /// Training samples (default 1000).
+    pub samples: usize,
+    /// Features (default 20).
+    pub features: usize,
+    /// Label noise σ (default 0.1).
+    pub noise: f64,
+    /// L2 penalty (default 0).
+    pub l2: f64,
+}
+
+impl ProblemConfig for Linreg {
+    fn build(&self, seed: u64) -> Result<Box<dyn Problem>, DataError> {
+        let mut rng = rng::from_seed(rng::derive_seed(seed, &[streams::DATA]));
+        let d = self.features;
+        let mut normal = || -> f64 { rng.sample(StandardNormal) };
+        let w: Vec<f64> = (0..d).map(|_| normal()).collect();
+        let b = normal();
+        let rows = self.samples + 2 * (self.samples / 4);
+        let mut x = Vec::with_capacity(rows * d);
+        let mut y = Vec::with_capacity(rows);
+        for _ in 0..rows {
+            let start = x.len();
+            x.extend((0..d).map(|_| normal()));
+            let clean: f64 = x[start..].iter().zip(&w).map(|(x, w)| x * w).sum::<f64>() + b;
+            y.push(clean + self.noise * normal());
+        }
+        let data = Dataset {
+            features: Matrix::new(rows, d, x),
+            target: Target::Real(y),
+        };
+        let split = split_in_order(&data, self.samples);
+        Ok(Box::new(DenseLinear::new(
+            LinearLoss::Squared,
+            split,
+            self.l2,
+        )))
+    }
+}

@@ -1,0 +1,359 @@
+//! `mlp`: a one-hidden-layer network with a softmax output and cross-entropy loss, on a named
+//! dataset (default digits; moons and spirals are synthetic), split 60/20/20 by class and
+//! standardized with training statistics.
+//!
+//! ```text
+//! H = act(X·W1ᵀ + b1)      act = tanh or relu, `hidden` units
+//! Z = H·W2ᵀ + b2           softmax over the classes
+//! objective = mean cross-entropy + ½·l2·(‖W1‖² + ‖W2‖²)
+//! ```
+//! Parameters: W1 (hidden × features, row-major), b1, W2 (classes × hidden), b2.
+//! Initialization from the seed: tanh → Glorot uniform U(±√(6/(fan_in+fan_out))) for both
+//! layers; relu → He normal N(0, 2/fan_in) for the hidden layer and Glorot uniform for the
+//! output layer; biases 0. A batch is evaluated as matrix products (`matrixmultiply`).
+
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    ConfigFn, Evaluation, Family, Problem, ProblemConfig, Sizes, Workspace, config_from_params,
+    split_named_dataset,
+};
+use crate::data::{DataError, Dataset, NAMED_DATASETS, Split, SplitData, Target};
+use crate::rng;
+use crate::spec::{EntryInfo, Key, Range};
+
+const ENTRY: EntryInfo = EntryInfo {
+    name: "mlp",
+    summary: "one hidden layer, softmax output (neural network)",
+    reference: "multilayer perceptron, cross-entropy; Glorot / He initialization",
+    keys: &[
+        Key::choice(
+            "dataset",
+            "digits",
+            &NAMED_DATASETS,
+            "data (see datasets/README.md)",
+        ),
+        Key::int("hidden", 32, 1, 4096, "hidden units"),
+        Key::choice("activation", "tanh", &["tanh", "relu"], "hidden activation"),
+        Key::float(
+            "l2",
+            1e-4,
+            Range::NON_NEGATIVE,
+            "L2 penalty on both weight matrices",
+        ),
+    ],
+};
+
+pub(super) fn entry() -> (EntryInfo, ConfigFn, Family) {
+    (
+        ENTRY,
+        config_from_params::<MlpConfig>,
+        Family::NeuralNetwork,
+    )
+}
+
+/// Hidden activation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    Tanh,
+    Relu,
+}
+
+/// Keys of `mlp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MlpConfig {
+    /// Dataset name (default digits).
+    pub dataset: String,
+    /// Hidden units (default 32).
+    pub hidden: usize,
+    /// Activation (default tanh).
+    pub activation: Activation,
+    /// L2 penalty (default 1e-4).
+    pub l2: f64,
+}
+
+impl ProblemConfig for MlpConfig {
+    fn build(&self, seed: u64) -> Result<Box<dyn Problem>, DataError> {
+        let data = split_named_dataset(&self.dataset, seed)?;
+        Ok(Box::new(Mlp::new(
+            data,
+            self.hidden,
+            self.activation,
+            self.l2,
+        )))
+    }
+}
+
+/// Rows evaluated per chunk when a whole split is evaluated (bounds the workspace).
+const EVAL_CHUNK: usize = 256;
+
+/// The network and its data.
+#[derive(Debug, Clone)]
+pub struct Mlp {
+    data: SplitData,
+    features: usize,
+    hidden: usize,
+    classes: usize,
+    activation: Activation,
+    l2: f64,
+}
+
+/// C (m×n) = A (m×k)·B (k×n) + beta·C, with explicit row/column strides.
+#[allow(clippy::too_many_arguments)]
+fn gemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f64],
+    (rsa, csa): (usize, usize),
+    b: &[f64],
+    (rsb, csb): (usize, usize),
+    beta: f64,
+    c: &mut [f64],
+    rsc: usize,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    // The last element each operand touches must lie inside its slice.
+    let last = |rows: usize, cols: usize, rs: usize, cs: usize| (rows - 1) * rs + (cols - 1) * cs;
+    if k > 0 {
+        assert!(last(m, k, rsa, csa) < a.len() && last(k, n, rsb, csb) < b.len());
+    }
+    assert!(last(m, n, rsc, 1) < c.len());
+    // SAFETY: the asserts above keep every access inside the slices; `c` does not alias
+    // `a` or `b` (it is borrowed mutably).
+    unsafe {
+        matrixmultiply::dgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa as isize,
+            csa as isize,
+            b.as_ptr(),
+            rsb as isize,
+            csb as isize,
+            beta,
+            c.as_mut_ptr(),
+            rsc as isize,
+            1,
+        );
+    }
+}
+
+impl Mlp {
+    /// The network on `data`.
+    pub fn new(data: SplitData, hidden: usize, activation: Activation, l2: f64) -> Mlp {
+        let classes = match &data.train.target {
+            Target::Classes { classes, .. } => *classes,
+            Target::Real(_) => 1,
+        };
+        Mlp {
+            features: data.train.features.cols(),
+            data,
+            hidden,
+            classes,
+            activation,
+            l2,
+        }
+    }
+
+    /// (W1, b1, W2, b2) views of a parameter vector.
+    fn layers<'a>(&self, p: &'a [f64]) -> (&'a [f64], &'a [f64], &'a [f64], &'a [f64]) {
+        let (h, d, k) = (self.hidden, self.features, self.classes);
+        let (w1, rest) = p.split_at(h * d);
+        let (b1, rest) = rest.split_at(h);
+        let (w2, b2) = rest.split_at(k * h);
+        (w1, b1, w2, b2)
+    }
+
+    /// Forward pass over `rows` of `part`, then (with `grad`) the backward pass. Returns the
+    /// summed cross-entropy (without penalty) and the number of correct predictions.
+    fn pass(
+        &self,
+        params: &[f64],
+        part: &Dataset,
+        rows: &[usize],
+        grad: Option<&mut [f64]>,
+        scale: f64,
+        ws: &mut Workspace,
+    ) -> (f64, usize) {
+        let (d, h, k, b) = (self.features, self.hidden, self.classes, rows.len());
+        let (w1, b1, w2, b2) = self.layers(params);
+        let [xb, act, z, dh] = ws.buffers([b * d, b * h, b * k, b * h]);
+        for (dst, &r) in xb.chunks_exact_mut(d).zip(rows) {
+            dst.copy_from_slice(part.features.row(r));
+        }
+        // act = activation(X·W1ᵀ + b1)
+        gemm(b, d, h, xb, (d, 1), w1, (1, d), 0.0, act, h);
+        for row in act.chunks_exact_mut(h) {
+            for (a, bias) in row.iter_mut().zip(b1) {
+                let v = *a + bias;
+                *a = match self.activation {
+                    Activation::Tanh => v.tanh(),
+                    Activation::Relu => v.max(0.0),
+                };
+            }
+        }
+        // z = act·W2ᵀ + b2, then softmax cross-entropy; z becomes dL/dz·scale.
+        gemm(b, h, k, act, (h, 1), w2, (1, h), 0.0, z, k);
+        let Target::Classes { labels, .. } = &part.target else {
+            unreachable!("mlp datasets are classification data");
+        };
+        let (mut loss, mut correct) = (0.0, 0);
+        for (zr, &r) in z.chunks_exact_mut(k).zip(rows) {
+            let y = labels[r];
+            let mut best = 0;
+            for o in 0..k {
+                zr[o] += b2[o];
+                if zr[o] > zr[best] {
+                    best = o;
+                }
+            }
+            let max = zr[best];
+            let lse = max + zr.iter().map(|&v| (v - max).exp()).sum::<f64>().ln();
+            loss += lse - zr[y];
+            correct += usize::from(best == y);
+            for (o, zo) in zr.iter_mut().enumerate() {
+                *zo = ((*zo - lse).exp() - if o == y { 1.0 } else { 0.0 }) * scale;
+            }
+        }
+        let Some(grad) = grad else {
+            return (loss, correct);
+        };
+        let (g_rest, gb2) = grad.split_at_mut(h * d + h + k * h);
+        let (g_rest, gw2) = g_rest.split_at_mut(h * d + h);
+        let (gw1, gb1) = g_rest.split_at_mut(h * d);
+        // gW2 = dZᵀ·act, gb2 = Σ dZ, dH = dZ·W2 ⊙ act'
+        gemm(k, b, h, z, (1, k), act, (h, 1), 0.0, gw2, h);
+        gb2.fill(0.0);
+        for zr in z.chunks_exact(k) {
+            for (g, v) in gb2.iter_mut().zip(zr) {
+                *g += v;
+            }
+        }
+        gemm(b, k, h, z, (k, 1), w2, (h, 1), 0.0, dh, h);
+        for (dr, ar) in dh.chunks_exact_mut(h).zip(act.chunks_exact(h)) {
+            for (g, a) in dr.iter_mut().zip(ar) {
+                *g *= match self.activation {
+                    Activation::Tanh => 1.0 - a * a,
+                    Activation::Relu => f64::from(u8::from(*a > 0.0)),
+                };
+            }
+        }
+        // gW1 = dHᵀ·X, gb1 = Σ dH
+        gemm(h, b, d, dh, (1, h), xb, (d, 1), 0.0, gw1, d);
+        gb1.fill(0.0);
+        for dr in dh.chunks_exact(h) {
+            for (g, v) in gb1.iter_mut().zip(dr) {
+                *g += v;
+            }
+        }
+        (loss, correct)
+    }
+
+    /// ½·l2·(‖W1‖² + ‖W2‖²), and its gradient added to `grad`.
+    fn penalty(&self, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        if self.l2 == 0.0 {
+            return 0.0;
+        }
+        let (h, d, k) = (self.hidden, self.features, self.classes);
+        let w1 = 0..h * d;
+        let w2 = h * d + h..h * d + h + k * h;
+        let sq: f64 = params[w1.clone()]
+            .iter()
+            .chain(&params[w2.clone()])
+            .map(|w| w * w)
+            .sum();
+        if let Some(g) = grad {
+            for range in [w1, w2] {
+                for (gi, wi) in g[range.clone()].iter_mut().zip(&params[range]) {
+                    *gi += self.l2 * wi;
+                }
+            }
+        }
+        0.5 * self.l2 * sq
+    }
+}
+
+impl Problem for Mlp {
+    fn sizes(&self) -> Sizes {
+        let (h, d, k) = (self.hidden, self.features, self.classes);
+        Sizes {
+            train: self.data.train.len(),
+            validation: self.data.validation.len(),
+            test: self.data.test.len(),
+            features: d,
+            parameters: h * d + h + k * h + k,
+            classes: Some(k),
+        }
+    }
+
+    fn has_data(&self) -> bool {
+        true
+    }
+
+    fn initial_params(&self, seed: u64) -> Vec<f64> {
+        let mut rng = rng::from_seed(seed);
+        let (h, d, k) = (self.hidden, self.features, self.classes);
+        let glorot = |fan_in: usize, fan_out: usize| (6.0 / (fan_in + fan_out) as f64).sqrt();
+        let mut p: Vec<f64> = match self.activation {
+            Activation::Tanh => {
+                let a = glorot(d, h);
+                (0..h * d).map(|_| rng.random_range(-a..a)).collect()
+            }
+            Activation::Relu => {
+                let std = (2.0 / d as f64).sqrt();
+                (0..h * d)
+                    .map(|_| std * rng.sample::<f64, _>(StandardNormal))
+                    .collect()
+            }
+        };
+        p.extend(std::iter::repeat_n(0.0, h));
+        let a = glorot(h, k);
+        p.extend((0..k * h).map(|_| rng.random_range(-a..a)));
+        p.extend(std::iter::repeat_n(0.0, k));
+        p
+    }
+
+    fn loss_grad(
+        &self,
+        params: &[f64],
+        batch: &[usize],
+        grad: &mut [f64],
+        ws: &mut Workspace,
+    ) -> f64 {
+        let scale = 1.0 / batch.len().max(1) as f64;
+        let (loss, _) = self.pass(params, &self.data.train, batch, Some(grad), scale, ws);
+        loss * scale + self.penalty(params, Some(grad))
+    }
+
+    fn loss(&self, params: &[f64], batch: &[usize], ws: &mut Workspace) -> f64 {
+        let scale = 1.0 / batch.len().max(1) as f64;
+        let (loss, _) = self.pass(params, &self.data.train, batch, None, scale, ws);
+        loss * scale + self.penalty(params, None)
+    }
+
+    fn evaluate(&self, params: &[f64], split: Split, ws: &mut Workspace) -> Evaluation {
+        let part = self.data.part(split);
+        let n = part.len();
+        let rows: Vec<usize> = (0..n).collect();
+        let (mut loss, mut correct) = (0.0, 0);
+        for chunk in rows.chunks(EVAL_CHUNK) {
+            let (l, c) = self.pass(params, part, chunk, None, 1.0, ws);
+            loss += l;
+            correct += c;
+        }
+        let count = n.max(1) as f64;
+        Evaluation {
+            loss: loss / count + self.penalty(params, None),
+            accuracy: Some(correct as f64 / count),
+        }
+    }
+}

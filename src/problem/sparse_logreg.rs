@@ -1,0 +1,318 @@
+//! `sparse_logreg`: logistic regression on high-dimensional sparse binary features, the
+//! setting where the lecture says adaptive methods win.
+//!
+//! Data (from the seed's data stream): each row holds `nnz` distinct active features drawn
+//! with Zipf frequencies, P(feature j) ∝ (j+1)^−1.1, so a few features are common and most are
+//! rare. True weights w*_j ~ N(0, 1)·(0.5 + 2.5·j/(d−1)) grow with rarity, so rare features
+//! carry the strongest signal; the bias centers the logits; y ~ Bernoulli(σ(x·w* + b*)).
+//! Stored as compressed sparse rows; the gradient touches only a row's active features
+//! (plus one pass over the weights for the penalty and the averaging).
+
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+use super::linear::{INIT_SCALE, sigmoid, softplus};
+use super::{
+    ConfigFn, Evaluation, Family, Problem, ProblemConfig, Sizes, Workspace, config_from_params,
+    streams,
+};
+use crate::data::{DataError, SparseMatrix, Split};
+use crate::rng;
+use crate::spec::{EntryInfo, Key, Range};
+
+/// Zipf exponent of the feature frequencies.
+pub const ZIPF_EXPONENT: f64 = 1.1;
+
+const ENTRY: EntryInfo = EntryInfo {
+    name: "sparse_logreg",
+    summary: "logistic regression, sparse Zipf-frequent features, rare ones informative",
+    reference: "logistic regression on CSR data (the lecture's case for adaptive methods)",
+    keys: &[
+        Key::int(
+            "samples",
+            4000,
+            10,
+            1_000_000,
+            "training samples (validation and test: a quarter each)",
+        ),
+        Key::int("features", 5000, 2, 1_000_000, "feature dimension"),
+        Key::int("nnz", 20, 1, 1000, "active features per sample"),
+        Key::float(
+            "l2",
+            1e-4,
+            Range::NON_NEGATIVE,
+            "L2 penalty ½·l2·‖w‖² (bias not penalized)",
+        ),
+    ],
+};
+
+pub(super) fn entry() -> (EntryInfo, ConfigFn, Family) {
+    (
+        ENTRY,
+        config_from_params::<SparseLogregConfig>,
+        Family::SparseFeatures,
+    )
+}
+
+/// Keys of `sparse_logreg`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SparseLogregConfig {
+    /// Training samples (default 4000).
+    pub samples: usize,
+    /// Features (default 5000).
+    pub features: usize,
+    /// Active features per row (default 20).
+    pub nnz: usize,
+    /// L2 penalty (default 1e-4).
+    pub l2: f64,
+}
+
+impl ProblemConfig for SparseLogregConfig {
+    fn build(&self, seed: u64) -> Result<Box<dyn Problem>, DataError> {
+        Ok(Box::new(self.generate(seed)?))
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.nnz > self.features {
+            return Err(format!(
+                "nnz ({}) must not exceed features ({}): a row holds distinct features",
+                self.nnz, self.features
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl SparseLogregConfig {
+    /// The data of `seed`, split.
+    pub fn generate(&self, seed: u64) -> Result<SparseLogreg, DataError> {
+        let mut rng = rng::from_seed(rng::derive_seed(seed, &[streams::DATA]));
+        let d = self.features;
+        // Cumulative Zipf weights for inverse-CDF sampling.
+        let mut cumulative = Vec::with_capacity(d);
+        let mut total = 0.0;
+        for j in 0..d {
+            total += ((j + 1) as f64).powf(-ZIPF_EXPONENT);
+            cumulative.push(total);
+        }
+        let w_true: Vec<f64> = (0..d)
+            .map(|j| {
+                let z: f64 = rng.sample(StandardNormal);
+                z * (0.5 + 2.5 * j as f64 / (d - 1) as f64)
+            })
+            .collect();
+        let rows = self.samples + 2 * (self.samples / 4);
+        let mut x = SparseMatrix::new(d);
+        let mut logits = Vec::with_capacity(rows);
+        let mut active: Vec<usize> = Vec::with_capacity(self.nnz);
+        for _ in 0..rows {
+            active.clear();
+            while active.len() < self.nnz {
+                let u: f64 = rng.random::<f64>() * total;
+                let j = cumulative.partition_point(|&c| c <= u).min(d - 1);
+                if !active.contains(&j) {
+                    active.push(j);
+                }
+            }
+            active.sort_unstable();
+            logits.push(active.iter().map(|&j| w_true[j]).sum::<f64>());
+            x.push_row(active.iter().map(|&j| (j, 1.0)));
+        }
+        let bias = -logits.iter().sum::<f64>() / rows as f64;
+        let labels: Vec<bool> = logits
+            .iter()
+            .map(|&z| rng.random::<f64>() < sigmoid(z + bias))
+            .collect();
+        let held = self.samples / 4;
+        let cut = |a: usize, b: usize| Part {
+            x: x.slice_rows(a..b),
+            y: labels[a..b].to_vec(),
+        };
+        Ok(SparseLogreg {
+            train: cut(0, self.samples),
+            validation: cut(self.samples, self.samples + held),
+            test: cut(self.samples + held, self.samples + 2 * held),
+            l2: self.l2,
+        })
+    }
+}
+
+/// One split: sparse rows and binary labels.
+#[derive(Debug, Clone)]
+struct Part {
+    x: SparseMatrix,
+    y: Vec<bool>,
+}
+
+/// Sparse logistic regression: parameters are the weights, then the bias.
+#[derive(Debug, Clone)]
+pub struct SparseLogreg {
+    train: Part,
+    validation: Part,
+    test: Part,
+    l2: f64,
+}
+
+impl SparseLogreg {
+    fn part(&self, split: Split) -> &Part {
+        match split {
+            Split::Train => &self.train,
+            Split::Validation => &self.validation,
+            Split::Test => &self.test,
+        }
+    }
+
+    /// Mean loss (and gradient) over `rows` of `part` plus the penalty; and the accuracy.
+    fn mean_over(
+        &self,
+        params: &[f64],
+        part: &Part,
+        rows: impl ExactSizeIterator<Item = usize>,
+        mut grad: Option<&mut [f64]>,
+    ) -> (f64, f64) {
+        let d = part.x.cols();
+        let (w, b) = (&params[..d], params[d]);
+        if let Some(g) = grad.as_deref_mut() {
+            g.fill(0.0);
+        }
+        let count = rows.len().max(1) as f64;
+        let (mut loss, mut correct) = (0.0, 0usize);
+        for i in rows {
+            let (cols, vals) = part.x.row(i);
+            let z = b + cols
+                .iter()
+                .zip(vals)
+                .map(|(&c, v)| w[c as usize] * v)
+                .sum::<f64>();
+            let y = part.y[i];
+            loss += softplus(z) - if y { z } else { 0.0 };
+            correct += usize::from((z > 0.0) == y);
+            if let Some(g) = grad.as_deref_mut() {
+                let dz = sigmoid(z) - f64::from(u8::from(y));
+                for (&c, v) in cols.iter().zip(vals) {
+                    g[c as usize] += dz * v;
+                }
+                g[d] += dz;
+            }
+        }
+        let penalty = 0.5 * self.l2 * w.iter().map(|w| w * w).sum::<f64>();
+        if let Some(g) = grad {
+            for gi in g.iter_mut() {
+                *gi /= count;
+            }
+            if self.l2 != 0.0 {
+                for (gi, wi) in g[..d].iter_mut().zip(w) {
+                    *gi += self.l2 * wi;
+                }
+            }
+        }
+        (loss / count + penalty, correct as f64 / count)
+    }
+}
+
+impl Problem for SparseLogreg {
+    fn sizes(&self) -> Sizes {
+        Sizes {
+            train: self.train.y.len(),
+            validation: self.validation.y.len(),
+            test: self.test.y.len(),
+            features: self.train.x.cols(),
+            parameters: self.train.x.cols() + 1,
+            classes: Some(2),
+        }
+    }
+
+    fn has_data(&self) -> bool {
+        true
+    }
+
+    /// Weights N(0, 0.01²) from the seed, bias 0.
+    fn initial_params(&self, seed: u64) -> Vec<f64> {
+        let mut rng = rng::from_seed(seed);
+        let d = self.train.x.cols();
+        let mut p: Vec<f64> = (0..d)
+            .map(|_| {
+                let z: f64 = rng.sample(StandardNormal);
+                INIT_SCALE * z
+            })
+            .collect();
+        p.push(0.0);
+        p
+    }
+
+    fn loss_grad(
+        &self,
+        params: &[f64],
+        batch: &[usize],
+        grad: &mut [f64],
+        _: &mut Workspace,
+    ) -> f64 {
+        self.mean_over(params, &self.train, batch.iter().copied(), Some(grad))
+            .0
+    }
+
+    fn loss(&self, params: &[f64], batch: &[usize], _: &mut Workspace) -> f64 {
+        self.mean_over(params, &self.train, batch.iter().copied(), None)
+            .0
+    }
+
+    fn evaluate(&self, params: &[f64], split: Split, _: &mut Workspace) -> Evaluation {
+        let part = self.part(split);
+        let (loss, accuracy) = self.mean_over(params, part, 0..part.y.len(), None);
+        Evaluation {
+            loss,
+            accuracy: Some(accuracy),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequencies_are_heavy_tailed_and_rows_sparse() {
+        let config = SparseLogregConfig {
+            samples: 2000,
+            features: 1000,
+            nnz: 10,
+            l2: 0.0,
+        };
+        let problem = config.generate(3).unwrap();
+        let sizes = problem.sizes();
+        assert_eq!(
+            (sizes.train, sizes.validation, sizes.test),
+            (2000, 500, 500)
+        );
+        assert_eq!(sizes.parameters, 1001);
+        // Feature occurrences in the training rows: the head is far more frequent than the
+        // tail, and rows hold distinct sorted features.
+        let train = &problem.train;
+        let mut counts = vec![0usize; 1000];
+        for i in 0..train.x.rows() {
+            let (cols, vals) = train.x.row(i);
+            assert_eq!(cols.len(), 10);
+            assert!(vals.iter().all(|&v| v == 1.0));
+            assert!(cols.windows(2).all(|w| w[0] < w[1]), "distinct, sorted");
+            for &c in cols {
+                counts[c as usize] += 1;
+            }
+        }
+        let head: usize = counts[..10].iter().sum();
+        let tail: usize = counts[500..].iter().sum();
+        assert!(
+            counts[0] > 50 * counts[900].max(1),
+            "{} vs {}",
+            counts[0],
+            counts[900]
+        );
+        assert!(head > tail / 2, "head {head} tail {tail}");
+        let positives = train.y.iter().filter(|&&y| y).count();
+        assert!(
+            (600..1400).contains(&positives),
+            "labels balanced: {positives}"
+        );
+    }
+}
