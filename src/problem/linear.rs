@@ -104,6 +104,11 @@ impl DenseLinear {
         self.data.train.features.cols()
     }
 
+    /// The split data.
+    pub fn data(&self) -> &SplitData {
+        &self.data
+    }
+
     /// Least-squares minimizer: (AᵀA/n + diag(l2,…,l2,0))θ = Aᵀy/n with A = [X 1], by
     /// Cholesky; `None` if the system is singular.
     fn normal_equations(&self) -> Option<Vec<f64>> {

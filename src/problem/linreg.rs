@@ -82,3 +82,31 @@ impl ProblemConfig for Linreg {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::problem::testing::train_full_batch;
+    use crate::problem::{Workspace, parse};
+
+    #[test]
+    fn training_reaches_the_normal_equations_solution() {
+        for spec in [
+            "linreg:samples=200,features=8",
+            "linreg:samples=200,features=8,l2=0.5",
+        ] {
+            let problem = parse(spec).unwrap().config.build(2).unwrap();
+            let optimum = problem.optimum().expect("least squares has a closed form");
+            let exact = optimum.params.unwrap();
+            // The solution is stationary: the gradient over the whole training set vanishes.
+            let all: Vec<usize> = (0..problem.train_len()).collect();
+            let mut g = vec![0.0; problem.dim()];
+            let loss = problem.loss_grad(&exact, &all, &mut g, &mut Workspace::new());
+            assert!(g.iter().all(|g| g.abs() < 1e-10), "{g:?}");
+            assert!((loss - optimum.loss).abs() < 1e-12);
+            let trained = train_full_batch(problem.as_ref(), "sgd:lr=0.3,momentum=0.9", 2000, 2);
+            for (t, e) in trained.iter().zip(&exact) {
+                assert!((t - e).abs() < 1e-8, "{spec}: {trained:?} vs {exact:?}");
+            }
+        }
+    }
+}

@@ -47,6 +47,13 @@ pub struct Logreg2d {
 
 impl ProblemConfig for Logreg2d {
     fn build(&self, seed: u64) -> Result<Box<dyn Problem>, DataError> {
+        Ok(Box::new(self.generate(seed)))
+    }
+}
+
+impl Logreg2d {
+    /// The model on the data of `seed`.
+    pub fn generate(&self, seed: u64) -> DenseLinear {
         let mut rng = rng::from_seed(rng::derive_seed(seed, &[streams::DATA]));
         let rows = TRAIN_ROWS + 2 * HELD_OUT_ROWS;
         let mut x = Vec::with_capacity(2 * rows);
@@ -63,10 +70,78 @@ impl ProblemConfig for Logreg2d {
             target: Target::Classes { labels, classes: 2 },
         };
         let split = split_in_order(&data, TRAIN_ROWS);
-        Ok(Box::new(DenseLinear::new(
-            LinearLoss::Logistic,
-            split,
-            self.l2,
-        )))
+        DenseLinear::new(LinearLoss::Logistic, split, self.l2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::testing::train_full_batch;
+
+    /// Newton's method on the raw data, written out here: gradient and Hessian of the mean
+    /// log-loss in θ = (w0, w1, b).
+    fn newton(data: &Dataset, l2: f64) -> [f64; 3] {
+        let Target::Classes { labels, .. } = &data.target else {
+            unreachable!()
+        };
+        let n = data.len() as f64;
+        let mut theta = [0.0; 3];
+        for _ in 0..50 {
+            let mut g = [0.0; 3];
+            let mut h = [[0.0; 3]; 3];
+            for (i, &y) in labels.iter().enumerate() {
+                let x = data.features.row(i);
+                let xt = [x[0], x[1], 1.0];
+                let z: f64 = (0..3).map(|k| theta[k] * xt[k]).sum();
+                let p = 1.0 / (1.0 + (-z).exp());
+                for a in 0..3 {
+                    g[a] += (p - y as f64) * xt[a] / n;
+                    for b in 0..3 {
+                        h[a][b] += p * (1.0 - p) * xt[a] * xt[b] / n;
+                    }
+                }
+            }
+            for a in 0..2 {
+                g[a] += l2 * theta[a];
+                h[a][a] += l2;
+            }
+            // Solve h·δ = g by Cramer's rule (3×3).
+            let det = |m: [[f64; 3]; 3]| {
+                m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+                    - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+                    + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+            };
+            let d = det(h);
+            let mut step = [0.0; 3];
+            for (k, s) in step.iter_mut().enumerate() {
+                let mut m = h;
+                for r in 0..3 {
+                    m[r][k] = g[r];
+                }
+                *s = det(m) / d;
+            }
+            for k in 0..3 {
+                theta[k] -= step[k];
+            }
+        }
+        theta
+    }
+
+    #[test]
+    fn training_reaches_the_newton_optimum() {
+        for l2 in [0.0, 0.01] {
+            let model = Logreg2d { l2 }.generate(4);
+            let exact = newton(&model.data().train, l2);
+            // The labelling rule's boundary x0 + x1 = 1 is recovered roughly.
+            assert!((exact[0] / exact[1] - 1.0).abs() < 0.3, "{exact:?}");
+            let trained = train_full_batch(&model, "rprop:lr=0.01,step_min=1e-12", 3000, 4);
+            for k in 0..3 {
+                assert!(
+                    (trained[k] - exact[k]).abs() <= 1e-6 * exact[k].abs().max(1.0),
+                    "l2 = {l2}: trained {trained:?} vs Newton {exact:?}"
+                );
+            }
+        }
     }
 }
