@@ -6,14 +6,16 @@ use clap::{Args, ValueEnum};
 
 use super::stdout_error;
 use crate::error::Error;
+use crate::problem::Sizes;
 use crate::spec::EntryInfo;
-use crate::{optim, problem, schedule};
+use crate::{batch, optim, problem, schedule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Category {
     Optimizers,
     Schedules,
     Problems,
+    BatchModes,
 }
 
 #[derive(Debug, Args)]
@@ -27,6 +29,7 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
         Category::Optimizers,
         Category::Schedules,
         Category::Problems,
+        Category::BatchModes,
     ];
     let chosen: Vec<Category> = match args.category {
         Some(c) => vec![c],
@@ -37,25 +40,82 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
         if i > 0 {
             text.push('\n');
         }
-        let (title, entries): (&str, Vec<&EntryInfo>) = match category {
-            Category::Optimizers => ("Optimizers", optim::entries().collect()),
-            Category::Schedules => (
+        let none = |_: &EntryInfo| Vec::new();
+        text.push_str(&match category {
+            Category::Optimizers => format_entries("Optimizers", optim::entries(), none),
+            Category::Schedules => format_entries(
                 "Schedules (advance once per epoch; every schedule takes min_lr)",
-                schedule::entries().collect(),
+                schedule::entries(),
+                none,
             ),
-            Category::Problems => ("Problems", problem::entries().collect()),
-        };
-        text.push_str(&format_entries(title, &entries));
+            Category::Problems => format_entries(
+                "Problems (sizes at the default keys, seed 0)",
+                problem::entries(),
+                problem_lines,
+            ),
+            Category::BatchModes => format_entries(
+                "Batch modes (analytic landscapes take full only)",
+                batch::entries(),
+                none,
+            ),
+        });
     }
     out.write_all(text.as_bytes()).map_err(stdout_error)
 }
 
-/// The listing of one category: name, summary and reference, then one line per key.
-pub(crate) fn format_entries(title: &str, entries: &[&EntryInfo]) -> String {
+/// The character and sizes of a problem entry, built at its defaults with seed 0.
+fn problem_lines(info: &EntryInfo) -> Vec<String> {
+    match problem::parse(info.name) {
+        Ok(spec) => {
+            let sizes = spec.config.build(0).map(|p| p.sizes());
+            vec![
+                format!("character: {}", spec.family.describe()),
+                match sizes {
+                    Ok(sizes) => format!(
+                        "sizes: {}",
+                        describe_sizes(&sizes, spec.config.landscape().is_some())
+                    ),
+                    Err(e) => format!("sizes: unavailable ({e})"),
+                },
+            ]
+        }
+        // Entries with a required key (csv) have no default instance.
+        Err(_) => vec![
+            "character: smooth convex (linear, logistic or softmax regression)".to_string(),
+            "sizes: those of the file given in `path`".to_string(),
+        ],
+    }
+}
+
+/// "1152 train / 288 validation / 288 test samples, 2 features, 3 parameters, 2 classes".
+pub(crate) fn describe_sizes(sizes: &Sizes, landscape: bool) -> String {
+    if landscape {
+        return format!("{} coordinates (no data)", sizes.parameters);
+    }
+    let mut s = format!(
+        "{} train / {} validation / {} test samples, {} features, {} parameters",
+        sizes.train, sizes.validation, sizes.test, sizes.features, sizes.parameters
+    );
+    if let Some(k) = sizes.classes {
+        s.push_str(&format!(", {k} classes"));
+    }
+    s
+}
+
+/// The listing of one category: name, summary and reference, any `extra` lines, then one line
+/// per key.
+pub(crate) fn format_entries<'a>(
+    title: &str,
+    entries: impl Iterator<Item = &'a EntryInfo>,
+    extra: impl Fn(&EntryInfo) -> Vec<String>,
+) -> String {
     let mut s = format!("{title}:\n");
     for e in entries {
         s.push_str(&format!("  {:<14} {}\n", e.name, e.summary));
         s.push_str(&format!("  {:<14} reference: {}\n", "", e.reference));
+        for line in extra(e) {
+            s.push_str(&format!("  {:<14} {line}\n", ""));
+        }
         if e.keys.is_empty() {
             s.push_str(&format!("  {:<14} (no keys)\n", ""));
         }

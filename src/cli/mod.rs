@@ -1,6 +1,7 @@
 //! The command line (SPEC §10): clap definitions turned into calls of the library, and the one
 //! place that maps outcomes to exit codes (0 success, 1 runtime failure, 2 bad usage or input).
 
+mod describe;
 mod list;
 mod trace;
 
@@ -24,8 +25,11 @@ pub struct Cli {
 enum Command {
     /// Print one optimizer trajectory on an analytic landscape as CSV.
     Trace(trace::TraceArgs),
-    /// List optimizers, schedules and problems with their keys, defaults and descriptions.
+    /// List optimizers, schedules, problems and batch modes with their keys, defaults and
+    /// descriptions.
     List(list::ListArgs),
+    /// Build one problem (reading a CSV file for `csv`) and print its sizes and start loss.
+    Describe(describe::DescribeArgs),
 }
 
 /// Runs optbench with the process arguments and returns its exit code.
@@ -48,6 +52,7 @@ where
     let result = match cli.command {
         Command::Trace(args) => trace::run(&args, &mut out),
         Command::List(args) => list::run(&args, &mut out),
+        Command::Describe(args) => describe::run(&args, &mut out),
     };
     let result = result.and_then(|()| {
         out.flush().map_err(|source| Error::Io {

@@ -105,6 +105,7 @@ impl DenseLinear {
     }
 
     /// The split data.
+    #[cfg(test)]
     pub fn data(&self) -> &SplitData {
         &self.data
     }

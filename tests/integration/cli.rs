@@ -342,7 +342,7 @@ fn list_shows_keys_defaults_ranges_and_descriptions() {
     for needle in [
         "Optimizers:",
         "Schedules",
-        "Problems:",
+        "Problems (sizes at the default keys, seed 0):",
         "reference: torch.optim.Adam",
         "amsgrad=false",
         "lr=0.002",
@@ -353,6 +353,16 @@ fn list_shows_keys_defaults_ranges_and_descriptions() {
         "kappa=10.0",
         "Chen et al. 2023",
         "min_lr=0.0",
+    ] {
+        assert!(out.contains(needle), "list lacks {needle}");
+    }
+    for needle in [
+        "character: sparse features",
+        "1152 train / 288 validation / 288 test samples, 2 features, 3 parameters, 2 classes",
+        "character: neural network",
+        "Batch modes",
+        "minibatch",
+        "size=128",
     ] {
         assert!(out.contains(needle), "list lacks {needle}");
     }

@@ -2,6 +2,7 @@
 //! schedule, the command line, and the registries.
 
 mod cli;
+mod data;
 mod layout;
 mod registry;
 mod torch_parity;
