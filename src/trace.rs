@@ -5,16 +5,22 @@
 //! f(x_t) and x_t. The schedule advances once per update (one update = one epoch here, so the
 //! budget of `cosine` and `warmup_cosine` is N); `plateau` is fed f(x_t) after update t.
 //! A trajectory that diverges stops after the first row holding a non-finite value.
+//! With `noise=σ` on the landscape, each gradient gets σ·N(0, 1) per coordinate from a stream of
+//! the seed; the loss column is always the noise-free f(x_t).
 //!
 //! May use: `spec`, `optim`, `schedule`, `problem`, `rng`.
 
 use crate::error::Error;
 use crate::optim;
-use crate::problem::{self, LandscapeObjective};
+use crate::problem::{self, BatchObjective, Counters, Workspace};
+use crate::rng;
 use crate::schedule;
 
 /// The largest number of updates a trace accepts.
 pub const MAX_STEPS: usize = 1_000_000;
+
+/// The stream, derived from the trace's seed, of the gradient noise of `noise=σ` landscapes.
+const NOISE_STREAM: u64 = 3;
 
 /// What to trace.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +123,11 @@ pub fn trace<E>(
 
     let mut opt = optimizer.config.build(dim, request.seed);
     let mut sched = schedule.config.build(optimizer.config.lr(), request.steps);
-    let mut objective = LandscapeObjective(landscape);
+    // The landscape as a problem: the same counting objective as the grid, which adds the
+    // `noise=σ` gradient noise from the trace's own stream.
+    let as_problem = problem.config.build(request.seed)?;
+    let mut noise = rng::from_seed(rng::derive_seed(request.seed, &[NOISE_STREAM]));
+    let (mut ws, mut counters) = (Workspace::new(), Counters::default());
     let mut row = TraceRow {
         step: 0,
         lr: sched.lr(),
@@ -132,6 +142,13 @@ pub fn trace<E>(
     }
     for t in 1..=request.steps {
         let lr = sched.lr();
+        let mut objective = BatchObjective::new(
+            as_problem.as_ref(),
+            &[0],
+            &mut ws,
+            &mut counters,
+            &mut noise,
+        );
         opt.step(&mut x, &mut objective, lr);
         let loss = landscape.value(&x);
         sched.end_epoch(loss);
@@ -224,6 +241,17 @@ mod tests {
             let e = parse_start(bad).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{bad}");
         }
+    }
+
+    #[test]
+    fn noisy_landscape_trace_is_seeded() {
+        let mut r = request("quadratic:noise=0.5", "sgd:lr=0.1", 10);
+        let a = collect(&r).unwrap();
+        assert_eq!(a, collect(&r).unwrap());
+        let clean = collect(&request("quadratic", "sgd:lr=0.1", 10)).unwrap();
+        assert_ne!(a[1].x, clean[1].x, "noise moves the trajectory");
+        r.seed = 1;
+        assert_ne!(a, collect(&r).unwrap());
     }
 
     #[test]

@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::data::{DataError, Dataset, Split, SplitData, split_rows};
 use crate::spec::{EntryInfo, Params, Registry, SpecError};
 
-pub use analytic::{Landscape, LandscapeObjective, Minimum};
+pub use analytic::{Landscape, Minimum};
 pub use counting::{BatchObjective, Counters};
 pub use workspace::Workspace;
 

@@ -17,7 +17,6 @@ use serde::de::DeserializeOwned;
 
 use super::{Evaluation, Family, Optimum, Problem, ProblemConfig, Sizes, Workspace};
 use crate::data::{DataError, Split};
-use crate::optim::Objective;
 use crate::rng;
 use crate::spec::{EntryInfo, Key, Params, Range, SpecError, Value};
 
@@ -141,21 +140,6 @@ pub(super) fn entries() -> [(EntryInfo, super::ConfigFn, Family); 7] {
             Family::SaddleOrPlateau,
         ),
     ]
-}
-
-/// A landscape seen as an optimizer's objective (no counting, no noise: for `trace`).
-pub struct LandscapeObjective<'a>(pub &'a dyn Landscape);
-
-impl Objective for LandscapeObjective<'_> {
-    fn dim(&self) -> usize {
-        self.0.dim()
-    }
-    fn loss(&mut self, x: &[f64]) -> f64 {
-        self.0.value(x)
-    }
-    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
-        self.0.gradient(x, grad)
-    }
 }
 
 /// Scale of the per-seed perturbation of the default start.
