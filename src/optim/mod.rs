@@ -168,13 +168,7 @@ pub fn config_from_params<C>(params: &Params) -> Result<Box<dyn OptimizerConfig>
 where
     C: OptimizerConfig + DeserializeOwned + 'static,
 {
-    let config: C = params.to_config(KIND)?;
-    config.check().map_err(|problem| SpecError::Conflict {
-        kind: KIND,
-        entry: params.entry().to_string(),
-        problem,
-    })?;
-    Ok(Box::new(config))
+    Ok(Box::new(params.to_checked_config(KIND, C::check)?))
 }
 
 const KIND: &str = "optimizer";

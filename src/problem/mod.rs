@@ -221,13 +221,7 @@ pub(crate) fn config_from_params<C>(params: &Params) -> Result<Box<dyn ProblemCo
 where
     C: ProblemConfig + serde::de::DeserializeOwned + 'static,
 {
-    let config: C = params.to_config(KIND)?;
-    config.check().map_err(|problem| SpecError::Conflict {
-        kind: KIND,
-        entry: params.entry().to_string(),
-        problem,
-    })?;
-    Ok(Box::new(config))
+    Ok(Box::new(params.to_checked_config(KIND, C::check)?))
 }
 
 /// The built-in problems: the analytic landscapes, then the data problems.

@@ -111,14 +111,6 @@ const KIND: &str = "schedule";
 /// Builds a config from validated values.
 pub type ConfigBuilder = fn(&Params) -> Result<Box<dyn ScheduleConfig>, SpecError>;
 
-fn conflict(params: &Params, problem: String) -> SpecError {
-    SpecError::Conflict {
-        kind: KIND,
-        entry: params.entry().to_string(),
-        problem,
-    }
-}
-
 /// The `min_lr` value of validated schedule params.
 fn min_lr_of(params: &Params) -> f64 {
     match params.get(MIN_LR.name) {
@@ -132,8 +124,9 @@ pub fn curve_from_params<C>(params: &Params) -> Result<Box<dyn ScheduleConfig>, 
 where
     C: Curve + DeserializeOwned,
 {
-    let curve: C = params.without(MIN_LR.name).to_config(KIND)?;
-    curve.check().map_err(|p| conflict(params, p))?;
+    let curve: C = params
+        .without(MIN_LR.name)
+        .to_checked_config(KIND, C::check)?;
     Ok(Box::new(Floored {
         curve,
         min_lr: min_lr_of(params),

@@ -96,6 +96,24 @@ impl Params {
     }
 }
 
+impl Params {
+    /// [`Params::to_config`], then `check` for combinations of keys that are each valid alone;
+    /// what it reports becomes a [`SpecError::Conflict`].
+    pub fn to_checked_config<T: DeserializeOwned>(
+        &self,
+        kind: &'static str,
+        check: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Result<T, SpecError> {
+        let config: T = self.to_config(kind)?;
+        check(&config).map_err(|problem| SpecError::Conflict {
+            kind,
+            entry: self.entry.to_string(),
+            problem,
+        })?;
+        Ok(config)
+    }
+}
+
 /// The canonical spec string: `name:key=value,...` with every set key, in canonical order.
 impl fmt::Display for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
