@@ -4,6 +4,8 @@
 use thiserror::Error;
 
 use crate::data::DataError;
+use crate::grid::GridError;
+use crate::record::RecordError;
 use crate::spec::SpecError;
 
 /// Anything optbench reports instead of a result.
@@ -15,6 +17,12 @@ pub enum Error {
     /// Data that cannot be used (the user's CSV file).
     #[error(transparent)]
     Data(#[from] DataError),
+    /// A grid file or preset that cannot be used.
+    #[error(transparent)]
+    Grid(#[from] GridError),
+    /// A results file that cannot be read, written or merged.
+    #[error(transparent)]
+    Record(#[from] RecordError),
     /// A command-line value is wrong (what, and what is allowed).
     #[error("{0}")]
     Usage(String),
@@ -30,7 +38,11 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Spec(_) | Error::Usage(_) | Error::Data(_) => 2,
+            Error::Spec(_)
+            | Error::Usage(_)
+            | Error::Data(_)
+            | Error::Grid(_)
+            | Error::Record(_) => 2,
             Error::Io { .. } => 1,
         }
     }

@@ -2,8 +2,8 @@
 //! learning rate? A benchmark of optimizers exact to `torch.optim`.
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
-//! `spec` → `data`, `batch` → `error` → `optim`, `schedule` → `problem` → `trace` → `cli`
-//! (checked by `tests/integration/layout.rs`).
+//! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `error` →
+//! `trace`, `run` → `analysis` → `cli` (checked by `tests/integration/layout.rs`).
 
 pub mod num;
 pub mod rng;
@@ -13,14 +13,20 @@ pub mod spec;
 pub mod batch;
 pub mod data;
 
-pub mod error;
-
 pub mod optim;
 pub mod schedule;
 
 pub mod problem;
 
+pub mod grid;
+pub mod record;
+
+pub mod error;
+
+pub mod run;
 pub mod trace;
+
+pub mod analysis;
 
 pub mod cli;
 

@@ -3,6 +3,8 @@
 
 mod describe;
 mod list;
+mod render;
+mod run;
 mod trace;
 
 use std::io::{self, Write};
@@ -30,6 +32,10 @@ enum Command {
     List(list::ListArgs),
     /// Build one problem (reading a CSV file for `csv`) and print its sizes and start loss.
     Describe(describe::DescribeArgs),
+    /// Run a grid (or one shard of it) into a results file.
+    Run(run::RunArgs),
+    /// Merge results files and summarize them.
+    Render(render::RenderArgs),
 }
 
 /// Runs optbench with the process arguments and returns its exit code.
@@ -53,6 +59,8 @@ where
         Command::Trace(args) => trace::run(&args, &mut out),
         Command::List(args) => list::run(&args, &mut out),
         Command::Describe(args) => describe::run(&args, &mut out),
+        Command::Run(args) => run::run(&args, &mut out),
+        Command::Render(args) => render::run(&args, &mut out),
     };
     let result = result.and_then(|()| {
         out.flush().map_err(|source| Error::Io {

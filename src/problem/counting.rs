@@ -11,13 +11,17 @@ use super::{Problem, Workspace};
 use crate::optim::Objective;
 use crate::rng::Rng;
 
-/// Evaluations charged to an optimizer, per sample.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Evaluations charged to an optimizer, per sample, and what its gradients looked like.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Counters {
     /// Sample-gradients computed (a gradient over a batch of B samples counts B).
     pub gradient_evals: u64,
     /// Sample-losses computed without a gradient.
     pub loss_evals: u64,
+    /// Gradient calls (one per batch gradient handed to the optimizer).
+    pub gradient_calls: u64,
+    /// Sum over those calls of ‖g‖², g as the optimizer received it (noise included).
+    pub gradient_sq_norms: f64,
 }
 
 /// A problem restricted to one batch, as an optimizer's objective, counting every call.
@@ -70,6 +74,8 @@ impl Objective for BatchObjective<'_> {
                 *g += sigma * z;
             }
         }
+        self.counters.gradient_calls += 1;
+        self.counters.gradient_sq_norms += grad.iter().map(|g| g * g).sum::<f64>();
         loss
     }
 }

@@ -23,7 +23,7 @@ mod workspace;
 use std::fmt::Debug;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{DataError, Dataset, Split, SplitData, split_rows};
 use crate::spec::{EntryInfo, Params, Registry, SpecError};
@@ -71,7 +71,7 @@ pub(crate) fn split_in_order(data: &Dataset, train: usize) -> SplitData {
 }
 
 /// The problem families of SPEC §8, by the character each tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Smooth and convex.

@@ -53,6 +53,15 @@ impl Params {
         }
     }
 
+    /// The same values with `key` set to `value` (the caller guarantees it is in range).
+    pub fn with(&self, key: &str, value: Value) -> Params {
+        let mut p = self.clone();
+        if let Some(slot) = p.values.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 = Some(value);
+        }
+        p
+    }
+
     /// The same values without `key` (for a key a family handles itself, such as `min_lr`).
     pub fn without(&self, key: &str) -> Params {
         Params {

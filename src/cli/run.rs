@@ -1,0 +1,115 @@
+//! `optbench run`: expand a grid and execute it (or one shard of it) into a results file.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::stdout_error;
+use crate::error::Error;
+use crate::grid::{self, Grid};
+use crate::run::{self, RunOptions, RunSummary};
+
+/// Which grid to use.
+#[derive(Debug, Args)]
+pub(super) struct GridArgs {
+    /// A built-in grid (see `optbench list presets`); default `quick`.
+    #[arg(long, value_name = "NAME", conflicts_with = "grid")]
+    preset: Option<String>,
+    /// A grid file (TOML; see examples/grid.toml).
+    #[arg(long, value_name = "FILE")]
+    grid: Option<String>,
+}
+
+impl GridArgs {
+    /// The validated grid.
+    pub(super) fn load(&self) -> Result<Grid, Error> {
+        Ok(match (&self.grid, &self.preset) {
+            (Some(path), _) => Grid::load(path)?,
+            (None, Some(name)) => grid::preset(name)?,
+            (None, None) => grid::preset("quick")?,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RunArgs {
+    #[command(flatten)]
+    grid: GridArgs,
+    /// Results file (JSON lines).
+    #[arg(long, value_name = "FILE", default_value = "results.jsonl")]
+    out: PathBuf,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only shard I of N (0-based), e.g. `--shard 0/4`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Keep the records already in the results file and run only the missing ones.
+    #[arg(long)]
+    resume: bool,
+    /// No progress output.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Parses `I/N` with 0 ≤ I < N.
+pub(super) fn parse_shard(text: &str) -> Result<(usize, usize), Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "--shard '{text}': expected I/N with 0 <= I < N, for example 0/4"
+        ))
+    };
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// Parses `--jobs`.
+pub(super) fn check_jobs(jobs: Option<usize>) -> Result<Option<usize>, Error> {
+    match jobs {
+        Some(0) => Err(Error::Usage(
+            "--jobs 0: at least one worker thread is needed".into(),
+        )),
+        Some(j) if j > 1024 => Err(Error::Usage(format!("--jobs {j}: at most 1024"))),
+        j => Ok(j),
+    }
+}
+
+pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
+    let grid = args.grid.load()?;
+    let options = RunOptions {
+        out: args.out.clone(),
+        jobs: check_jobs(args.jobs)?,
+        shard: args.shard.as_deref().map(parse_shard).transpose()?,
+        resume: args.resume,
+        progress: !args.quiet,
+    };
+    let summary = run::run_grid(&grid, &options)?;
+    let text = summary_text(&grid, &summary, &args.out.display().to_string());
+    if std::io::stdout().is_terminal() || !args.quiet {
+        out.write_all(text.as_bytes()).map_err(stdout_error)?;
+    }
+    Ok(())
+}
+
+/// The closing summary: runs, diverged, skipped (with reasons), wall time.
+pub(super) fn summary_text(grid: &Grid, s: &RunSummary, out: &str) -> String {
+    let mut text = format!(
+        "grid '{}': {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
+        grid.name, s.runs, s.executed, s.resumed, s.diverged, s.seconds, s.gradient_evals as f64,
+    );
+    for skip in &s.skipped {
+        text.push_str(&format!(
+            "  skipped {} runs of {}: {}\n",
+            skip.runs, skip.what, skip.reason
+        ));
+    }
+    text
+}

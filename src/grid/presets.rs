@@ -1,0 +1,134 @@
+//! The built-in grids, embedded TOML (the same format as a grid file; `src/grid/presets/`).
+
+use super::{Grid, GridError};
+use crate::spec::closest;
+
+/// A built-in grid.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    /// Its name (`--preset NAME`).
+    pub name: &'static str,
+    /// What it is for.
+    pub summary: &'static str,
+    /// Its TOML.
+    pub toml: &'static str,
+    /// Wall seconds of `optbench run --preset NAME --jobs 2` measured on the project's
+    /// 2-core machine (AMD EPYC, shared), or `None` where not measured there.
+    pub measured_seconds: Option<f64>,
+}
+
+/// Every preset.
+pub const PRESETS: [Preset; 4] = [
+    Preset {
+        name: "quick",
+        summary: "the default: every optimizer, batch mode, 4 schedules, one problem per family",
+        toml: include_str!("presets/quick.toml"),
+        measured_seconds: None,
+    },
+    Preset {
+        name: "standard",
+        summary: "every problem at moderate size, 7 schedules, 7 learning rates, 8 seeds",
+        toml: include_str!("presets/standard.toml"),
+        measured_seconds: None,
+    },
+    Preset {
+        name: "full",
+        summary: "everything at full size, 15 seeds, 100 epochs: shard it on a cluster",
+        toml: include_str!("presets/full.toml"),
+        measured_seconds: None,
+    },
+    Preset {
+        name: "reference",
+        summary: "fixed logreg2d workload for speed comparisons with other tools",
+        toml: include_str!("presets/reference.toml"),
+        measured_seconds: None,
+    },
+];
+
+/// The preset `name`, validated.
+pub fn preset(name: &str) -> Result<Grid, GridError> {
+    let p = PRESETS
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| GridError::UnknownPreset {
+            name: name.to_string(),
+            suggestion: closest(name, PRESETS.iter().map(|p| p.name)),
+            valid: PRESETS
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    Grid::from_toml(p.toml, &format!("preset {}", p.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::expand;
+    use crate::problem::{self, Family};
+
+    #[test]
+    fn every_preset_is_valid() {
+        for p in PRESETS {
+            let g = preset(p.name).unwrap();
+            assert_eq!(g.name, p.name);
+            assert!(!expand(&g).runs.is_empty());
+        }
+        assert!(
+            preset("quik")
+                .unwrap_err()
+                .to_string()
+                .contains("did you mean quick?")
+        );
+    }
+
+    /// SPEC §7: quick has every optimizer, every batch mode, at least four schedules, one
+    /// problem of each family, at least three seeds and five learning rates.
+    #[test]
+    fn quick_covers_what_the_spec_asks() {
+        let g = preset("quick").unwrap();
+        let names: Vec<&str> = g.optimizers.iter().map(|o| o.name.as_str()).collect();
+        for info in crate::optim::entries() {
+            assert!(names.contains(&info.name), "{}", info.name);
+        }
+        for mode in crate::batch::entries() {
+            assert!(
+                g.batch_modes.iter().any(|b| b.starts_with(mode.name)),
+                "{}",
+                mode.name
+            );
+        }
+        assert!(g.schedules.len() >= 4);
+        assert!(g.seeds() >= 3);
+        assert!(g.lr.rates(0.01).len() >= 5);
+        let families: Vec<Family> = g
+            .problems
+            .iter()
+            .map(|p| problem::parse(p).unwrap().family)
+            .collect();
+        for f in [
+            Family::SmoothConvex,
+            Family::Ravine,
+            Family::LocalMinima,
+            Family::SaddleOrPlateau,
+            Family::SparseFeatures,
+            Family::NeuralNetwork,
+        ] {
+            assert!(families.contains(&f), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn reference_is_the_fixed_workload() {
+        let g = preset("reference").unwrap();
+        assert_eq!(g.problems.len(), 1);
+        assert!(g.problems[0].starts_with("logreg2d"));
+        assert_eq!(g.optimizers.len(), 7);
+        assert_eq!(g.seeds(), 3);
+        assert_eq!(g.epochs, 20);
+        let e = expand(&g);
+        // 6 optimizers × 3 modes × 4 schedules + rprop × full × constant, × 3 seeds, 1 lr.
+        assert_eq!(e.runs.len(), (6 * 3 * 4 + 1) * 3);
+    }
+}

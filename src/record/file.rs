@@ -1,0 +1,229 @@
+//! Results files: JSON lines, one [`RunRecord`] per line. Records are appended and flushed as
+//! runs finish, so a killed run loses nothing finished; a torn last line (a write cut short)
+//! is ignored when the file is read back, while a corrupt line anywhere else is an error. When
+//! a grid completes, the file is rewritten in run-id order (atomically), so a finished results
+//! file is the same bytes whatever the thread count.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use super::RunRecord;
+
+/// A results file that cannot be read, written or merged.
+#[derive(Debug, Error)]
+pub enum RecordError {
+    /// The file cannot be read.
+    #[error("{path}: cannot read: {reason}")]
+    Read { path: String, reason: String },
+    /// The file cannot be written.
+    #[error("{path}: cannot write: {reason}")]
+    Write { path: String, reason: String },
+    /// A line in the middle of the file is not a record.
+    #[error("{path}, line {line}: not a run record ({reason}); the file is left as it is")]
+    Corrupt {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    /// Two files hold different records under one run id.
+    #[error("run {id} differs between {first} and {second}")]
+    Conflict {
+        id: String,
+        first: String,
+        second: String,
+    },
+    /// The file holds runs of another grid.
+    #[error(
+        "{path} holds runs of another grid (fingerprint {found}, this grid is {expected}); use another --out or remove the file"
+    )]
+    ForeignGrid {
+        path: String,
+        found: String,
+        expected: String,
+    },
+    /// The file holds no records.
+    #[error("{path}: no run records")]
+    Empty { path: String },
+}
+
+/// Records read back from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultsRead {
+    /// The records, in file order.
+    pub records: Vec<RunRecord>,
+    /// Whether a torn last line was ignored.
+    pub torn_tail: bool,
+}
+
+/// Reads a results file. A last line without its newline that does not parse is a torn write
+/// and is ignored; any other line that does not parse is [`RecordError::Corrupt`].
+pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
+    let display = path.display().to_string();
+    let file = File::open(path).map_err(|e| RecordError::Read {
+        path: display.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut reader = BufReader::new(file);
+    let mut records = Vec::new();
+    let mut line = String::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).map_err(|e| RecordError::Read {
+            path: display.clone(),
+            reason: e.to_string(),
+        })?;
+        if n == 0 {
+            return Ok(ResultsRead {
+                records,
+                torn_tail: false,
+            });
+        }
+        number += 1;
+        let complete = line.ends_with('\n');
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<RunRecord>(text) {
+            Ok(record) => records.push(record),
+            Err(_) if !complete => {
+                return Ok(ResultsRead {
+                    records,
+                    torn_tail: true,
+                });
+            }
+            Err(e) => {
+                return Err(RecordError::Corrupt {
+                    path: display,
+                    line: number,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// Writes `records` sorted by run id to `path`, through a temporary file renamed into place.
+pub fn write_sorted(path: &Path, records: &[RunRecord]) -> Result<(), RecordError> {
+    let mut sorted: Vec<&RunRecord> = records.iter().collect();
+    sorted.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+    let tmp = temporary(path);
+    let write = |e: std::io::Error| RecordError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    {
+        let mut out = std::io::BufWriter::new(File::create(&tmp).map_err(write)?);
+        for r in sorted {
+            serde_json::to_writer(&mut out, r).map_err(|e| write(e.into()))?;
+            out.write_all(b"\n").map_err(write)?;
+        }
+        out.flush().map_err(write)?;
+        out.get_ref().sync_all().map_err(write)?;
+    }
+    fs::rename(&tmp, path).map_err(write)
+}
+
+fn temporary(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".tmp");
+    path.with_file_name(name)
+}
+
+/// Rewrites a results file in run-id order (atomically).
+pub fn finalize(path: &Path) -> Result<(), RecordError> {
+    let read = read_results(path)?;
+    write_sorted(path, &read.records)
+}
+
+/// Appends records to a results file, one flushed line each.
+#[derive(Debug)]
+pub struct ResultsWriter {
+    path: PathBuf,
+    file: File,
+}
+
+impl ResultsWriter {
+    /// Opens `path` for appending. With `existing` (a resumed file whose tail was torn), the
+    /// file is first rewritten with those records only, so the next line starts cleanly.
+    /// Without `existing`, the file is created empty (replacing any old one).
+    pub fn open(path: &Path, existing: Option<&ResultsRead>) -> Result<ResultsWriter, RecordError> {
+        let display = path.display().to_string();
+        let write = |e: std::io::Error| RecordError::Write {
+            path: display.clone(),
+            reason: e.to_string(),
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(write)?;
+        }
+        match existing {
+            Some(read) if read.torn_tail => write_sorted(path, &read.records)?,
+            Some(_) => {}
+            None => {
+                File::create(path).map_err(write)?;
+            }
+        }
+        let file = OpenOptions::new().append(true).open(path).map_err(write)?;
+        Ok(ResultsWriter {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Appends one record as a line and flushes it to the file.
+    pub fn append(&mut self, record: &RunRecord) -> Result<(), RecordError> {
+        let mut line = serde_json::to_vec(record).map_err(|e| RecordError::Write {
+            path: self.path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        line.push(b'\n');
+        self.file
+            .write_all(&line)
+            .and_then(|()| self.file.flush())
+            .map_err(|e| RecordError::Write {
+                path: self.path.display().to_string(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// Reads and merges results files: records deduplicated by run id (identical records,
+/// wall-clock fields aside, are one record); two different records with one id are an error
+/// naming both files. Sorted by run id.
+pub fn merge_files(paths: &[PathBuf]) -> Result<Vec<RunRecord>, RecordError> {
+    let mut by_id: BTreeMap<String, (RunRecord, String)> = BTreeMap::new();
+    for path in paths {
+        let read = read_results(path)?;
+        if read.records.is_empty() {
+            return Err(RecordError::Empty {
+                path: path.display().to_string(),
+            });
+        }
+        for record in read.records {
+            let here = path.display().to_string();
+            match by_id.get(&record.spec.id) {
+                Some((seen, first)) => {
+                    if seen.without_timing() != record.without_timing() {
+                        return Err(RecordError::Conflict {
+                            id: record.spec.id.clone(),
+                            first: first.clone(),
+                            second: here,
+                        });
+                    }
+                }
+                None => {
+                    by_id.insert(record.spec.id.clone(), (record, here));
+                }
+            }
+        }
+    }
+    Ok(by_id.into_values().map(|(r, _)| r).collect())
+}

@@ -1,0 +1,265 @@
+//! Run records (SPEC §7): what one run leaves behind, one JSON object per line of a results
+//! file. The schema is `src/record/run-record.schema.json` (JSON Schema 2020-12), checked
+//! against real output by a test.
+//!
+//! No record holds NaN or an infinity: a run stops at the epoch where its loss stops being
+//! finite (or blows up), records that epoch as `diverged_epoch`, and keeps only the finite
+//! epochs before it. Per-epoch values are stored as columns ([`Curves`]) to keep results files
+//! small.
+//!
+//! May use: `grid`, `problem`, `data`.
+
+mod file;
+
+use serde::{Deserialize, Serialize};
+
+use crate::grid::RunSpec;
+use crate::problem::Family;
+
+pub use file::{RecordError, ResultsWriter, finalize, merge_files, read_results};
+
+/// Version of the record layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON Schema of a record.
+pub const SCHEMA: &str = include_str!("run-record.schema.json");
+
+/// Samples in each split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Samples {
+    pub train: usize,
+    pub validation: usize,
+    pub test: usize,
+}
+
+/// What one epoch costs; the same for every epoch of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerEpoch {
+    /// Parameter updates.
+    pub updates: u64,
+    /// Sample-gradients charged.
+    pub gradient_evals: u64,
+    /// Sample-losses charged (`ars`).
+    pub loss_evals: u64,
+}
+
+/// Per-epoch series, one entry per recorded epoch: index 0 is the start, index e the state
+/// after epoch e.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    /// The lr used during epoch e (index 0: that of epoch 1), six significant digits (the
+    /// exact values follow from the spec's lr and schedule).
+    pub lr: Vec<f64>,
+    /// Objective (mean loss plus penalty) on the training split.
+    pub train_loss: Vec<f64>,
+    /// Objective on the validation split.
+    pub validation_loss: Vec<f64>,
+    /// Objective on the test split.
+    pub test_loss: Vec<f64>,
+    /// Correctly classified samples per split (classification problems only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct: Option<Correct>,
+    /// RMS norm of the gradients the optimizer received during epoch e (index 0: the full
+    /// training gradient at the start; 0 for `ars`, which takes no gradients). Six
+    /// significant digits.
+    pub gradient_norm: Vec<f64>,
+    /// Distance the parameters moved during epoch e (index 0: 0). Six significant digits.
+    pub update_norm: Vec<f64>,
+    /// Wall seconds from the start of the run to the end of epoch e, to the microsecond.
+    pub seconds: Vec<f64>,
+}
+
+/// Correctly classified samples per split, per recorded epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correct {
+    pub train: Vec<u32>,
+    pub validation: Vec<u32>,
+    pub test: Vec<u32>,
+}
+
+impl Curves {
+    /// Recorded epochs, the start included.
+    pub fn len(&self) -> usize {
+        self.train_loss.len()
+    }
+
+    /// Whether nothing is recorded (never the case in a record).
+    pub fn is_empty(&self) -> bool {
+        self.train_loss.is_empty()
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Ran its whole epoch budget.
+    Completed,
+    /// Stopped early: non-finite values or a blow-up.
+    Diverged,
+}
+
+/// The lowest validation objective reached.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Best {
+    /// The epoch it was reached.
+    pub epoch: usize,
+    /// Validation objective there.
+    pub validation_loss: f64,
+    /// Test objective at that epoch.
+    pub test_loss: f64,
+}
+
+/// One finished run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// Fingerprint of the grid the run belongs to.
+    pub grid: String,
+    /// What was run.
+    pub spec: RunSpec,
+    /// The problem's family.
+    pub family: Family,
+    /// Parameters.
+    pub dim: usize,
+    /// Samples per split.
+    pub samples: Samples,
+    /// Known optimum of the training objective, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimum: Option<f64>,
+    /// How it ended.
+    pub status: Status,
+    /// The epoch at which it diverged (not recorded in the curves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diverged_epoch: Option<usize>,
+    /// Cost of one epoch.
+    pub per_epoch: PerEpoch,
+    /// Per-epoch series from the start to the last finite epoch.
+    pub curves: Curves,
+    /// Lowest validation objective over the recorded epochs.
+    pub best: Best,
+    /// Wall seconds of the whole run.
+    pub wall_seconds: f64,
+    /// For 2-D landscapes: the parameters at each recorded epoch, downsampled to at most
+    /// [`TRAJECTORY_POINTS`] points (first and last kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<Vec<[f64; 2]>>,
+}
+
+/// Most trajectory points kept per record.
+pub const TRAJECTORY_POINTS: usize = 200;
+
+impl RunRecord {
+    /// Index of the last recorded epoch (0 if the run diverged in its first epoch).
+    pub fn last_epoch(&self) -> usize {
+        self.curves.len() - 1
+    }
+
+    /// Final objective on the training split.
+    pub fn final_train_loss(&self) -> f64 {
+        self.curves.train_loss[self.last_epoch()]
+    }
+
+    /// Final objective on the validation split.
+    pub fn final_validation_loss(&self) -> f64 {
+        self.curves.validation_loss[self.last_epoch()]
+    }
+
+    /// Final objective on the test split.
+    pub fn final_test_loss(&self) -> f64 {
+        self.curves.test_loss[self.last_epoch()]
+    }
+
+    /// Sample-gradients charged over the whole run (diverged epoch included).
+    pub fn gradient_evals(&self) -> u64 {
+        self.per_epoch.gradient_evals * self.epochs_run() as u64
+    }
+
+    /// Epochs the optimizer ran (a diverged epoch counts: its cost was spent).
+    pub fn epochs_run(&self) -> usize {
+        self.diverged_epoch.unwrap_or(self.last_epoch())
+    }
+
+    /// The record with every wall-clock field zeroed: what must be identical between two
+    /// executions of the same run.
+    pub fn without_timing(&self) -> RunRecord {
+        let mut r = self.clone();
+        r.wall_seconds = 0.0;
+        r.curves.seconds.iter_mut().for_each(|s| *s = 0.0);
+        r
+    }
+
+    /// Whether every number in the record is finite (none may be NaN or infinite).
+    pub fn is_finite(&self) -> bool {
+        let c = &self.curves;
+        [
+            &c.lr,
+            &c.train_loss,
+            &c.validation_loss,
+            &c.test_loss,
+            &c.gradient_norm,
+            &c.update_norm,
+            &c.seconds,
+        ]
+        .iter()
+        .all(|v| v.iter().all(|x| x.is_finite()))
+            && self.optimum.is_none_or(f64::is_finite)
+            && self.best.validation_loss.is_finite()
+            && self.best.test_loss.is_finite()
+            && self.spec.lr.is_finite()
+            && self.wall_seconds.is_finite()
+            && self
+                .trajectory
+                .as_ref()
+                .is_none_or(|t| t.iter().flatten().all(|v| v.is_finite()))
+    }
+}
+
+/// `x` rounded to six significant digits (diagnostic series need no more, and the results
+/// file stays small).
+pub fn six_digits(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.5e}").parse().unwrap_or(x)
+}
+
+/// Seconds rounded to the microsecond.
+pub fn microseconds(s: f64) -> f64 {
+    (s * 1e6).round() / 1e6
+}
+
+/// Keeps at most `max` points, evenly spaced, always the first and the last.
+pub fn downsample<T: Clone>(points: &[T], max: usize) -> Vec<T> {
+    if points.len() <= max || max < 2 {
+        return points.to_vec();
+    }
+    let last = points.len() - 1;
+    (0..max)
+        .map(|i| points[(i * last + (max - 1) / 2) / (max - 1)].clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::downsample;
+
+    #[test]
+    fn rounding_helpers() {
+        assert_eq!(super::six_digits(0.123456789), 0.123457);
+        assert_eq!(super::six_digits(0.0), 0.0);
+        assert_eq!(super::microseconds(1.23456789), 1.234568);
+    }
+
+    #[test]
+    fn downsample_keeps_ends_and_bounds_length() {
+        let v: Vec<usize> = (0..1000).collect();
+        let d = downsample(&v, 200);
+        assert_eq!(d.len(), 200);
+        assert_eq!(d[0], 0);
+        assert_eq!(*d.last().unwrap(), 999);
+        assert!(d.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(downsample(&v[..5], 200), vec![0, 1, 2, 3, 4]);
+    }
+}

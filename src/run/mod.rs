@@ -1,0 +1,398 @@
+//! The harness (SPEC §7): executes runs, in parallel with rayon, one run per task, writing each
+//! finished record to the results file at once.
+//!
+//! Randomness follows the paired design: a run's problem instance (data, split), start, batch
+//! order and gradient noise come from streams of its problem seed, shared by every optimizer,
+//! learning rate and schedule at one problem and seed index; only the optimizer's own
+//! randomness (`ars`) comes from the run id. Nothing depends on order, threads or time, so the
+//! records are identical whatever `--jobs` or `--shard` (wall-clock fields aside).
+//!
+//! Divergence ends a run: a non-finite value, or a training loss above
+//! [`BLOWUP`]·max(1, |initial training loss|). The epoch is recorded as `diverged_epoch`.
+//!
+//! May use: `grid`, `record`, `problem`, `optim`, `schedule`, `batch`, `data`, `rng`, `error`.
+
+mod progress;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::batch::{self, Batches};
+use crate::data::Split;
+use crate::error::Error;
+use crate::grid::{Expansion, Grid, RunSpec, expand};
+use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace};
+use crate::record::{
+    Best, Correct, Curves, PerEpoch, RecordError, ResultsWriter, RunRecord, SCHEMA_VERSION,
+    Samples, Status, TRAJECTORY_POINTS, downsample, finalize, microseconds, read_results,
+    six_digits,
+};
+use crate::rng;
+use crate::{optim, schedule};
+
+pub use progress::Progress;
+
+/// A run diverges when its training loss exceeds this many times max(1, |initial loss|).
+pub const BLOWUP: f64 = 1e6;
+
+/// Streams a run derives from its problem seed.
+mod streams {
+    /// Initial parameters.
+    pub const INIT: u64 = 10;
+    /// Batch order.
+    pub const BATCHES: u64 = 11;
+    /// Gradient noise of `noise=σ` landscapes.
+    pub const NOISE: u64 = 12;
+}
+
+/// A problem instance shared by the runs at one problem and seed index.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// The built problem.
+    pub problem: Arc<dyn Problem>,
+    /// Its family.
+    pub family: Family,
+    /// Whether it is a 2-D landscape (its trajectory is recorded).
+    pub planar: bool,
+}
+
+/// Builds the problem instance a run needs.
+pub fn instance(spec: &RunSpec) -> Result<Instance, Error> {
+    let parsed = problem::parse(&spec.problem)?;
+    let problem: Arc<dyn Problem> = Arc::from(parsed.config.build(spec.problem_seed())?);
+    let planar = !problem.has_data() && problem.dim() == 2;
+    Ok(Instance {
+        problem,
+        family: parsed.family,
+        planar,
+    })
+}
+
+/// Executes one run on its problem instance. `grid` is the grid fingerprint stored in the
+/// record. Allocates its state once; the inner loop over batches does not allocate.
+pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRecord, Error> {
+    let started = Instant::now();
+    let problem = instance.problem.as_ref();
+    let problem_seed = spec.problem_seed();
+    let optimizer = optim::parse(&spec.optimizer)?;
+    let schedule = schedule::parse(&spec.schedule)?;
+    let batch_mode = batch::parse(&spec.batch)?.mode;
+    let sizes = problem.sizes();
+
+    let dim = problem.dim();
+    let mut x = problem.initial_params(rng::derive_seed(problem_seed, &[streams::INIT]));
+    let mut opt = optimizer.config.build(dim, spec.optimizer_seed());
+    let mut sched = schedule.config.build(spec.lr, spec.epochs);
+    let mut batches = Batches::new(
+        batch_mode,
+        problem.train_len(),
+        rng::derive_seed(problem_seed, &[streams::BATCHES]),
+    );
+    let mut noise = rng::from_seed(rng::derive_seed(problem_seed, &[streams::NOISE]));
+    let mut ws = Workspace::new();
+    let mut counters = Counters::default();
+    let mut updates = 0u64;
+    let mut previous = x.clone();
+
+    // The start: full training gradient norm (measurement, not charged).
+    let start_gradient = {
+        let all: Vec<usize> = (0..problem.train_len()).collect();
+        let mut grad = vec![0.0; dim];
+        problem.loss_grad(&x, &all, &mut grad, &mut ws);
+        norm(&grad)
+    };
+    let mut curves = Curves {
+        lr: Vec::with_capacity(spec.epochs + 1),
+        train_loss: Vec::with_capacity(spec.epochs + 1),
+        validation_loss: Vec::with_capacity(spec.epochs + 1),
+        test_loss: Vec::with_capacity(spec.epochs + 1),
+        correct: sizes.classes.map(|_| Correct {
+            train: Vec::new(),
+            validation: Vec::new(),
+            test: Vec::new(),
+        }),
+        gradient_norm: Vec::with_capacity(spec.epochs + 1),
+        update_norm: Vec::with_capacity(spec.epochs + 1),
+        seconds: Vec::with_capacity(spec.epochs + 1),
+    };
+    // Measurement (not charged to the optimizer): the objective on the three splits.
+    let mut eval_ws = Workspace::new();
+    let mut measure = |x: &[f64]| -> [(f64, Option<f64>); 3] {
+        Split::ALL.map(|split| {
+            let e = problem.evaluate(x, split, &mut eval_ws);
+            (e.loss, e.accuracy)
+        })
+    };
+    let push =
+        |curves: &mut Curves, m: [(f64, Option<f64>); 3], lr: f64, g: f64, u: f64, secs: f64| {
+            curves.lr.push(six_digits(lr));
+            curves.train_loss.push(m[0].0);
+            curves.validation_loss.push(m[1].0);
+            curves.test_loss.push(m[2].0);
+            if let Some(c) = &mut curves.correct {
+                let count =
+                    |acc: Option<f64>, n: usize| (acc.unwrap_or(0.0) * n as f64).round() as u32;
+                c.train.push(count(m[0].1, sizes.train));
+                c.validation.push(count(m[1].1, sizes.validation));
+                c.test.push(count(m[2].1, sizes.test));
+            }
+            curves.gradient_norm.push(six_digits(g));
+            curves.update_norm.push(six_digits(u));
+            curves.seconds.push(microseconds(secs));
+        };
+
+    let start = measure(&x);
+    let limit = BLOWUP * start[0].0.abs().max(1.0);
+    push(
+        &mut curves,
+        start,
+        sched.lr(),
+        start_gradient,
+        0.0,
+        started.elapsed().as_secs_f64(),
+    );
+    let mut path = vec![[x[0], *x.get(1).unwrap_or(&0.0)]];
+    let mut diverged_epoch = None;
+    let mut per_epoch = None;
+    for epoch in 1..=spec.epochs {
+        let lr = sched.lr();
+        let before = counters;
+        let updates_before = updates;
+        for batch in batches.epoch() {
+            let mut objective =
+                BatchObjective::new(problem, batch, &mut ws, &mut counters, &mut noise);
+            opt.step(&mut x, &mut objective, lr);
+            updates += 1;
+        }
+        per_epoch.get_or_insert(PerEpoch {
+            updates: updates - updates_before,
+            gradient_evals: counters.gradient_evals - before.gradient_evals,
+            loss_evals: counters.loss_evals - before.loss_evals,
+        });
+        let moved = distance(&x, &previous);
+        previous.copy_from_slice(&x);
+        let calls = counters.gradient_calls - before.gradient_calls;
+        let gradient_norm = if calls > 0 {
+            ((counters.gradient_sq_norms - before.gradient_sq_norms) / calls as f64).sqrt()
+        } else {
+            0.0
+        };
+        let m = measure(&x);
+        let finite = m
+            .iter()
+            .all(|(l, a)| l.is_finite() && a.is_none_or(f64::is_finite))
+            && gradient_norm.is_finite()
+            && moved.is_finite()
+            && x.iter().all(|v| v.is_finite());
+        if !finite || m[0].0 > limit {
+            diverged_epoch = Some(epoch);
+            break;
+        }
+        sched.end_epoch(m[1].0);
+        push(
+            &mut curves,
+            m,
+            lr,
+            gradient_norm,
+            moved,
+            started.elapsed().as_secs_f64(),
+        );
+        if instance.planar {
+            path.push([x[0], x[1]]);
+        }
+    }
+    let best_epoch = (0..curves.len())
+        .min_by(|&a, &b| curves.validation_loss[a].total_cmp(&curves.validation_loss[b]))
+        .unwrap_or(0);
+    Ok(RunRecord {
+        schema: SCHEMA_VERSION,
+        grid: grid.to_string(),
+        spec: spec.clone(),
+        family: instance.family,
+        dim,
+        samples: Samples {
+            train: sizes.train,
+            validation: sizes.validation,
+            test: sizes.test,
+        },
+        optimum: problem.optimum().map(|o| o.loss).filter(|v| v.is_finite()),
+        status: if diverged_epoch.is_some() {
+            Status::Diverged
+        } else {
+            Status::Completed
+        },
+        diverged_epoch,
+        per_epoch: per_epoch.unwrap_or(PerEpoch {
+            updates: 0,
+            gradient_evals: 0,
+            loss_evals: 0,
+        }),
+        best: Best {
+            epoch: best_epoch,
+            validation_loss: curves.validation_loss[best_epoch],
+            test_loss: curves.test_loss[best_epoch],
+        },
+        curves,
+        wall_seconds: microseconds(started.elapsed().as_secs_f64()),
+        trajectory: instance
+            .planar
+            .then(|| downsample(&path, TRAJECTORY_POINTS)),
+    })
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// How to run a grid.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The results file.
+    pub out: PathBuf,
+    /// Worker threads (default: rayon's, one per core).
+    pub jobs: Option<usize>,
+    /// Run only shard `index` of `count`.
+    pub shard: Option<(usize, usize)>,
+    /// Keep the records already in `out` and skip their runs.
+    pub resume: bool,
+    /// Report progress on stderr.
+    pub progress: bool,
+}
+
+/// What a grid run did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Runs in this shard of the grid.
+    pub runs: usize,
+    /// Runs executed now.
+    pub executed: usize,
+    /// Runs already in the results file (resume).
+    pub resumed: usize,
+    /// Runs that diverged (executed now or resumed).
+    pub diverged: usize,
+    /// Combinations left out, with reasons.
+    pub skipped: Vec<crate::grid::Skip>,
+    /// Wall seconds.
+    pub seconds: f64,
+    /// Sample-gradients computed now.
+    pub gradient_evals: u64,
+}
+
+/// Runs a grid (or one shard of it) into `options.out`.
+pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> {
+    let started = Instant::now();
+    let expansion: Expansion = expand(grid);
+    let runs = match options.shard {
+        Some((index, count)) => expansion.shard(index, count),
+        None => expansion.runs.clone(),
+    };
+    let existing = if options.resume && options.out.exists() {
+        let read = read_results(&options.out)?;
+        if let Some(foreign) = read
+            .records
+            .iter()
+            .find(|r| r.grid != expansion.fingerprint)
+        {
+            return Err(RecordError::ForeignGrid {
+                path: options.out.display().to_string(),
+                found: foreign.grid.clone(),
+                expected: expansion.fingerprint.clone(),
+            }
+            .into());
+        }
+        Some(read)
+    } else {
+        None
+    };
+    let done: HashMap<&str, &RunRecord> = existing
+        .iter()
+        .flat_map(|r| &r.records)
+        .map(|r| (r.spec.id.as_str(), r))
+        .collect();
+    let todo: Vec<&RunSpec> = runs
+        .iter()
+        .filter(|r| !done.contains_key(r.id.as_str()))
+        .collect();
+    let resumed = runs.len() - todo.len();
+    let resumed_diverged = runs
+        .iter()
+        .filter_map(|r| done.get(r.id.as_str()))
+        .filter(|r| r.status == Status::Diverged)
+        .count();
+    let writer = Mutex::new(ResultsWriter::open(&options.out, existing.as_ref())?);
+
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(jobs) = options.jobs {
+            b = b.num_threads(jobs);
+        }
+        b.build()
+            .map_err(|e| Error::Usage(format!("--jobs: {e}")))?
+    };
+    let progress = Progress::new(todo.len(), options.progress);
+    let (executed, diverged, gradient_evals) =
+        pool.install(|| -> Result<(usize, usize, u64), Error> {
+            // Problem instances, built once per (problem, seed index) and shared.
+            let mut keys: Vec<(&str, usize)> = todo
+                .iter()
+                .map(|r| (r.problem.as_str(), r.seed_index))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let built: Vec<((&str, usize), Instance)> = keys
+                .par_iter()
+                .map(|&key| {
+                    let spec = todo
+                        .iter()
+                        .find(|r| (r.problem.as_str(), r.seed_index) == key)
+                        .expect("the key came from a run");
+                    instance(spec).map(|i| (key, i))
+                })
+                .collect::<Result<_, _>>()?;
+            let instances: HashMap<(&str, usize), Instance> = built.into_iter().collect();
+            let results: Vec<Result<(bool, u64), Error>> = todo
+                .par_iter()
+                .map(|spec| {
+                    let inst = &instances[&(spec.problem.as_str(), spec.seed_index)];
+                    let record = execute(spec, inst, &expansion.fingerprint)?;
+                    debug_assert!(record.is_finite());
+                    writer.lock().expect("a writer panicked").append(&record)?;
+                    let diverged = record.status == Status::Diverged;
+                    progress.finished(diverged);
+                    Ok((diverged, record.gradient_evals()))
+                })
+                .collect();
+            let mut totals = (0, 0, 0);
+            for r in results {
+                let (diverged, evals) = r?;
+                totals.0 += 1;
+                totals.1 += usize::from(diverged);
+                totals.2 += evals;
+            }
+            Ok(totals)
+        })?;
+    progress.finish();
+    drop(writer);
+    finalize(&options.out)?;
+    Ok(RunSummary {
+        runs: runs.len(),
+        executed,
+        resumed,
+        diverged: diverged + resumed_diverged,
+        skipped: expansion.skipped,
+        seconds: started.elapsed().as_secs_f64(),
+        gradient_evals,
+    })
+}
