@@ -6,9 +6,11 @@ use clap::{Args, ValueEnum};
 
 use super::stdout_error;
 use crate::error::Error;
+use std::collections::BTreeMap;
+
 use crate::problem::Sizes;
-use crate::spec::EntryInfo;
-use crate::{batch, optim, problem, schedule};
+use crate::spec::{EntryInfo, Value};
+use crate::{batch, grid, optim, problem, schedule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Category {
@@ -16,6 +18,7 @@ enum Category {
     Schedules,
     Problems,
     BatchModes,
+    Presets,
 }
 
 #[derive(Debug, Args)]
@@ -30,6 +33,7 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
         Category::Schedules,
         Category::Problems,
         Category::BatchModes,
+        Category::Presets,
     ];
     let chosen: Vec<Category> = match args.category {
         Some(c) => vec![c],
@@ -58,9 +62,62 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
                 batch::entries(),
                 none,
             ),
+            Category::Presets => presets()?,
         });
     }
     out.write_all(text.as_bytes()).map_err(stdout_error)
+}
+
+/// Every preset with its size: runs, and the sample-gradients and sample-losses they charge
+/// (computed from the expansion and each problem's training-set size), and the measured time.
+fn presets() -> Result<String, Error> {
+    let mut s = String::from(
+        "Presets (optbench run --preset NAME; sizes computed from the expanded grid):\n",
+    );
+    for p in grid::PRESETS {
+        let g = grid::preset(p.name)?;
+        let mut train_len: BTreeMap<&str, usize> = BTreeMap::new();
+        for problem in &g.problems {
+            let built = problem::parse(problem)?.config.build(0)?;
+            train_len.insert(problem, built.train_len());
+        }
+        let (mut runs, mut skipped, mut gradients, mut losses) = (0usize, 0usize, 0u64, 0u64);
+        let seeds = g.seeds();
+        grid::for_each_cell(
+            &g,
+            |c| {
+                runs += seeds;
+                let samples = (train_len[c.problem] * g.epochs * seeds) as u64;
+                if c.optimizer.name == "ars" {
+                    let directions = optim::parse(&c.optimizer.spec)
+                        .ok()
+                        .and_then(|o| match o.params.get("directions") {
+                            Some(Value::Int(n)) => Some(n as u64),
+                            _ => None,
+                        })
+                        .unwrap_or(8);
+                    losses += 2 * directions * samples;
+                } else {
+                    gradients += samples;
+                }
+            },
+            |_, _, n| skipped += n,
+        );
+        let measured = match p.measured_seconds {
+            Some(secs) => format!("measured {secs} s with --jobs 2 on a 2-core machine"),
+            None => "not measured on a 2-core machine (a cluster workload)".to_string(),
+        };
+        s.push_str(&format!("  {:<14} {}\n", p.name, p.summary));
+        s.push_str(&format!(
+            "  {:<14} {} runs ({} skipped), {:.2e} sample-gradients, {:.2e} sample-losses (ars); {measured}\n",
+            "",
+            runs,
+            skipped,
+            gradients as f64,
+            losses as f64,
+        ));
+    }
+    Ok(s)
 }
 
 /// The character and sizes of a problem entry, built at its defaults with seed 0.

@@ -1,6 +1,6 @@
 //! `optbench run`: expand a grid and execute it (or one shard of it) into a results file.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -48,7 +48,7 @@ pub(super) struct RunArgs {
     /// Keep the records already in the results file and run only the missing ones.
     #[arg(long)]
     resume: bool,
-    /// No progress output.
+    /// No progress output (the closing summary is still printed).
     #[arg(long)]
     quiet: bool,
 }
@@ -93,10 +93,7 @@ pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
     };
     let summary = run::run_grid(&grid, &options)?;
     let text = summary_text(&grid, &summary, &args.out.display().to_string());
-    if std::io::stdout().is_terminal() || !args.quiet {
-        out.write_all(text.as_bytes()).map_err(stdout_error)?;
-    }
-    Ok(())
+    out.write_all(text.as_bytes()).map_err(stdout_error)
 }
 
 /// The closing summary: runs, diverged, skipped (with reasons), wall time.
@@ -105,10 +102,17 @@ pub(super) fn summary_text(grid: &Grid, s: &RunSummary, out: &str) -> String {
         "grid '{}': {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
         grid.name, s.runs, s.executed, s.resumed, s.diverged, s.seconds, s.gradient_evals as f64,
     );
-    for skip in &s.skipped {
+    // One line per reason, naming what it left out.
+    let mut reasons: Vec<&str> = s.skipped.iter().map(|k| k.reason).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    for reason in reasons {
+        let of = s.skipped.iter().filter(|k| k.reason == reason);
+        let runs: usize = of.clone().map(|k| k.runs).sum();
+        let what: Vec<&str> = of.map(|k| k.what.as_str()).collect();
         text.push_str(&format!(
-            "  skipped {} runs of {}: {}\n",
-            skip.runs, skip.what, skip.reason
+            "  skipped {runs} runs ({}): {reason}\n",
+            what.join(", ")
         ));
     }
     text

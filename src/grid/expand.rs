@@ -137,22 +137,30 @@ const RPROP_SCHEDULE: &str =
 const RPROP_BATCH: &str = "rprop is a full-batch method: its sign logic assumes exact gradients";
 const ARS_BATCH: &str = "ars estimates its step from loss differences, which batch noise swamps at 2·directions evaluations per update; it runs on the full batch";
 
-/// Expands `grid` into runs.
-pub fn expand(grid: &Grid) -> Expansion {
-    let mut runs = Vec::new();
-    let mut skipped: Vec<Skip> = Vec::new();
+/// One cell of the cross product: a problem, optimizer, batch mode, schedule and lr, run on
+/// every seed.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell<'a> {
+    /// Canonical problem spec.
+    pub problem: &'a str,
+    /// The grid's optimizer.
+    pub optimizer: &'a super::GridOptimizer,
+    /// Canonical batch-mode spec.
+    pub batch: &'a str,
+    /// Canonical schedule spec.
+    pub schedule: &'a str,
+    /// The learning rate.
+    pub lr: f64,
+}
+
+/// Visits every cell of the grid that is run, and every left-out combination once (with
+/// its reason and how many runs it would have been), in grid order.
+pub fn for_each_cell<'a>(
+    grid: &'a Grid,
+    mut cell: impl FnMut(Cell<'a>),
+    mut skip: impl FnMut(String, &'static str, usize),
+) {
     let seeds = grid.seeds();
-    let mut skip = |what: String, reason: &'static str, n: usize| match skipped
-        .iter_mut()
-        .find(|s| s.what == what && s.reason == reason)
-    {
-        Some(s) => s.runs += n,
-        None => skipped.push(Skip {
-            what,
-            reason,
-            runs: n,
-        }),
-    };
     for problem_spec in &grid.problems {
         let analytic = problem::parse(problem_spec)
             .map(|p| p.config.landscape().is_some())
@@ -166,11 +174,12 @@ pub fn expand(grid: &Grid) -> Expansion {
                 .unwrap_or(true);
             for batch in &grid.batch_modes {
                 let full = batch == "full";
+                let all_schedules = per_cell * grid.schedules.len();
                 if analytic && !full {
                     skip(
                         format!("{problem_name} × {batch}"),
                         ANALYTIC_BATCH,
-                        per_cell * grid.schedules.len(),
+                        all_schedules,
                     );
                     continue;
                 }
@@ -178,21 +187,16 @@ pub fn expand(grid: &Grid) -> Expansion {
                     skip(
                         format!("{} × {batch}", opt.label),
                         RPROP_BATCH,
-                        per_cell * grid.schedules.len(),
+                        all_schedules,
                     );
                     continue;
                 }
                 if opt.name == "ars" && !full {
-                    skip(
-                        format!("{} × {batch}", opt.label),
-                        ARS_BATCH,
-                        per_cell * grid.schedules.len(),
-                    );
+                    skip(format!("{} × {batch}", opt.label), ARS_BATCH, all_schedules);
                     continue;
                 }
                 for sched in &grid.schedules {
-                    let constant = schedule_name(sched) == "constant";
-                    if !follows_schedule && !constant {
+                    if !follows_schedule && schedule_name(sched) != "constant" {
                         skip(
                             format!("{} × {}", opt.label, schedule_name(sched)),
                             RPROP_SCHEDULE,
@@ -201,24 +205,44 @@ pub fn expand(grid: &Grid) -> Expansion {
                         continue;
                     }
                     for &lr in &rates {
-                        let optimizer = with_lr(&opt.spec, lr);
-                        for seed_index in 0..seeds {
-                            runs.push(run_spec(
-                                grid,
-                                problem_spec,
-                                opt,
-                                &optimizer,
-                                lr,
-                                batch,
-                                sched,
-                                seed_index,
-                            ));
-                        }
+                        cell(Cell {
+                            problem: problem_spec,
+                            optimizer: opt,
+                            batch,
+                            schedule: sched,
+                            lr,
+                        });
                     }
                 }
             }
         }
     }
+}
+
+/// Expands `grid` into runs.
+pub fn expand(grid: &Grid) -> Expansion {
+    let mut runs = Vec::new();
+    let mut skipped: Vec<Skip> = Vec::new();
+    for_each_cell(
+        grid,
+        |c| {
+            let optimizer = with_lr(&c.optimizer.spec, c.lr);
+            for seed_index in 0..grid.seeds() {
+                runs.push(run_spec(grid, &c, &optimizer, seed_index));
+            }
+        },
+        |what, reason, n| match skipped
+            .iter_mut()
+            .find(|s| s.what == what && s.reason == reason)
+        {
+            Some(s) => s.runs += n,
+            None => skipped.push(Skip {
+                what,
+                reason,
+                runs: n,
+            }),
+        },
+    );
     runs.sort_by(|a, b| a.id.cmp(&b.id));
     skipped.sort_by(|a, b| (&a.what, a.reason).cmp(&(&b.what, b.reason)));
     let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
@@ -240,37 +264,27 @@ fn with_lr(spec: &str, lr: f64) -> String {
     parsed.params.with("lr", Value::Float(lr)).to_string()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_spec(
-    grid: &Grid,
-    problem: &str,
-    opt: &super::GridOptimizer,
-    optimizer: &str,
-    lr: f64,
-    batch: &str,
-    sched: &str,
-    seed_index: usize,
-) -> RunSpec {
+fn run_spec(grid: &Grid, c: &Cell, optimizer: &str, seed_index: usize) -> RunSpec {
     let canonical = [
         "run-v1",
-        problem,
+        c.problem,
         optimizer,
-        batch,
-        sched,
+        c.batch,
+        c.schedule,
         &seed_index.to_string(),
         &grid.epochs.to_string(),
         &grid.seed.to_string(),
     ];
     RunSpec {
         id: hex(&digest(&canonical)[..8]),
-        problem: problem.to_string(),
+        problem: c.problem.to_string(),
         optimizer: optimizer.to_string(),
-        optimizer_name: opt.name.clone(),
-        label: opt.label.clone(),
-        lr,
-        default_lr: lr == opt.default_lr,
-        batch: batch.to_string(),
-        schedule: sched.to_string(),
+        optimizer_name: c.optimizer.name.clone(),
+        label: c.optimizer.label.clone(),
+        lr: c.lr,
+        default_lr: c.lr == c.optimizer.default_lr,
+        batch: c.batch.to_string(),
+        schedule: c.schedule.to_string(),
         seed_index,
         role: if seed_index < grid.tuning_seeds {
             SeedRole::Tuning

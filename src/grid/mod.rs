@@ -31,7 +31,7 @@ use thiserror::Error;
 use crate::spec::SpecError;
 use crate::{batch, optim, problem, schedule};
 
-pub use expand::{Expansion, RunId, RunSpec, SeedRole, Skip, expand};
+pub use expand::{Cell, Expansion, RunId, RunSpec, SeedRole, Skip, expand, for_each_cell};
 pub use presets::{PRESETS, Preset, preset};
 
 /// A grid as written in TOML (before validation).
@@ -532,6 +532,18 @@ schedules = ["constant", "cosine"]
             assert!(e.contains(needle), "{needle}: {e}");
             assert!(e.starts_with("g.toml"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_annotated_example_is_a_valid_grid() {
+        let g = Grid::from_toml(
+            include_str!("../../examples/grid.toml"),
+            "examples/grid.toml",
+        )
+        .unwrap();
+        assert_eq!(g.name, "example");
+        assert_eq!(g.optimizers[1].label, "SGD + momentum");
+        assert!(!expand(&g).runs.is_empty());
     }
 
     #[test]

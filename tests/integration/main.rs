@@ -3,6 +3,7 @@
 
 mod cli;
 mod data;
+mod harness;
 mod layout;
 mod registry;
 mod torch_parity;
