@@ -3,7 +3,7 @@
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
 //! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `error` →
-//! `trace`, `run` → `analysis` → `cli` (checked by `tests/integration/layout.rs`).
+//! `trace`, `run` → `analysis` → `report` → `cli` (checked by `tests/integration/layout.rs`).
 
 pub mod num;
 pub mod rng;
@@ -27,6 +27,7 @@ pub mod run;
 pub mod trace;
 
 pub mod analysis;
+pub mod report;
 
 pub mod cli;
 
