@@ -27,7 +27,6 @@ pub mod run;
 pub mod trace;
 
 pub mod analysis;
-pub mod report;
 
 pub mod cli;
 
