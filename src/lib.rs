@@ -27,6 +27,7 @@ pub mod run;
 pub mod trace;
 
 pub mod analysis;
+pub mod report;
 
 pub mod cli;
 

@@ -87,7 +87,7 @@ fn presets() -> Result<String, Error> {
             &g,
             |c| {
                 runs += seeds;
-                let samples = (train_len[c.problem] * g.epochs * seeds) as u64;
+                let samples = (train_len[c.problem] * c.epochs * seeds) as u64;
                 if c.optimizer.name == "ars" {
                     let directions = optim::parse(&c.optimizer.spec)
                         .ok()

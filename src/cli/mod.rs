@@ -4,6 +4,7 @@
 mod describe;
 mod list;
 mod render;
+mod report;
 mod run;
 mod trace;
 
@@ -32,6 +33,8 @@ enum Command {
     List(list::ListArgs),
     /// Build one problem (reading a CSV file for `csv`) and print its sizes and start loss.
     Describe(describe::DescribeArgs),
+    /// Run a grid (default: the quick preset) and write its HTML report (default: reports/latest).
+    Report(report::ReportArgs),
     /// Run a grid (or one shard of it) into a results file.
     Run(run::RunArgs),
     /// Merge results files and summarize them.
@@ -59,6 +62,7 @@ where
         Command::Trace(args) => trace::run(&args, &mut out),
         Command::List(args) => list::run(&args, &mut out),
         Command::Describe(args) => describe::run(&args, &mut out),
+        Command::Report(args) => report::run(&args, &mut out),
         Command::Run(args) => run::run(&args, &mut out),
         Command::Render(args) => render::run(&args, &mut out),
     };

@@ -1,7 +1,7 @@
-//! `optbench render RESULTS...`: merges results files (deduplicated by run id; two different
-//! records under one id are an error naming both files) and prints, per problem, each
-//! optimizer's best configuration under the tuning protocol. (The HTML report comes with the
-//! report issue.)
+//! `optbench render RESULTS... [--out DIR]`: merges results files (deduplicated by run id; two
+//! different records under one id are an error naming both files), prints, per problem, each
+//! optimizer's best configuration under the tuning protocol, and writes the report from the
+//! records alone. Any error leaves the old report as it was.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,16 +9,23 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::stdout_error;
-use crate::analysis::{self, Tuned};
+use crate::analysis::{Analysis, stats};
 use crate::error::Error;
 use crate::num::shortest;
 use crate::record::merge_files;
+use crate::report::{self, Provenance};
 
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
     /// Results files (JSON lines), such as the shards of one grid.
     #[arg(required = true, value_name = "RESULTS")]
     results: Vec<PathBuf>,
+    /// Report folder (replaced atomically when the new report is complete).
+    #[arg(long, value_name = "DIR", default_value = "reports/latest")]
+    out: PathBuf,
+    /// Print the summary table only; write no report.
+    #[arg(long)]
+    summary_only: bool,
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> {
@@ -31,53 +38,82 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
             grids.into_iter().collect::<Vec<_>>().join(", ")
         )));
     }
-    let tuned = analysis::tune(&records);
-    out.write_all(summary_table(records.len(), &tuned).as_bytes())
-        .map_err(stdout_error)
+    let analysis = Analysis::new(records);
+    out.write_all(summary_table(&analysis).as_bytes())
+        .map_err(stdout_error)?;
+    if args.summary_only {
+        return Ok(());
+    }
+    let name = args
+        .results
+        .first()
+        .and_then(|p| p.file_stem())
+        .map_or_else(
+            || "results".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+    let written = report::render(
+        analysis.records,
+        &args.out,
+        &Provenance {
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+            run_seconds: None,
+            threads: 0,
+            name,
+        },
+    )?;
+    writeln!(
+        out,
+        "rendered in {:.1} s: {}",
+        written.seconds,
+        written.index.display()
+    )
+    .map_err(stdout_error)
 }
 
 fn loss(v: f64) -> String {
     if v.is_finite() {
         format!("{v:.4e}")
+    } else if v.is_nan() {
+        "-".to_string()
     } else {
         "diverged".to_string()
     }
 }
 
 /// Per problem, each optimizer's best (batch, schedule, lr) by the tuning protocol, sorted by
-/// its test objective on the evaluation seeds.
-fn summary_table(runs: usize, tuned: &[Tuned]) -> String {
+/// its test objective on the evaluation seeds, and its result at the default lr.
+fn summary_table(a: &Analysis) -> String {
     let mut text = format!(
-        "{runs} runs. Per problem and optimizer: the best batch mode, schedule and lr picked on the \
+        "{} runs. Per problem and optimizer: the best batch mode, schedule and lr picked on the \
          tuning seeds (median final validation objective), and the median final test objective \
-         on the evaluation seeds; then the same at the default lr.\n"
+         on the evaluation seeds; then the same at the default lr and constant schedule.\n",
+        a.runs
     );
-    let mut problems: Vec<&str> = tuned.iter().map(|t| t.problem.as_str()).collect();
-    problems.dedup();
-    for problem in problems {
-        text.push_str(&format!("\n{problem}\n"));
+    for p in &a.problems {
+        text.push_str(&format!("\n{}\n", p.problem));
         text.push_str(&format!(
             "  {:<24} {:>12} {:>12} {:<20} {:<32} {:>12}\n",
             "optimizer", "test (tuned)", "lr", "batch", "schedule", "test (default lr)"
         ));
-        let mut best: Vec<&Tuned> = Vec::new();
-        for t in tuned.iter().filter(|t| t.problem == problem) {
-            match best.iter_mut().find(|b| b.label == t.label) {
-                Some(b) if t.test < b.test => *b = t,
-                Some(_) => {}
-                None => best.push(t),
-            }
-        }
-        best.sort_by(|a, b| a.test.total_cmp(&b.test));
-        for t in best {
+        let mut order: Vec<usize> = (0..p.tuned.len())
+            .filter(|&o| !p.tuned[o].runs.is_empty())
+            .collect();
+        let median_test = |o: usize| stats::median(&p.tuned[o].test);
+        order.sort_by(|&x, &y| median_test(x).total_cmp(&median_test(y)));
+        for o in order {
+            let t = &p.tuned[o];
+            let default = p.default[o]
+                .as_ref()
+                .map_or(f64::NAN, |d| stats::median(&d.test));
             text.push_str(&format!(
                 "  {:<24} {:>12} {:>12} {:<20} {:<32} {:>12}\n",
                 t.label,
-                loss(t.test),
+                loss(median_test(o)),
                 shortest(t.lr),
                 t.batch,
                 t.schedule,
-                loss(t.default_test)
+                loss(default)
             ));
         }
     }

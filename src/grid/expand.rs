@@ -43,6 +43,8 @@ pub struct RunSpec {
     pub lr: f64,
     /// Whether `lr` is the optimizer's default (the "no tuning" budget).
     pub default_lr: bool,
+    /// The optimizer's default lr in the grid (the centre of its sweep).
+    pub base_lr: f64,
     /// Canonical batch-mode spec.
     pub batch: String,
     /// Canonical schedule spec.
@@ -151,6 +153,8 @@ pub struct Cell<'a> {
     pub schedule: &'a str,
     /// The learning rate.
     pub lr: f64,
+    /// The epoch budget.
+    pub epochs: usize,
 }
 
 /// Visits every cell of the grid that is run, and every left-out combination once (with
@@ -161,7 +165,7 @@ pub fn for_each_cell<'a>(
     mut skip: impl FnMut(String, &'static str, usize),
 ) {
     let seeds = grid.seeds();
-    for problem_spec in &grid.problems {
+    for (problem_spec, &epochs) in grid.problems.iter().zip(&grid.problem_epochs) {
         let analytic = problem::parse(problem_spec)
             .map(|p| p.config.landscape().is_some())
             .unwrap_or(false);
@@ -211,6 +215,7 @@ pub fn for_each_cell<'a>(
                             batch,
                             schedule: sched,
                             lr,
+                            epochs,
                         });
                     }
                 }
@@ -272,7 +277,7 @@ fn run_spec(grid: &Grid, c: &Cell, optimizer: &str, seed_index: usize) -> RunSpe
         c.batch,
         c.schedule,
         &seed_index.to_string(),
-        &grid.epochs.to_string(),
+        &c.epochs.to_string(),
         &grid.seed.to_string(),
     ];
     RunSpec {
@@ -283,6 +288,7 @@ fn run_spec(grid: &Grid, c: &Cell, optimizer: &str, seed_index: usize) -> RunSpe
         label: c.optimizer.label.clone(),
         lr: c.lr,
         default_lr: c.lr == c.optimizer.default_lr,
+        base_lr: c.optimizer.default_lr,
         batch: c.batch.to_string(),
         schedule: c.schedule.to_string(),
         seed_index,
@@ -291,7 +297,7 @@ fn run_spec(grid: &Grid, c: &Cell, optimizer: &str, seed_index: usize) -> RunSpe
         } else {
             SeedRole::Evaluation
         },
-        epochs: grid.epochs,
+        epochs: c.epochs,
         grid_seed: grid.seed,
     }
 }

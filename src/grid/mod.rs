@@ -10,7 +10,7 @@
 //! epochs = 30
 //! tuning_seeds = 2                 # seeds on which the learning rate is picked
 //! evaluation_seeds = 3             # disjoint seeds on which results are reported
-//! problems = ["rosenbrock", "logreg2d"]
+//! problems = [{ spec = "rosenbrock", epochs = 300 }, "logreg2d"]   # own budget, or the grid's
 //! batch_modes = ["full", "minibatch:size=32"]      # default ["full"]
 //! schedules = ["constant", "cosine"]               # default ["constant"]
 //! optimizers = ["sgd", { spec = "adam:beta2=0.99", label = "Adam β2=.99" }]
@@ -50,8 +50,8 @@ pub struct GridFile {
     pub tuning_seeds: usize,
     /// Seeds on which results are reported, disjoint from the tuning seeds (≥ 1).
     pub evaluation_seeds: usize,
-    /// Problem specs.
-    pub problems: Vec<String>,
+    /// Problem specs, each a string or `{ spec, epochs }` (its own epoch budget).
+    pub problems: Vec<ProblemItem>,
     /// Optimizer specs, each a string or `{ spec, label }`.
     pub optimizers: Vec<OptimizerItem>,
     /// Batch mode specs (default `["full"]`).
@@ -71,6 +71,32 @@ fn default_batch_modes() -> Vec<String> {
 
 fn default_schedules() -> Vec<String> {
     vec!["constant".into()]
+}
+
+/// One problem of a grid: a spec, optionally with its own epoch budget (analytic landscapes
+/// take one update per epoch, so they usually need more epochs than data problems).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProblemItem {
+    /// Just the spec; the grid's epochs.
+    Spec(String),
+    /// A spec and its epoch budget.
+    WithEpochs { spec: String, epochs: usize },
+}
+
+impl ProblemItem {
+    fn spec(&self) -> &str {
+        match self {
+            ProblemItem::Spec(s) | ProblemItem::WithEpochs { spec: s, .. } => s,
+        }
+    }
+
+    fn epochs(&self) -> Option<usize> {
+        match self {
+            ProblemItem::Spec(_) => None,
+            ProblemItem::WithEpochs { epochs, .. } => Some(*epochs),
+        }
+    }
 }
 
 /// One optimizer of a grid: a spec, optionally with a label for reports.
@@ -251,6 +277,8 @@ pub struct Grid {
     pub evaluation_seeds: usize,
     /// Canonical problem specs.
     pub problems: Vec<String>,
+    /// Epoch budget of each problem (the grid's unless the problem sets its own).
+    pub problem_epochs: Vec<usize>,
     /// Optimizers.
     pub optimizers: Vec<GridOptimizer>,
     /// Canonical batch-mode specs.
@@ -370,7 +398,20 @@ impl Grid {
             }
             Ok(out)
         };
-        let problems = canonical("problems", &file.problems, "problem", &|s| {
+        if file.problems.iter().any(|p| p.epochs() == Some(0)) {
+            return Err(GridError::Zero {
+                origin: o(),
+                key: "problems[].epochs",
+            });
+        }
+        let problem_specs: Vec<String> =
+            file.problems.iter().map(|p| p.spec().to_string()).collect();
+        let problem_epochs = file
+            .problems
+            .iter()
+            .map(|p| p.epochs().unwrap_or(file.epochs))
+            .collect();
+        let problems = canonical("problems", &problem_specs, "problem", &|s| {
             problem::parse(s).map(|p| p.params.to_string())
         })?;
         let batch_modes = canonical("batch_modes", &file.batch_modes, "batch mode", &|s| {
@@ -419,6 +460,7 @@ impl Grid {
             tuning_seeds: file.tuning_seeds,
             evaluation_seeds: file.evaluation_seeds,
             problems,
+            problem_epochs,
             optimizers,
             batch_modes,
             schedules,

@@ -268,6 +268,11 @@ pub fn parse(text: &str) -> Result<ProblemSpec, SpecError> {
     })
 }
 
+/// A canonical problem spec without its default-valued keys ("rastrigin:noise=5.0").
+pub fn short_spec(text: &str) -> String {
+    registry().short(text)
+}
+
 /// Names of the analytic landscapes.
 pub fn analytic_names() -> Vec<&'static str> {
     analytic::entries()

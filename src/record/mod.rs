@@ -43,19 +43,25 @@ pub struct PerEpoch {
     pub loss_evals: u64,
 }
 
-/// Per-epoch series, one entry per recorded epoch: index 0 is the start, index e the state
-/// after epoch e.
+/// Per-epoch series, one entry per recorded epoch. Every epoch is recorded in runs of up to
+/// [`ALL_EPOCHS_UP_TO`] epochs; longer runs record epochs 0–20, then about 40 more spaced
+/// evenly on a log scale, and the last (see [`recorded_epochs`]). `epoch[i]` says which epoch
+/// entry i is: 0 is the start, e the state after epoch e.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Curves {
-    /// The lr used during epoch e (index 0: that of epoch 1), six significant digits (the
+    /// The epoch of each entry.
+    pub epoch: Vec<usize>,
+    /// The lr used during the epoch (entry 0: that of epoch 1), six significant digits (the
     /// exact values follow from the spec's lr and schedule).
     pub lr: Vec<f64>,
     /// Objective (mean loss plus penalty) on the training split.
     pub train_loss: Vec<f64>,
-    /// Objective on the validation split.
-    pub validation_loss: Vec<f64>,
-    /// Objective on the test split.
-    pub test_loss: Vec<f64>,
+    /// Objective on the validation split (absent for analytic landscapes: it is `train_loss`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_loss: Option<Vec<f64>>,
+    /// Objective on the test split (absent for analytic landscapes: it is `train_loss`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_loss: Option<Vec<f64>>,
     /// Correctly classified samples per split (classification problems only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correct: Option<Correct>,
@@ -81,6 +87,16 @@ impl Curves {
     /// Recorded epochs, the start included.
     pub fn len(&self) -> usize {
         self.train_loss.len()
+    }
+
+    /// Validation objective at entry `i`.
+    pub fn validation(&self, i: usize) -> f64 {
+        self.validation_loss.as_ref().unwrap_or(&self.train_loss)[i]
+    }
+
+    /// Test objective at entry `i`.
+    pub fn test(&self, i: usize) -> f64 {
+        self.test_loss.as_ref().unwrap_or(&self.train_loss)[i]
     }
 
     /// Whether nothing is recorded (never the case in a record).
@@ -141,34 +157,59 @@ pub struct RunRecord {
     pub best: Best,
     /// Wall seconds of the whole run.
     pub wall_seconds: f64,
-    /// For 2-D landscapes: the parameters at each recorded epoch, downsampled to at most
-    /// [`TRAJECTORY_POINTS`] points (first and last kept).
+    /// For 2-D landscapes: the parameters after every epoch (six significant digits),
+    /// downsampled to at most [`TRAJECTORY_POINTS`] points (first and last kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<Vec<[f64; 2]>>,
 }
 
 /// Most trajectory points kept per record.
-pub const TRAJECTORY_POINTS: usize = 200;
+pub const TRAJECTORY_POINTS: usize = 100;
+
+/// Runs of up to this many epochs record every epoch.
+pub const ALL_EPOCHS_UP_TO: usize = 60;
+
+/// The epochs a run of `epochs` epochs records: all of them up to [`ALL_EPOCHS_UP_TO`];
+/// otherwise 0–20, 40 more spaced evenly in log(epoch) between 20 and the end, and the end.
+pub fn recorded_epochs(epochs: usize) -> Vec<usize> {
+    if epochs <= ALL_EPOCHS_UP_TO {
+        return (0..=epochs).collect();
+    }
+    let mut e: Vec<usize> = (0..=20).collect();
+    let ratio = epochs as f64 / 20.0;
+    for k in 1..=40 {
+        e.push((20.0 * ratio.powf(k as f64 / 40.0)).round() as usize);
+    }
+    e.push(epochs);
+    e.sort_unstable();
+    e.dedup();
+    e
+}
 
 impl RunRecord {
-    /// Index of the last recorded epoch (0 if the run diverged in its first epoch).
-    pub fn last_epoch(&self) -> usize {
+    /// Index of the last curve entry.
+    pub fn last(&self) -> usize {
         self.curves.len() - 1
+    }
+
+    /// The last epoch reached without diverging (0 if the run diverged in its first epoch).
+    pub fn last_epoch(&self) -> usize {
+        self.curves.epoch[self.last()]
     }
 
     /// Final objective on the training split.
     pub fn final_train_loss(&self) -> f64 {
-        self.curves.train_loss[self.last_epoch()]
+        self.curves.train_loss[self.last()]
     }
 
     /// Final objective on the validation split.
     pub fn final_validation_loss(&self) -> f64 {
-        self.curves.validation_loss[self.last_epoch()]
+        self.curves.validation(self.last())
     }
 
     /// Final objective on the test split.
     pub fn final_test_loss(&self) -> f64 {
-        self.curves.test_loss[self.last_epoch()]
+        self.curves.test(self.last())
     }
 
     /// Sample-gradients charged over the whole run (diverged epoch included).
@@ -193,11 +234,12 @@ impl RunRecord {
     /// Whether every number in the record is finite (none may be NaN or infinite).
     pub fn is_finite(&self) -> bool {
         let c = &self.curves;
+        let empty = Vec::new();
         [
             &c.lr,
             &c.train_loss,
-            &c.validation_loss,
-            &c.test_loss,
+            c.validation_loss.as_ref().unwrap_or(&empty),
+            c.test_loss.as_ref().unwrap_or(&empty),
             &c.gradient_norm,
             &c.update_norm,
             &c.seconds,
@@ -244,6 +286,16 @@ pub fn downsample<T: Clone>(points: &[T], max: usize) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::downsample;
+
+    #[test]
+    fn long_runs_record_a_log_spaced_subset() {
+        assert_eq!(super::recorded_epochs(30), (0..=30).collect::<Vec<_>>());
+        let e = super::recorded_epochs(1000);
+        assert!(e.len() <= 62 && e.len() > 50, "{}", e.len());
+        assert_eq!(&e[..21], &(0..=20).collect::<Vec<_>>()[..]);
+        assert_eq!(*e.last().unwrap(), 1000);
+        assert!(e.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn rounding_helpers() {

@@ -1,5 +1,566 @@
-//! The report (SPEC §9): figures, pages and data files written atomically into a folder.
+//! The report (SPEC §9): a static folder — pages from minijinja templates (embedded from
+//! `templates/`, autoescaped), SVG figures, and the data files — computed from run records
+//! alone and written atomically into place.
 //!
-//! May use: `analysis`, `record`, `grid`, `problem`, `optim`, `schedule`, `num`.
+//! The report is view model + figures + templates: numbers are formatted here, templates hold
+//! no arithmetic, figures are pure functions of their inputs.
+//!
+//! May use: `analysis`, `record`, `problem`, `optim`, `schedule`, `batch`, `num`, `error`.
 
+pub mod answer;
+mod bench;
 pub mod figures;
+mod files;
+mod plots;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::analysis::{
+    self, Analysis, Budget, Claim, Leaderboard, Sensitivity, Speed, WinRates, stats,
+};
+use crate::error::Error;
+use crate::num::shortest;
+use crate::problem::Family;
+use crate::record::RunRecord;
+
+pub use answer::Sentence;
+
+/// Everything derived from the analysis once and shared by pages and figures.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub tuned: Leaderboard,
+    pub default: Leaderboard,
+    pub families: Vec<(Family, Leaderboard)>,
+    pub win_rates: WinRates,
+    pub sensitivity: Sensitivity,
+    pub speed: Speed,
+    pub claims: Vec<Claim>,
+    /// File-name slug of each problem.
+    pub slugs: Vec<String>,
+    /// Learning rates per optimizer in the sweep.
+    pub lr_points: usize,
+}
+
+impl Derived {
+    /// Computes every statistic of the report.
+    pub fn new(a: &Analysis) -> Derived {
+        let all: Vec<usize> = (0..a.problems.len()).collect();
+        let sensitivity = analysis::sensitivity(a);
+        let claims = analysis::claims(a, &sensitivity);
+        let mut slugs: Vec<String> = Vec::new();
+        for p in &a.problems {
+            let base: String = p
+                .title
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect::<String>()
+                .split('-')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            let mut slug = base.clone();
+            let mut k = 2;
+            while slugs.contains(&slug) {
+                slug = format!("{base}-{k}");
+                k += 1;
+            }
+            slugs.push(slug);
+        }
+        Derived {
+            tuned: analysis::leaderboard(a, Budget::Tuned, &all),
+            default: analysis::leaderboard(a, Budget::Default, &all),
+            families: answer::families(a)
+                .into_iter()
+                .map(|(f, ps)| (f, analysis::leaderboard(a, Budget::Tuned, &ps)))
+                .collect(),
+            win_rates: analysis::win_rates(a, Budget::Tuned),
+            speed: analysis::speed(a),
+            lr_points: sensitivity
+                .curves
+                .iter()
+                .flatten()
+                .flatten()
+                .map(|c| c.factors.len())
+                .max()
+                .unwrap_or(1),
+            sensitivity,
+            claims,
+            slugs,
+        }
+    }
+}
+
+/// The page of a problem.
+pub fn problem_page(slug: &str) -> String {
+    format!("problem-{slug}.html")
+}
+
+/// What the manifest records about how the report was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    /// The command line.
+    pub command: String,
+    /// Wall seconds of the run stage, when `report` ran the grid.
+    pub run_seconds: Option<f64>,
+    /// Worker threads of the run stage.
+    pub threads: usize,
+    /// Name shown in the title (the grid's name).
+    pub name: String,
+}
+
+/// Report files written.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The report folder.
+    pub folder: PathBuf,
+    /// Its index page.
+    pub index: PathBuf,
+    /// Seconds spent rendering.
+    pub seconds: f64,
+}
+
+fn fmt_gap(score: f64) -> String {
+    plots::gap_text(score)
+}
+
+fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    shortest(format!("{x:.3e}").parse().unwrap_or(x))
+}
+
+#[derive(Serialize)]
+struct FigureView {
+    id: String,
+    src: String,
+    caption: String,
+}
+
+#[derive(Serialize)]
+struct StandingRow {
+    rank: usize,
+    label: String,
+    mean_rank: String,
+    interval: String,
+    p_best: String,
+    group: bool,
+    p_vs_best: String,
+    mean_gap: String,
+    default_rank: String,
+}
+
+#[derive(Serialize)]
+struct ClaimRow {
+    number: usize,
+    statement: String,
+    verdict: String,
+    verdict_class: String,
+    tuned: String,
+    default: String,
+    measure: String,
+    evidence: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct ProblemLink {
+    href: String,
+    title: String,
+    family: String,
+    runs: usize,
+    diverged: usize,
+    best: String,
+}
+
+#[derive(Serialize)]
+struct ChoiceRow {
+    label: String,
+    batch: String,
+    schedule: String,
+    lr: String,
+    factor: String,
+    gap: String,
+    iqr: String,
+    test: String,
+    diverged: String,
+    default_gap: String,
+}
+
+#[derive(Serialize)]
+struct Meta {
+    name: String,
+    runs: usize,
+    diverged: usize,
+    problems: usize,
+    optimizers: usize,
+    tuning_seeds: usize,
+    evaluation_seeds: usize,
+    grid: String,
+    version: &'static str,
+    revision: &'static str,
+}
+
+fn claim_href(c: &Claim, d: &Derived) -> String {
+    use analysis::claims::FigureRef as F;
+    let page = |p: usize| problem_page(&d.slugs[p]);
+    match c.figure {
+        Some(F::Convergence { problem }) => format!("{}#fig-convergence", page(problem)),
+        Some(F::Sensitivity { problem }) => format!("{}#fig-sensitivity", page(problem)),
+        Some(F::EffectiveLr { problem }) => format!("{}#fig-effective-lr", page(problem)),
+        Some(F::Schedules { problem }) => format!("{}#fig-schedules", page(problem)),
+        Some(F::BatchModes { problem }) => format!("{}#fig-batches", page(problem)),
+        Some(F::WinRates) => "index.html#fig-win-rates".into(),
+        Some(F::Ranks) | None => "index.html#fig-ranks-tuned".into(),
+    }
+}
+
+fn yes_no(x: Option<bool>) -> String {
+    match x {
+        Some(true) => "holds".into(),
+        Some(false) => "does not hold".into(),
+        None => "not measured".into(),
+    }
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    for (name, source) in [
+        ("base.html", include_str!("../../templates/base.html")),
+        ("index.html", include_str!("../../templates/index.html")),
+        ("problem.html", include_str!("../../templates/problem.html")),
+        (
+            "methodology.html",
+            include_str!("../../templates/methodology.html"),
+        ),
+    ] {
+        env.add_template(name, source)
+            .expect("the embedded templates are valid (checked by the report tests)");
+    }
+    env
+}
+
+fn render_page(env: &Environment, name: &str, ctx: minijinja::Value) -> Result<Vec<u8>, Error> {
+    env.get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map(String::into_bytes)
+        .map_err(|e| Error::Usage(format!("rendering {name}: {e}")))
+}
+
+/// Renders the report of `records` (one grid) into `out`, replacing it atomically.
+pub fn render(
+    records: Vec<RunRecord>,
+    out: &Path,
+    provenance: &Provenance,
+) -> Result<Written, Error> {
+    let started = Instant::now();
+    let analysis = Analysis::new(records);
+    let a = &analysis;
+    let d = Derived::new(a);
+    let env = environment();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let figure = |files: &mut Vec<(String, Vec<u8>)>,
+                  id: &str,
+                  svg: String,
+                  caption: String|
+     -> FigureView {
+        let src = format!("figures/{id}.svg");
+        files.push((src.clone(), svg.into_bytes()));
+        FigureView {
+            id: format!("fig-{id}"),
+            src,
+            caption,
+        }
+    };
+
+    let meta = Meta {
+        name: provenance.name.clone(),
+        runs: a.runs,
+        diverged: a.diverged,
+        problems: a.problems.len(),
+        optimizers: a.optimizers.len(),
+        tuning_seeds: a.tuning_seeds.len(),
+        evaluation_seeds: a.evaluation_seeds.len(),
+        grid: a.grid.clone(),
+        version: env!("CARGO_PKG_VERSION"),
+        revision: env!("OPTBENCH_GIT_REVISION"),
+    };
+
+    // ---- index ----
+    let default_rank = |o: usize| {
+        d.default
+            .standings
+            .iter()
+            .position(|s| s.optimizer == o)
+            .map_or("–".to_string(), |i| (i + 1).to_string())
+    };
+    let standings: Vec<StandingRow> = d
+        .tuned
+        .standings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StandingRow {
+            rank: i + 1,
+            label: s.label.clone(),
+            mean_rank: format!("{:.2}", s.mean_rank),
+            interval: format!("{:.1}–{:.1}", s.rank_low, s.rank_high),
+            p_best: format!("{:.0}%", 100.0 * s.p_best),
+            group: s.in_best_group,
+            p_vs_best: if i == 0 {
+                "–".into()
+            } else {
+                format!("{:.3}", s.p_vs_best)
+            },
+            mean_gap: fmt_gap(s.mean_score),
+            default_rank: default_rank(s.optimizer),
+        })
+        .collect();
+    let claims: Vec<ClaimRow> = d
+        .claims
+        .iter()
+        .map(|c| ClaimRow {
+            number: c.number,
+            statement: c.statement.into(),
+            verdict: c.verdict.text().into(),
+            verdict_class: format!("{:?}", c.verdict).to_lowercase(),
+            tuned: yes_no(c.tuned),
+            default: yes_no(c.default),
+            measure: c.measure.clone(),
+            evidence: c.evidence.clone(),
+            href: claim_href(c, &d),
+        })
+        .collect();
+    let problem_links: Vec<ProblemLink> = a
+        .problems
+        .iter()
+        .enumerate()
+        .map(|(p, pr)| {
+            let best = pr
+                .tuned
+                .iter()
+                .filter(|c| !c.runs.is_empty())
+                .min_by(|x, y| x.median_score().total_cmp(&y.median_score()))
+                .map(|c| c.label.clone())
+                .unwrap_or_default();
+            ProblemLink {
+                href: problem_page(&d.slugs[p]),
+                title: pr.title.clone(),
+                family: pr.family.describe().into(),
+                runs: pr.runs,
+                diverged: pr.diverged,
+                best,
+            }
+        })
+        .collect();
+    let index_figures = vec![
+        figure(&mut files, "ranks-tuned", plots::ranks(a, &d.tuned),
+            "Mean rank of each optimizer across problems with its learning rate, batch mode and schedule tuned on the tuning seeds, scored on the evaluation seeds; bars are 95% bootstrap intervals (problems and seeds resampled). Non-overlapping bars are a real difference; overlapping ones may not be.".into()),
+        figure(&mut files, "ranks-default", plots::ranks(a, &d.default),
+            "The same at each optimizer's default learning rate and constant schedule: what you get without tuning. Compare with the tuned ranks to see who depends on tuning.".into()),
+        figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates),
+            "Share of (problem, seed) pairs in which the row optimizer ends with a lower test gap than the column optimizer (tuned). A row of high numbers is an optimizer that beats most others head to head.".into()),
+        figure(&mut files, "profile-evals", plots::profile(a, &d.speed, false),
+            "Dolan–Moré performance profile: for each optimizer, the share of problem × seed instances it solves to 1% of the starting gap within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable.".into()),
+        figure(&mut files, "profile-seconds", plots::profile(a, &d.speed, true),
+            "The same profile by wall time: cheaper updates (and ars's loss-only steps) move curves here relative to the evaluation count.".into()),
+        figure(&mut files, "ecdf-evals", plots::ecdf(a, &d.speed, false),
+            "Runtime distribution (COCO style): the share of (problem, seed, target) triples reached within a budget of sample-evaluations, targets at gaps of 10%, 1%, 0.01% and 0.0001% of the start. Higher and further left is better.".into()),
+        figure(&mut files, "ecdf-seconds", plots::ecdf(a, &d.speed, true),
+            "The same runtime distribution by wall seconds.".into()),
+        figure(&mut files, "forgiveness", plots::forgiveness(a, &d.sensitivity),
+            "How forgiving each optimizer is of a badly chosen learning rate: the width, in decades, of the learning-rate range that ends within a factor of 2 of its best final validation gap (median over problems); the tick marks the whole sweep. Taller bars need less tuning.".into()),
+    ];
+    let sentences = answer::sentences(a, &d);
+    files.push((
+        "index.html".into(),
+        render_page(
+            &env,
+            "index.html",
+            context! {
+                meta => Serde(&meta),
+                page => "index",
+                sentences => Serde(&sentences),
+                standings => Serde(&standings),
+                claims => Serde(&claims),
+                problems => Serde(&problem_links),
+                figures => Serde(&index_figures),
+                all_diverged => a.runs > 0 && a.diverged == a.runs,
+            },
+        )?,
+    ));
+
+    // ---- problem pages ----
+    for (p, pr) in a.problems.iter().enumerate() {
+        let slug = &d.slugs[p];
+        let mut rows: Vec<(f64, ChoiceRow)> = pr
+            .tuned
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.runs.is_empty())
+            .map(|(o, c)| {
+                let (_, q1, q3) = stats::median_iqr(&c.scores);
+                let default = pr.default[o]
+                    .as_ref()
+                    .map_or("–".into(), |d| fmt_gap(d.median_score()));
+                (
+                    c.median_score(),
+                    ChoiceRow {
+                        label: c.label.clone(),
+                        batch: c.batch.clone(),
+                        schedule: crate::schedule::registry().short(&c.schedule),
+                        lr: fmt_num(c.lr),
+                        factor: fmt_num(c.lr_factor),
+                        gap: fmt_gap(c.median_score()),
+                        iqr: format!("{}–{}", fmt_gap(q1), fmt_gap(q3)),
+                        test: fmt_num(stats::median(&c.test)),
+                        diverged: format!("{}/{}", c.diverged, c.runs.len()),
+                        default_gap: default,
+                    },
+                )
+            })
+            .collect();
+        rows.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let rows: Vec<ChoiceRow> = rows.into_iter().map(|r| r.1).collect();
+        let mut figs = vec![
+            figure(&mut files, &format!("{slug}-convergence"), plots::convergence(a, pr, false),
+                format!("Training gap of each optimizer's tuned configuration on {} by epoch: median (line) and interquartile range (band) over the evaluation seeds, on a log scale. Lower is better; a flat line has stalled, a rising one is diverging.", pr.title)),
+            figure(&mut files, &format!("{slug}-convergence-time"), plots::convergence(a, pr, true),
+                "The same curves against wall time: an optimizer with cheaper updates moves left.".into()),
+            figure(&mut files, &format!("{slug}-sensitivity"), plots::sensitivity(a, &d.sensitivity, p),
+                "Final validation gap against the learning rate (as a multiple of each optimizer's default), at its tuned batch mode and schedule, median over all seeds. A wide flat valley forgives a badly chosen lr; a narrow one needs tuning; the right end shows divergence.".into()),
+            figure(&mut files, &format!("{slug}-schedules"), plots::config_heatmap(a, p, &a.schedules, |s| s.schedule.as_str(), "schedules"),
+                "Median final test gap of each optimizer with each schedule (batch mode and lr picked on tuning seeds). Read along a row to see which schedule helps that optimizer.".into()),
+        ];
+        figs[3].id = "fig-schedules".into();
+        if pr.has_data {
+            let mut f = figure(&mut files, &format!("{slug}-batches"), plots::config_heatmap(a, p, &a.batch_modes, |s| s.batch.as_str(), "batch modes"),
+                "Median final test gap of each optimizer with each batch mode (schedule and lr picked on tuning seeds). Read along a row to see which batch mode suits that optimizer.".into());
+            f.id = "fig-batches".into();
+            figs.push(f);
+        }
+        let mut f = figure(&mut files, &format!("{slug}-effective-lr"), plots::effective_lr(a, pr),
+            "Effective learning rate: how far each update moved per unit of gradient norm, median over evaluation seeds. For plain SGD it is the lr itself; adaptive methods change it as they go (AdaGrad's falls as its accumulator grows).".into());
+        f.id = "fig-effective-lr".into();
+        figs.push(f);
+        if let Some(svg) = plots::contour(a, pr) {
+            let mut f = figure(&mut files, &format!("{slug}-trajectories"), svg,
+                "Paths of the tuned optimizers over the landscape's isolines (first evaluation seed; crosses mark the known minima). Zig-zags across a valley are oscillation; paths that stop short have stalled.".into());
+            f.id = "fig-trajectories".into();
+            figs.push(f);
+        }
+        figs[0].id = "fig-convergence".into();
+        figs[1].id = "fig-convergence-time".into();
+        figs[2].id = "fig-sensitivity".into();
+        files.push((
+            problem_page(slug),
+            render_page(
+                &env,
+                "problem.html",
+                context! {
+                    meta => Serde(&meta),
+                    page => "problem",
+                    title => Serde(&pr.title),
+                    spec => Serde(&pr.problem),
+                    family => pr.family.describe(),
+                    optimum => Serde(pr.optimum.map(fmt_num)),
+                    runs => pr.runs,
+                    diverged => pr.diverged,
+                    start => Serde(fmt_num(pr.test.start)),
+                    best => Serde(fmt_num(pr.test.best)),
+                    rows => Serde(&rows),
+                    figures => Serde(&figs),
+                },
+            )?,
+        ));
+    }
+
+    // ---- methodology ----
+    let costs = bench::measure();
+    let step = figure(&mut files, "step-cost", plots::step_cost(&costs),
+        "Measured cost of one update per parameter (2^20 parameters, single thread, median of 7) against the bound set by the bytes each rule must move at this machine's measured streaming bandwidth. Bars near their tick are bandwidth-bound; this figure is a timing of the machine that rendered the report.".into());
+    let registry = |entries: Vec<&crate::spec::EntryInfo>| -> Vec<minijinja::Value> {
+        entries
+            .into_iter()
+            .map(|e| {
+                let keys: Vec<String> = e.keys.iter().map(|k| format!("{}={}", k.name, k.default_text())).collect();
+                context! { name => e.name, summary => e.summary, reference => e.reference, keys => keys.join(", ") }
+            })
+            .collect()
+    };
+    let grid = files::effective_grid(a);
+    files.push((
+        "methodology.html".into(),
+        render_page(&env, "methodology.html", context! {
+            meta => Serde(&meta),
+            page => "methodology",
+            grid => Serde(&grid),
+            factors => Serde(grid.lr_factors.iter().map(|f| fmt_num(*f)).collect::<Vec<_>>().join(", ")),
+            optimizers => Serde(registry(crate::optim::entries().collect())),
+            schedules => Serde(registry(crate::schedule::entries().collect())),
+            problems => Serde(registry(crate::problem::entries().collect())),
+            provenance => Serde(provenance),
+            machine => Serde(machine()),
+            step => Serde(&step),
+            replicates => analysis::ranking::REPLICATES,
+        })?,
+    ));
+
+    // ---- data files ----
+    files.push(("results.jsonl".into(), files::results_jsonl(&a.records)?));
+    files.push(("results.csv".into(), files::results_csv(&a.records)?));
+    files.push((
+        "grid.json".into(),
+        serde_json::to_vec_pretty(&grid).map_err(|e| Error::Usage(format!("grid.json: {e}")))?,
+    ));
+    let render_seconds = started.elapsed().as_secs_f64();
+    let manifest = serde_json::json!({
+        "tool": "optbench",
+        "version": meta.version,
+        "git_revision": meta.revision,
+        "command": provenance.command,
+        "machine": machine(),
+        "threads": provenance.threads,
+        "run_seconds": provenance.run_seconds,
+        "render_seconds": render_seconds,
+        "grid_fingerprint": a.grid,
+        "runs": a.runs,
+        "files": files.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
+    });
+    files.push((
+        "manifest.json".into(),
+        serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| Error::Usage(format!("manifest.json: {e}")))?,
+    ));
+    files::write_atomically(out, &files)?;
+    Ok(Written {
+        folder: out.to_path_buf(),
+        index: out.join("index.html"),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The processor and core count, as far as the system tells.
+fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{model}, {cores} cores, {}", std::env::consts::OS)
+}

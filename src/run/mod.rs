@@ -29,7 +29,7 @@ use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace}
 use crate::record::{
     Best, Correct, Curves, PerEpoch, RecordError, ResultsWriter, RunRecord, SCHEMA_VERSION,
     Samples, Status, TRAJECTORY_POINTS, downsample, finalize, microseconds, read_results,
-    six_digits,
+    recorded_epochs, six_digits,
 };
 use crate::rng;
 use crate::{optim, schedule};
@@ -105,19 +105,23 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
         problem.loss_grad(&x, &all, &mut grad, &mut ws);
         norm(&grad)
     };
+    let recorded = recorded_epochs(spec.epochs);
+    let n = recorded.len();
+    let has_data = problem.has_data();
     let mut curves = Curves {
-        lr: Vec::with_capacity(spec.epochs + 1),
-        train_loss: Vec::with_capacity(spec.epochs + 1),
-        validation_loss: Vec::with_capacity(spec.epochs + 1),
-        test_loss: Vec::with_capacity(spec.epochs + 1),
+        epoch: Vec::with_capacity(n),
+        lr: Vec::with_capacity(n),
+        train_loss: Vec::with_capacity(n),
+        validation_loss: has_data.then(|| Vec::with_capacity(n)),
+        test_loss: has_data.then(|| Vec::with_capacity(n)),
         correct: sizes.classes.map(|_| Correct {
             train: Vec::new(),
             validation: Vec::new(),
             test: Vec::new(),
         }),
-        gradient_norm: Vec::with_capacity(spec.epochs + 1),
-        update_norm: Vec::with_capacity(spec.epochs + 1),
-        seconds: Vec::with_capacity(spec.epochs + 1),
+        gradient_norm: Vec::with_capacity(n),
+        update_norm: Vec::with_capacity(n),
+        seconds: Vec::with_capacity(n),
     };
     // Measurement (not charged to the optimizer): the objective on the three splits.
     let mut eval_ws = Workspace::new();
@@ -127,35 +131,53 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
             (e.loss, e.accuracy)
         })
     };
-    let push =
-        |curves: &mut Curves, m: [(f64, Option<f64>); 3], lr: f64, g: f64, u: f64, secs: f64| {
-            curves.lr.push(six_digits(lr));
-            curves.train_loss.push(m[0].0);
-            curves.validation_loss.push(m[1].0);
-            curves.test_loss.push(m[2].0);
-            if let Some(c) = &mut curves.correct {
-                let count =
-                    |acc: Option<f64>, n: usize| (acc.unwrap_or(0.0) * n as f64).round() as u32;
-                c.train.push(count(m[0].1, sizes.train));
-                c.validation.push(count(m[1].1, sizes.validation));
-                c.test.push(count(m[2].1, sizes.test));
-            }
-            curves.gradient_norm.push(six_digits(g));
-            curves.update_norm.push(six_digits(u));
-            curves.seconds.push(microseconds(secs));
-        };
+    /// One epoch's measurements, before they go into the curves.
+    struct Row {
+        epoch: usize,
+        m: [(f64, Option<f64>); 3],
+        lr: f64,
+        gradient_norm: f64,
+        update_norm: f64,
+        seconds: f64,
+    }
+    let push = |curves: &mut Curves, r: &Row| {
+        curves.epoch.push(r.epoch);
+        curves.lr.push(six_digits(r.lr));
+        curves.train_loss.push(r.m[0].0);
+        if let Some(v) = &mut curves.validation_loss {
+            v.push(r.m[1].0);
+        }
+        if let Some(v) = &mut curves.test_loss {
+            v.push(r.m[2].0);
+        }
+        if let Some(c) = &mut curves.correct {
+            let count = |acc: Option<f64>, n: usize| (acc.unwrap_or(0.0) * n as f64).round() as u32;
+            c.train.push(count(r.m[0].1, sizes.train));
+            c.validation.push(count(r.m[1].1, sizes.validation));
+            c.test.push(count(r.m[2].1, sizes.test));
+        }
+        curves.gradient_norm.push(six_digits(r.gradient_norm));
+        curves.update_norm.push(six_digits(r.update_norm));
+        curves.seconds.push(microseconds(r.seconds));
+    };
 
     let start = measure(&x);
     let limit = BLOWUP * start[0].0.abs().max(1.0);
-    push(
-        &mut curves,
-        start,
-        sched.lr(),
-        start_gradient,
-        0.0,
-        started.elapsed().as_secs_f64(),
-    );
-    let mut path = vec![[x[0], *x.get(1).unwrap_or(&0.0)]];
+    let mut best = Best {
+        epoch: 0,
+        validation_loss: start[1].0,
+        test_loss: start[2].0,
+    };
+    let mut last_row = Row {
+        epoch: 0,
+        m: start,
+        lr: sched.lr(),
+        gradient_norm: start_gradient,
+        update_norm: 0.0,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    push(&mut curves, &last_row);
+    let mut path = vec![[six_digits(x[0]), six_digits(*x.get(1).unwrap_or(&0.0))]];
     let mut diverged_epoch = None;
     let mut per_epoch = None;
     for epoch in 1..=spec.epochs {
@@ -193,21 +215,32 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
             break;
         }
         sched.end_epoch(m[1].0);
-        push(
-            &mut curves,
+        if m[1].0 < best.validation_loss {
+            best = Best {
+                epoch,
+                validation_loss: m[1].0,
+                test_loss: m[2].0,
+            };
+        }
+        last_row = Row {
+            epoch,
             m,
             lr,
             gradient_norm,
-            moved,
-            started.elapsed().as_secs_f64(),
-        );
+            update_norm: moved,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        if recorded.binary_search(&epoch).is_ok() {
+            push(&mut curves, &last_row);
+        }
         if instance.planar {
-            path.push([x[0], x[1]]);
+            path.push([six_digits(x[0]), six_digits(x[1])]);
         }
     }
-    let best_epoch = (0..curves.len())
-        .min_by(|&a, &b| curves.validation_loss[a].total_cmp(&curves.validation_loss[b]))
-        .unwrap_or(0);
+    // The last finite epoch always ends the curves, sampled or not.
+    if curves.epoch.last() != Some(&last_row.epoch) {
+        push(&mut curves, &last_row);
+    }
     Ok(RunRecord {
         schema: SCHEMA_VERSION,
         grid: grid.to_string(),
@@ -231,11 +264,7 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
             gradient_evals: 0,
             loss_evals: 0,
         }),
-        best: Best {
-            epoch: best_epoch,
-            validation_loss: curves.validation_loss[best_epoch],
-            test_loss: curves.test_loss[best_epoch],
-        },
+        best,
         curves,
         wall_seconds: microseconds(started.elapsed().as_secs_f64()),
         trajectory: instance

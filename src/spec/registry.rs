@@ -59,6 +59,25 @@ impl<B> Registry<B> {
             .join(", ")
     }
 
+    /// A spec string without its default-valued keys ("cosine:eta_min=0.0,min_lr=0.0" →
+    /// "cosine"); the text itself if it does not parse.
+    pub fn short(&self, text: &str) -> String {
+        let Ok((entry, params)) = self.parse(text) else {
+            return text.to_string();
+        };
+        let defaults = Params::defaults(&entry.info);
+        let keys: Vec<String> = params
+            .iter()
+            .filter(|(k, v)| defaults.get(k).as_ref() != *v)
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+            .collect();
+        if keys.is_empty() {
+            entry.info.name.to_string()
+        } else {
+            format!("{}:{}", entry.info.name, keys.join(","))
+        }
+    }
+
     /// Parses `name` or `name:key=value,key=value` into the entry and its validated values
     /// (defaults filled in). Every failure is a one-line [`SpecError`].
     pub fn parse(&self, text: &str) -> Result<(&Entry<B>, Params), SpecError> {

@@ -1,0 +1,511 @@
+//! Line charts: polylines or step functions, dashed or solid, with optional translucent bands,
+//! on linear or log axes, and a legend to the right of the plot.
+
+use plotters::prelude::{Circle, PathElement, Polygon};
+
+use super::{
+    Area, DrawResult, Frame, HEIGHT, LEGEND_TEXT_MAX, LegendEntry, LineChart, MAX_POINTS,
+    NO_FINITE_DATA, Scale, Series, Swatch, TITLE_BAND, WIDTH, downsample, draw_axes, draw_legend,
+    draw_note, draw_title, fill, left_margin, legend_width, line_stroke, note_svg, render,
+    widest_label, x_ticks, y_ticks,
+};
+
+/// Opacity of bands.
+const BAND_ALPHA: f64 = 0.2;
+
+/// A series reduced to what is drawn: downsampled axis-space runs, split where points were
+/// skipped (non-finite, or ≤ 0 on a log axis).
+struct Prepared<'a> {
+    /// The input series.
+    series: &'a Series,
+    /// Runs of line points `(u, v)`.
+    line: Vec<Vec<(f64, f64)>>,
+    /// Runs of band points `(u, (lower, upper))`; `lower` is −∞ where the data's lower bound
+    /// is ≤ 0 on a log axis (it is clamped to the plot before drawing).
+    band: Vec<Vec<(f64, (f64, f64))>>,
+}
+
+impl Prepared<'_> {
+    /// Whether anything of the series can be drawn.
+    fn is_empty(&self) -> bool {
+        self.line.is_empty() && self.band.is_empty()
+    }
+
+    /// All axis-space x values.
+    fn us(&self) -> impl Iterator<Item = f64> + '_ {
+        let line = self.line.iter().flatten().map(|p| p.0);
+        line.chain(self.band.iter().flatten().map(|p| p.0))
+    }
+
+    /// All finite axis-space y values (line and band).
+    fn vs(&self) -> impl Iterator<Item = f64> + '_ {
+        let line = self.line.iter().flatten().map(|p| p.1);
+        let band = self.band.iter().flatten().flat_map(|p| [p.1.0, p.1.1]);
+        line.chain(band).filter(|v| v.is_finite())
+    }
+}
+
+/// Downsamples `points` (original index, axis-space x, payload) to at most `MAX_POINTS` and
+/// splits them into runs wherever an original point between two kept ones was skipped.
+fn runs<T: Copy>(points: &[(usize, f64, T)]) -> Vec<Vec<(f64, T)>> {
+    let us: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    let mut previous: Option<usize> = None;
+    for q in downsample(&us, MAX_POINTS) {
+        if let Some(p) = previous {
+            let skipped = points[q].0 - points[p].0 != q - p;
+            if skipped && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        }
+        current.push((points[q].1, points[q].2));
+        previous = Some(q);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Reduces one series for axes with the given log flags.
+fn prepare(series: &Series, log_x: bool, log_y: bool) -> Prepared<'_> {
+    let line_points: Vec<(usize, f64, f64)> = series
+        .x
+        .iter()
+        .zip(&series.y)
+        .enumerate()
+        .filter_map(|(i, (&x, &y))| Some((i, Scale::axis(log_x, x)?, Scale::axis(log_y, y)?)))
+        .collect();
+    let band_points: Vec<(usize, f64, (f64, f64))> = match &series.band {
+        None => Vec::new(),
+        Some((lower, upper)) => series
+            .x
+            .iter()
+            .zip(lower.iter().zip(upper))
+            .enumerate()
+            .filter_map(|(i, (&x, (&a, &b)))| {
+                let u = Scale::axis(log_x, x)?;
+                if !(a.is_finite() && b.is_finite()) {
+                    return None;
+                }
+                let (a, b) = (a.min(b), a.max(b));
+                let hi = Scale::axis(log_y, b)?;
+                let lo = Scale::axis(log_y, a).unwrap_or(f64::NEG_INFINITY);
+                Some((i, u, (lo, hi)))
+            })
+            .collect(),
+    };
+    Prepared {
+        series,
+        line: runs(&line_points),
+        band: runs(&band_points),
+    }
+}
+
+/// Turns a run into a step function that holds each value until the next x.
+fn steps<T: Copy>(run: &[(f64, T)]) -> Vec<(f64, T)> {
+    let mut out = Vec::with_capacity(run.len() * 2);
+    for (i, &(u, value)) in run.iter().enumerate() {
+        if i > 0 {
+            out.push((u, run[i - 1].1));
+        }
+        out.push((u, value));
+    }
+    out
+}
+
+/// Draws a chart of lines (see [`LineChart`]) and returns the SVG document.
+///
+/// Non-finite values, and values ≤ 0 on a log axis, are skipped (the line breaks there); each
+/// series is downsampled to at most [`MAX_POINTS`] points; lines are clipped to a fixed
+/// `y_range`. With nothing drawable the figure holds the title and a note.
+pub fn line_chart(chart: &LineChart) -> String {
+    let prepared: Vec<Prepared<'_>> = chart
+        .series
+        .iter()
+        .map(|s| prepare(s, chart.log_x, chart.log_y))
+        .collect();
+    let no_data = || note_svg(WIDTH, HEIGHT, &chart.title, NO_FINITE_DATA);
+    let Some(x) = Scale::fit(chart.log_x, prepared.iter().flat_map(Prepared::us), 0.02) else {
+        return no_data();
+    };
+    let fixed = chart.y_range.and_then(|(a, b)| {
+        let (a, b) = (Scale::axis(chart.log_y, a)?, Scale::axis(chart.log_y, b)?);
+        Some(Scale::between(chart.log_y, a, b, 0.0))
+    });
+    let fitted = || Scale::fit(chart.log_y, prepared.iter().flat_map(Prepared::vs), 0.04);
+    let Some(y) = fixed.or_else(fitted) else {
+        return no_data();
+    };
+    render(WIDTH, HEIGHT, &chart.title, |root| {
+        draw(root, chart, &prepared, x, y)
+    })
+}
+
+/// Draws the whole chart on `root`.
+fn draw(
+    root: &Area<'_>,
+    chart: &LineChart,
+    prepared: &[Prepared<'_>],
+    x: Scale,
+    y: Scale,
+) -> DrawResult {
+    let (width, height) = (f64::from(WIDTH), f64::from(HEIGHT));
+    draw_title(root, &chart.title, width)?;
+    let entries: Vec<LegendEntry> = prepared
+        .iter()
+        .filter(|p| !p.series.label.trim().is_empty())
+        .map(|p| LegendEntry {
+            label: if p.is_empty() {
+                format!("{} (no data)", p.series.label.trim())
+            } else {
+                p.series.label.trim().to_string()
+            },
+            swatch: Swatch::Line {
+                color: p.series.color,
+                dashed: p.series.dashed,
+                band: p.series.band.is_some(),
+            },
+        })
+        .collect();
+    let legend = legend_width(&entries, LEGEND_TEXT_MAX);
+    let top = TITLE_BAND + 6.0;
+    let bottom = height - 50.0;
+    let right = width - 16.0 - if legend > 0.0 { legend + 10.0 } else { 0.0 };
+    let yt = y_ticks(&y, bottom - top);
+    let left = left_margin(widest_label(&yt), !chart.y_label.trim().is_empty());
+    let xt = x_ticks(&x, right - left);
+    let frame = Frame {
+        x,
+        y,
+        left,
+        top,
+        right,
+        bottom,
+    };
+    draw_axes(root, &frame, &xt, &yt, &chart.x_label, &chart.y_label)?;
+    for p in prepared {
+        draw_bands(root, &frame, p)?;
+    }
+    for p in prepared {
+        draw_line(root, &frame, p)?;
+    }
+    if prepared.iter().all(Prepared::is_empty) {
+        draw_note(
+            root,
+            NO_FINITE_DATA,
+            (left + right) / 2.0,
+            (top + bottom) / 2.0,
+        )?;
+    }
+    draw_legend(
+        root,
+        &entries,
+        (right + 18.0, LEGEND_TEXT_MAX),
+        top,
+        height - 8.0,
+    )
+}
+
+/// Draws the band of a series as translucent polygons, clamped to the plot's y range.
+fn draw_bands(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
+    let clamp = |v: f64| v.clamp(frame.y.lo, frame.y.hi);
+    for run in &p.band {
+        let run = if p.series.steps {
+            steps(run)
+        } else {
+            run.clone()
+        };
+        let upper = run.iter().map(|&(u, (_, hi))| (u, clamp(hi)));
+        let lower = run.iter().rev().map(|&(u, (lo, _))| (u, clamp(lo)));
+        let outline: Vec<(f64, f64)> = upper.chain(lower).collect();
+        let polygon = frame.path(&outline);
+        if polygon.len() >= 3 {
+            root.draw(&Polygon::new(
+                polygon,
+                fill(p.series.color.alpha(BAND_ALPHA)),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws the line of a series, clipped to the plot; isolated points become dots.
+fn draw_line(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
+    let style = line_stroke(p.series.color, 2, p.series.dashed);
+    for run in &p.line {
+        let run = if p.series.steps {
+            steps(run)
+        } else {
+            run.clone()
+        };
+        for piece in frame.clipped(&run) {
+            if let [point] = piece.as_slice() {
+                root.draw(&Circle::new(*point, 3, fill(p.series.color.alpha(1.0))))?;
+            } else {
+                root.draw(&PathElement::new(piece, style))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{MAX_BYTES, NASTY, check_svg, maybe_write};
+    use super::*;
+    use crate::report::figures::color_for;
+
+    const NAMES: [&str; 16] = [
+        "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
+        "radam", "adamax", "lion", "ars", "extra-1", "extra-2", "extra-3",
+    ];
+
+    /// 16 noisy decreasing curves of 400 points over 1..1e4 steps, with bands.
+    fn realistic(log_x: bool, log_y: bool) -> LineChart {
+        let series = NAMES
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let n = 400;
+                let x: Vec<f64> = (0..n).map(|i| 1.0 + 25.0 * i as f64).collect();
+                let y: Vec<f64> = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &t)| {
+                        let wobble = 1.0 + 0.3 * (i as f64 * 0.7 + k as f64).sin();
+                        (1.0 + k as f64) / t.sqrt() * wobble
+                    })
+                    .collect();
+                let lower = y.iter().map(|v| v * 0.7).collect();
+                let upper = y.iter().map(|v| v * 1.4).collect();
+                Series {
+                    label: if k == 3 {
+                        format!("{name} {NASTY}")
+                    } else {
+                        name.to_string()
+                    },
+                    color: color_for(name),
+                    x,
+                    y,
+                    band: Some((lower, upper)),
+                    steps: k % 5 == 4,
+                    dashed: k % 4 == 3,
+                }
+            })
+            .collect();
+        LineChart {
+            title: format!("Convergence {NASTY}"),
+            x_label: "step".into(),
+            y_label: "loss".into(),
+            log_x,
+            log_y,
+            y_range: None,
+            series,
+        }
+    }
+
+    fn one(x: Vec<f64>, y: Vec<f64>) -> LineChart {
+        LineChart {
+            title: "Degenerate".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            log_x: false,
+            log_y: false,
+            y_range: None,
+            series: vec![Series {
+                label: "only".into(),
+                color: color_for("adam"),
+                x,
+                y,
+                band: None,
+                steps: false,
+                dashed: false,
+            }],
+        }
+    }
+
+    #[test]
+    fn realistic_charts_are_valid_and_small() {
+        for (log_x, log_y) in [(false, false), (true, true), (false, true), (true, false)] {
+            let chart = realistic(log_x, log_y);
+            let svg = line_chart(&chart);
+            let text = check_svg(&svg);
+            assert!(svg.len() < MAX_BYTES, "{} bytes", svg.len());
+            assert!(text.contains(&chart.title), "title missing");
+            assert!(text.contains("momentum"));
+            assert!(text.contains(&format!("adadelta {NASTY}")));
+            assert!(svg.contains("stroke-dasharray"));
+            assert!(text.contains("loss") && text.contains("step"));
+            if log_x && log_y {
+                maybe_write("line_loglog", &svg);
+                eprintln!("line chart 16×400 with bands, log-log: {} bytes", svg.len());
+            } else if !log_x && !log_y {
+                maybe_write("line_linear", &svg);
+                eprintln!("line chart 16×400 with bands, linear: {} bytes", svg.len());
+            }
+        }
+    }
+
+    #[test]
+    fn noisy_step_series_with_bands_stay_small() {
+        for (log_x, log_y) in [(false, false), (true, true)] {
+            let mut chart = realistic(log_x, log_y);
+            for (k, series) in chart.series.iter_mut().enumerate() {
+                series.steps = true;
+                series.dashed = k % 2 == 0;
+                // Deterministic jitter of up to ±40%, different in every series.
+                let jitter =
+                    |i: usize| 1.0 + 0.4 * (((i * 7919 + k * 104_729) % 17) as f64 / 8.0 - 1.0);
+                series.y = series
+                    .y
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v * jitter(i))
+                    .collect();
+                let lower = series
+                    .y
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v * 0.5 * jitter(i + 3))
+                    .collect();
+                let upper = series
+                    .y
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v * 1.5 * jitter(i + 5))
+                    .collect();
+                series.band = Some((lower, upper));
+            }
+            let svg = line_chart(&chart);
+            check_svg(&svg);
+            assert!(svg.len() < MAX_BYTES, "{} bytes", svg.len());
+            eprintln!(
+                "line chart 16×400 noisy steps with bands (log {log_x}): {} bytes",
+                svg.len()
+            );
+        }
+    }
+
+    #[test]
+    fn long_series_are_downsampled() {
+        let x: Vec<f64> = (1..=100_000).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|t| 1.0 / t).collect();
+        let mut chart = one(x, y);
+        chart.log_x = true;
+        chart.log_y = true;
+        let svg = line_chart(&chart);
+        check_svg(&svg);
+        let points: usize = svg
+            .lines()
+            .filter(|l| l.starts_with("<polyline"))
+            .map(|l| l.matches(',').count())
+            .sum();
+        assert!(points <= MAX_POINTS + 10, "{points} points");
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        let cases = vec![
+            one(vec![], vec![]),
+            one(vec![1.0], vec![2.0]),
+            one(vec![f64::NAN, f64::INFINITY], vec![1.0, 2.0]),
+            one(vec![1.0, 2.0, 3.0], vec![f64::NAN; 3]),
+            one(vec![1.0, 1.0, 1.0], vec![5.0, 5.0, 5.0]),
+            one(vec![0.0, 1.0, 2.0], vec![1.0, f64::NEG_INFINITY, 3.0]),
+            one(vec![1.0, 2.0], vec![1e308, -1e308]),
+            one(vec![1.0, 2.0, 3.0], vec![1.0]),
+        ];
+        for chart in cases {
+            let svg = line_chart(&chart);
+            let text = check_svg(&svg);
+            assert!(text.contains("Degenerate"));
+        }
+        let empty = LineChart {
+            series: vec![],
+            ..one(vec![], vec![])
+        };
+        let text = check_svg(&line_chart(&empty));
+        assert!(text.contains(NO_FINITE_DATA));
+    }
+
+    #[test]
+    fn log_axes_skip_non_positive_values() {
+        let mut chart = one(
+            vec![-1.0, 0.0, 1.0, 10.0, 100.0],
+            vec![1.0, 0.0, -3.0, 0.1, 0.01],
+        );
+        chart.log_x = true;
+        chart.log_y = true;
+        let text = check_svg(&line_chart(&chart));
+        assert!(text.contains("Degenerate"));
+        chart.y_range = Some((-1.0, 1.0));
+        check_svg(&line_chart(&chart));
+        let mut all_negative = one(vec![1.0, 2.0], vec![-1.0, -2.0]);
+        all_negative.log_y = true;
+        let text = check_svg(&line_chart(&all_negative));
+        assert!(text.contains(NO_FINITE_DATA));
+    }
+
+    #[test]
+    fn fixed_range_clips_and_zero_width_range_is_padded() {
+        let x: Vec<f64> = (0..50).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|t| (t * 0.3).sin() * 10.0).collect();
+        let mut chart = one(x, y);
+        chart.y_range = Some((-1.0, 1.0));
+        let svg = line_chart(&chart);
+        check_svg(&svg);
+        // Every polyline point lies inside the frame (no line drawn over the labels).
+        let frame_line = svg
+            .lines()
+            .find(|l| l.starts_with("<rect") && l.contains("fill=\"none\""))
+            .expect("the frame");
+        let attr = |name: &str| -> i32 {
+            let start =
+                frame_line.find(&format!(" {name}=\"")).expect("attribute") + name.len() + 3;
+            let rest = &frame_line[start..];
+            rest[..rest.find('"').expect("quote")]
+                .parse()
+                .expect("number")
+        };
+        let (top, height) = (attr("y"), attr("height"));
+        for line in svg
+            .lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains("#D55E00"))
+        {
+            let points = line.split("points=\"").nth(1).expect("points");
+            for pair in points.split_whitespace().filter(|p| p.contains(',')) {
+                let y: i32 = pair
+                    .split(',')
+                    .nth(1)
+                    .and_then(|v| v.trim_end_matches('"').trim_end_matches("/>").parse().ok())
+                    .expect("y");
+                assert!(
+                    y >= top && y <= top + height,
+                    "{y} outside {top}..{}",
+                    top + height
+                );
+            }
+        }
+        chart.y_range = Some((2.0, 2.0));
+        check_svg(&line_chart(&chart));
+        chart.y_range = Some((f64::NAN, 2.0));
+        check_svg(&line_chart(&chart));
+    }
+
+    #[test]
+    fn bands_with_gaps_and_mismatched_lengths() {
+        let mut chart = one(vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 2.0, f64::NAN, 4.0]);
+        chart.series[0].band = Some((vec![0.5, 1.0, 2.0, f64::NAN], vec![1.5, 2.5, 3.0, 5.0, 6.0]));
+        chart.series[0].steps = true;
+        let svg = line_chart(&chart);
+        check_svg(&svg);
+        assert!(svg.contains("<polygon"));
+        chart.log_y = true;
+        chart.series[0].band = Some((vec![-1.0, 0.0, 1.0, 2.0], vec![2.0, 3.0, 4.0, 5.0]));
+        let svg = line_chart(&chart);
+        check_svg(&svg);
+        assert!(svg.contains("<polygon"));
+    }
+}

@@ -1,0 +1,506 @@
+//! From the analysis to figure inputs: which numbers go into which figure. Every function
+//! returns the SVG text; the caller names and writes the file.
+
+use super::figures::{
+    self, Bar, BarChart, Contour, Heatmap, Interval, IntervalChart, LineChart, Path, Series,
+};
+use crate::analysis::{
+    Analysis, Budget, Choice, Leaderboard, ProblemResult, Sensitivity, Speed, WinRates, stats,
+};
+use crate::problem;
+use crate::record::RunRecord;
+
+/// Relative gaps below this are drawn at this value (log axes).
+const GAP_FLOOR: f64 = 1e-8;
+
+/// Colour and dash of an optimizer label: its family colour, dashed for a variant (a label
+/// that is not the bare registry name).
+pub fn style(a: &Analysis, o: usize) -> (figures::Rgb, bool) {
+    let info = &a.optimizers[o];
+    (figures::color_for(&info.name), info.label != info.name)
+}
+
+fn runs<'a>(a: &'a Analysis, c: &Choice) -> Vec<&'a RunRecord> {
+    c.runs.iter().map(|&i| &a.records[i]).collect()
+}
+
+/// Median and interquartile band across runs of a per-epoch value, at every recorded epoch
+/// (`value` gets the run and the index of its curve entry).
+fn band(
+    runs: &[&RunRecord],
+    value: impl Fn(&RunRecord, usize) -> Option<f64>,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut epochs: Vec<usize> = runs
+        .iter()
+        .flat_map(|r| r.curves.epoch.iter().copied())
+        .collect();
+    epochs.sort_unstable();
+    epochs.dedup();
+    let (mut x, mut m, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for e in epochs {
+        let v: Vec<f64> = runs
+            .iter()
+            .filter_map(|r| {
+                r.curves
+                    .epoch
+                    .binary_search(&e)
+                    .ok()
+                    .and_then(|i| value(r, i))
+            })
+            .filter(|v| v.is_finite())
+            .collect();
+        if v.is_empty() {
+            continue;
+        }
+        let (med, q1, q3) = stats::median_iqr(&v);
+        x.push(e as f64);
+        m.push(med);
+        lo.push(q1);
+        hi.push(q3);
+    }
+    (x, m, lo, hi)
+}
+
+/// Convergence of each optimizer's tuned choice: median and IQR across evaluation seeds of
+/// the training objective's relative gap, by epoch (or by median wall seconds).
+pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
+    let mut series = Vec::new();
+    for (o, c) in p.tuned.iter().enumerate() {
+        let rs = runs(a, c);
+        if rs.is_empty() {
+            continue;
+        }
+        let (mut x, m, lo, hi) = band(&rs, |r, i| {
+            Some(p.train.gap(r.curves.train_loss[i]).max(GAP_FLOOR))
+        });
+        if by_time {
+            let (epochs, secs, _, _) = band(&rs, |r, i| Some(r.curves.seconds[i]));
+            x = x
+                .iter()
+                .map(|e| {
+                    epochs
+                        .iter()
+                        .position(|f| f == e)
+                        .map_or(f64::NAN, |k| secs[k])
+                })
+                .collect();
+        }
+        let (color, dashed) = style(a, o);
+        series.push(Series {
+            label: c.label.clone(),
+            color,
+            x,
+            y: m,
+            band: Some((lo, hi)),
+            steps: false,
+            dashed,
+        });
+    }
+    figures::line_chart(&LineChart {
+        title: format!(
+            "{}: training gap to the best value, tuned (median and IQR over evaluation seeds)",
+            p.title
+        ),
+        x_label: if by_time {
+            "wall seconds".into()
+        } else {
+            "epoch".into()
+        },
+        y_label: "relative gap (f − f_best)/(f_start − f_best)".into(),
+        log_x: by_time,
+        log_y: true,
+        y_range: None,
+        series,
+    })
+}
+
+/// Learning-rate sensitivity: median final validation gap against the lr factor, at each
+/// optimizer's tuned batch mode and schedule.
+pub fn sensitivity(a: &Analysis, sens: &Sensitivity, p_index: usize) -> String {
+    let p = &a.problems[p_index];
+    let series = sens.curves[p_index]
+        .iter()
+        .enumerate()
+        .filter_map(|(o, curve)| {
+            let curve = curve.as_ref()?;
+            let (color, dashed) = style(a, o);
+            Some(Series {
+                label: a.optimizers[o].label.clone(),
+                color,
+                x: curve.factors.clone(),
+                y: curve
+                    .scores
+                    .iter()
+                    .map(|s| 10f64.powf(*s).max(GAP_FLOOR))
+                    .collect(),
+                band: None,
+                steps: false,
+                dashed,
+            })
+        })
+        .collect();
+    figures::line_chart(&LineChart {
+        title: format!(
+            "{}: final validation gap against the learning rate",
+            p.title
+        ),
+        x_label: "lr ÷ the optimizer's default lr".into(),
+        y_label: "relative validation gap (median over seeds)".into(),
+        log_x: true,
+        log_y: true,
+        y_range: None,
+        series,
+    })
+}
+
+/// Effective step per update (distance moved ÷ gradient norm ÷ updates), median across
+/// evaluation seeds, for each optimizer's tuned choice.
+pub fn effective_lr(a: &Analysis, p: &ProblemResult) -> String {
+    let mut series = Vec::new();
+    for (o, c) in p.tuned.iter().enumerate() {
+        let rs = runs(a, c);
+        if rs.is_empty() || c.name == "ars" {
+            continue;
+        }
+        let (x, m, lo, hi) = band(&rs, |r, i| {
+            (r.curves.epoch[i] > 0 && r.curves.gradient_norm[i] > 0.0).then(|| {
+                r.curves.update_norm[i]
+                    / (r.curves.gradient_norm[i] * r.per_epoch.updates.max(1) as f64)
+            })
+        });
+        let (color, dashed) = style(a, o);
+        series.push(Series {
+            label: c.label.clone(),
+            color,
+            x,
+            y: m,
+            band: Some((lo, hi)),
+            steps: false,
+            dashed,
+        });
+    }
+    figures::line_chart(&LineChart {
+        title: format!("{}: effective learning rate per update (tuned)", p.title),
+        x_label: "epoch".into(),
+        y_label: "‖Δx‖ ÷ (‖g‖ · updates)".into(),
+        log_x: false,
+        log_y: true,
+        y_range: None,
+        series,
+    })
+}
+
+/// Format a score as the relative gap it stands for.
+pub fn gap_text(score: f64) -> String {
+    if !score.is_finite() {
+        return String::new();
+    }
+    if score >= crate::analysis::SCORE_CEILING {
+        return "div.".into();
+    }
+    format!("{:.0e}", 10f64.powf(score))
+}
+
+/// Optimizer × column heatmap of the median evaluation score of the configuration picked on
+/// the tuning seeds among the runs matching each column.
+pub fn config_heatmap(
+    a: &Analysis,
+    p_index: usize,
+    columns: &[String],
+    column_of: impl Fn(&crate::grid::RunSpec) -> &str,
+    title: &str,
+) -> String {
+    let p = &a.problems[p_index];
+    let mut values = Vec::new();
+    let mut text = Vec::new();
+    let mut rows = Vec::new();
+    for info in &a.optimizers {
+        let row: Vec<Option<f64>> = columns
+            .iter()
+            .map(|col| {
+                a.select(p_index, |s| s.label == info.label && column_of(s) == col)
+                    .map(|c| c.median_score())
+            })
+            .collect();
+        if row.iter().all(Option::is_none) {
+            continue;
+        }
+        rows.push(info.label.clone());
+        text.push(
+            row.iter()
+                .map(|v| v.map(gap_text).unwrap_or_default())
+                .collect(),
+        );
+        values.push(row);
+    }
+    figures::heatmap(&Heatmap {
+        title: format!("{}: {title}", p.title),
+        rows,
+        columns: columns.iter().map(|c| short(c)).collect(),
+        values,
+        text,
+        lower_is_better: true,
+        legend: "cell: median final test gap over evaluation seeds, lr picked on tuning seeds; colour: log10 of the gap, blue is better".into(),
+    })
+}
+
+/// A schedule or batch-mode spec without its default-valued keys.
+fn short(spec: &str) -> String {
+    if crate::batch::parse(spec).is_ok() {
+        crate::batch::registry().short(spec)
+    } else {
+        crate::schedule::registry().short(spec)
+    }
+}
+
+/// Trajectories of each optimizer's tuned choice (first evaluation seed) over the isolines of
+/// a 2-D landscape.
+pub fn contour(a: &Analysis, p: &ProblemResult) -> Option<String> {
+    let landscape = problem::parse(&p.problem).ok()?.config.landscape()?;
+    if landscape.dim() != 2 {
+        return None;
+    }
+    let mut paths = Vec::new();
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    let minima: Vec<(f64, f64)> = landscape
+        .minima()
+        .iter()
+        .map(|m| (m.x[0], m.x[1]))
+        .collect();
+    let mut grow = |x: f64, y: f64| {
+        if x.is_finite() && y.is_finite() && x.abs() < 1e3 && y.abs() < 1e3 {
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+    };
+    for &(x, y) in &minima {
+        grow(x, y);
+    }
+    for (o, c) in p.tuned.iter().enumerate() {
+        let Some(r) = c.runs.first().map(|&i| &a.records[i]) else {
+            continue;
+        };
+        let Some(t) = &r.trajectory else { continue };
+        for pt in t {
+            grow(pt[0], pt[1]);
+        }
+        let (color, _) = style(a, o);
+        paths.push(Path {
+            label: c.label.clone(),
+            color,
+            points: t.iter().map(|pt| (pt[0], pt[1])).collect(),
+        });
+    }
+    if !x0.is_finite() {
+        return None;
+    }
+    let pad = |lo: f64, hi: f64| {
+        let w = (hi - lo).max(0.5);
+        (lo - 0.15 * w, hi + 0.15 * w)
+    };
+    let ((x0, x1), (y0, y1)) = (pad(x0, x1), pad(y0, y1));
+    let n = 120;
+    let z: Vec<Vec<f64>> = (0..n)
+        .map(|j| {
+            let y = y0 + (y1 - y0) * j as f64 / (n - 1) as f64;
+            (0..n)
+                .map(|i| landscape.value(&[x0 + (x1 - x0) * i as f64 / (n - 1) as f64, y]))
+                .collect()
+        })
+        .collect();
+    let flat: Vec<f64> = z
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    let (lo, hi) = (stats::quantile(&flat, 0.0), stats::quantile(&flat, 0.95));
+    // Levels spaced evenly in log(f − min + 1), so both the floor and the walls show.
+    let levels = (1..=12)
+        .map(|k| lo - 1.0 + ((hi - lo + 1.0).ln() * k as f64 / 12.0).exp())
+        .collect();
+    Some(figures::contour_chart(&Contour {
+        title: format!(
+            "{}: trajectories of the tuned optimizers (first evaluation seed)",
+            p.title
+        ),
+        x_range: (x0, x1),
+        y_range: (y0, y1),
+        z,
+        levels,
+        paths,
+        minima,
+    }))
+}
+
+/// Mean rank with its 95% bootstrap interval.
+pub fn ranks(a: &Analysis, board: &Leaderboard) -> String {
+    figures::interval_chart(&IntervalChart {
+        title: format!(
+            "Mean rank across {} problems, {} lr (95% bootstrap intervals)",
+            board.problems.len(),
+            if board.budget == Budget::Tuned {
+                "tuned"
+            } else {
+                "default"
+            }
+        ),
+        x_label: "mean rank (1 = best)".into(),
+        items: board
+            .standings
+            .iter()
+            .map(|s| Interval {
+                label: s.label.clone(),
+                color: style(a, s.optimizer).0,
+                estimate: s.mean_rank,
+                lower: s.rank_low,
+                upper: s.rank_high,
+            })
+            .collect(),
+    })
+}
+
+/// Pairwise win rates.
+pub fn win_rates(a: &Analysis, w: &WinRates) -> String {
+    let labels: Vec<String> = w
+        .optimizers
+        .iter()
+        .map(|&o| a.optimizers[o].label.clone())
+        .collect();
+    figures::heatmap(&Heatmap {
+        title: "Win rate of the row against the column (tuned, all problems and evaluation seeds)".into(),
+        rows: labels.clone(),
+        columns: labels,
+        values: w.rate.clone(),
+        text: w
+            .rate
+            .iter()
+            .map(|row| row.iter().map(|v| v.map(|x| format!("{:.0}", 100.0 * x)).unwrap_or_default()).collect())
+            .collect(),
+        lower_is_better: false,
+        legend: "cell: % of (problem, seed) pairs where the row's final test gap is lower; red is better for the row".into(),
+    })
+}
+
+fn curve_series(a: &Analysis, curves: &[Vec<(f64, f64)>]) -> Vec<Series> {
+    curves
+        .iter()
+        .enumerate()
+        .map(|(o, c)| {
+            let (color, dashed) = style(a, o);
+            Series {
+                label: a.optimizers[o].label.clone(),
+                color,
+                x: c.iter().map(|p| p.0).collect(),
+                y: c.iter().map(|p| p.1).collect(),
+                band: None,
+                steps: true,
+                dashed,
+            }
+        })
+        .collect()
+}
+
+/// Dolan–Moré performance profile.
+pub fn profile(a: &Analysis, s: &Speed, by_time: bool) -> String {
+    let curves = if by_time {
+        &s.profile_seconds
+    } else {
+        &s.profile_evals
+    };
+    figures::line_chart(&LineChart {
+        title: format!(
+            "Performance profile: reaching 1% of the start gap, by {} ({} problem × seed instances)",
+            if by_time {
+                "wall time"
+            } else {
+                "sample-evaluations"
+            },
+            s.instances
+        ),
+        x_label: "τ: cost ÷ the fastest optimizer's cost on the instance".into(),
+        y_label: "share of instances solved within τ".into(),
+        log_x: true,
+        log_y: false,
+        y_range: Some((0.0, 1.0)),
+        series: curve_series(a, curves),
+    })
+}
+
+/// Runtime ECDF over all (problem, seed, target) triples.
+pub fn ecdf(a: &Analysis, s: &Speed, by_time: bool) -> String {
+    let curves = if by_time {
+        &s.ecdf_seconds
+    } else {
+        &s.ecdf_evals
+    };
+    figures::line_chart(&LineChart {
+        title: format!(
+            "Targets reached against budget (gaps 1e-1, 1e-2, 1e-4, 1e-6), by {}",
+            if by_time {
+                "wall time"
+            } else {
+                "sample-evaluations"
+            }
+        ),
+        x_label: if by_time {
+            "wall seconds".into()
+        } else {
+            "sample-evaluations (gradient + loss)".into()
+        },
+        y_label: "share of (problem, seed, target) reached".into(),
+        log_x: true,
+        log_y: false,
+        y_range: Some((0.0, 1.0)),
+        series: curve_series(a, curves),
+    })
+}
+
+/// Median lr-sensitivity width per optimizer.
+pub fn forgiveness(a: &Analysis, sens: &Sensitivity) -> String {
+    figures::bar_chart(&BarChart {
+        title:
+            "How forgiving: decades of lr within a factor of 2 of the best (median over problems)"
+                .into(),
+        y_label: "decades".into(),
+        log_y: false,
+        reference_label: format!("the sweep spans {:.1} decades", sens.sweep_decades),
+        bars: sens
+            .forgiveness
+            .iter()
+            .enumerate()
+            .map(|(o, &w)| Bar {
+                label: a.optimizers[o].label.clone(),
+                color: style(a, o).0,
+                value: w,
+                reference: Some(sens.sweep_decades),
+            })
+            .collect(),
+    })
+}
+
+/// Measured step cost per parameter against the bandwidth bound.
+pub fn step_cost(costs: &[super::bench::StepCost]) -> String {
+    figures::bar_chart(&BarChart {
+        title: "Update cost per parameter, measured at render time on this machine".into(),
+        y_label: "nanoseconds per parameter".into(),
+        log_y: false,
+        reference_label: "memory-bandwidth bound (bytes moved ÷ measured bandwidth)".into(),
+        bars: costs
+            .iter()
+            .map(|c| Bar {
+                label: c.spec.clone(),
+                color: figures::color_for(&c.name),
+                value: c.ns_per_param,
+                reference: Some(c.bound_ns_per_param),
+            })
+            .collect(),
+    })
+}
