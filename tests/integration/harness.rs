@@ -498,16 +498,25 @@ fn render_merges_and_refuses_conflicts() {
     let dir = tempfile::tempdir().unwrap();
     run_tiny(dir.path(), "a.jsonl", &[]);
     let a = dir.path().join("a.jsonl");
-    let out = optbench()
-        .args(["render", a.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let report = dir.path().join("report");
+    let render = |files: &[&Path]| {
+        let mut args: Vec<String> = vec!["render".into()];
+        args.extend(files.iter().map(|f| f.to_str().unwrap().to_string()));
+        args.extend(["--out".to_string(), report.to_str().unwrap().to_string()]);
+        optbench().args(&args).output().unwrap()
+    };
+    let out = render(&[&a]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("logreg2d") && text.contains("test (tuned)"),
         "{text}"
     );
+    let index_before = fs::read(report.join("index.html")).unwrap();
 
     // Change one record's number: same id, different content.
     let content = fs::read_to_string(&a).unwrap();
@@ -516,10 +525,7 @@ fn render_merges_and_refuses_conflicts() {
     r.curves.train_loss[0] += 1.0;
     let b = dir.path().join("b.jsonl");
     fs::write(&b, serde_json::to_string(&r).unwrap() + "\n").unwrap();
-    let out = optbench()
-        .args(["render", a.to_str().unwrap(), b.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = render(&[&a, &b]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -530,9 +536,10 @@ fn render_merges_and_refuses_conflicts() {
 
     let empty = dir.path().join("empty.jsonl");
     fs::write(&empty, "").unwrap();
-    let out = optbench()
-        .args(["render", empty.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(render(&[&empty]).status.code(), Some(2));
+    let corrupt = dir.path().join("corrupt.jsonl");
+    fs::write(&corrupt, format!("{first}\n{{\"schema\"\n{first}\n")).unwrap();
+    assert_eq!(render(&[&corrupt]).status.code(), Some(2));
+    // Failed renders leave the old report as it was.
+    assert_eq!(fs::read(report.join("index.html")).unwrap(), index_before);
 }
