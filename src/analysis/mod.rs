@@ -19,6 +19,8 @@ pub mod ranking;
 mod sensitivity;
 mod speed;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::{BTreeMap, BTreeSet};
 

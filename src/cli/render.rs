@@ -26,6 +26,9 @@ pub(super) struct RenderArgs {
     /// Print the summary table only; write no report.
     #[arg(long)]
     summary_only: bool,
+    /// Name shown in the report's title (default: "grid" and the grid's fingerprint).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> {

@@ -358,3 +358,92 @@ pub fn families(a: &Analysis) -> Vec<(Family, Vec<usize>)> {
     }
     m.into_iter().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::Analysis;
+    use crate::analysis::testing::{Shape, data, scenario};
+    use crate::problem::Family;
+    use crate::report::Derived;
+
+    fn first_sentence(winner: &str) -> Vec<super::Sentence> {
+        let problems = [
+            data("logreg2d:l2=0.0", Family::SmoothConvex),
+            data("softmax", Family::SmoothConvex),
+        ];
+        let r = scenario(
+            &problems,
+            &["sgd", "adam", "rmsprop"],
+            &["full"],
+            &["constant:min_lr=0.0"],
+            |_, o, _, _, f, _| {
+                Shape::ends(if o == winner && f == 1.0 {
+                    1e-4
+                } else if o == winner {
+                    1e-3
+                } else {
+                    0.2
+                })
+            },
+        );
+        let a = Analysis::new(r);
+        let d = Derived::new(&a);
+        super::sentences(&a, &d)
+    }
+
+    /// The answer names whichever optimizer the data favours: nothing is hard-coded.
+    #[test]
+    fn the_answer_follows_the_data() {
+        for winner in ["sgd", "adam", "rmsprop"] {
+            let s = first_sentence(winner);
+            assert!(
+                s[0].text.starts_with(&format!("Pick {winner},")),
+                "{}",
+                s[0].text
+            );
+            assert!(
+                s[1].text.contains(&format!(", {winner} does best")),
+                "{}",
+                s[1].text
+            );
+            let others: Vec<&str> = ["sgd", "adam", "rmsprop"]
+                .into_iter()
+                .filter(|o| *o != winner)
+                .collect();
+            assert!(
+                others
+                    .iter()
+                    .all(|o| !s[0].text.contains(&format!("Pick {o},")))
+            );
+            assert!(
+                s[0].confidence.contains("first in 100% of resamples"),
+                "{}",
+                s[0].confidence
+            );
+        }
+    }
+
+    #[test]
+    fn every_diverged_grid_says_so() {
+        let r = scenario(
+            &[data("logreg2d:l2=0.0", Family::SmoothConvex)],
+            &["sgd"],
+            &["full"],
+            &["constant:min_lr=0.0"],
+            |_, _, _, _, _, _| Shape {
+                final_loss: None,
+                zigzag: 0.0,
+                lr_decay: 1.0,
+            },
+        );
+        let a = Analysis::new(r);
+        let d = Derived::new(&a);
+        let s = super::sentences(&a, &d);
+        assert_eq!(s.len(), 1);
+        assert!(
+            s[0].text.starts_with("All 25 runs diverged"),
+            "{}",
+            s[0].text
+        );
+    }
+}
