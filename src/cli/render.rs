@@ -48,13 +48,9 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         return Ok(());
     }
     let name = args
-        .results
-        .first()
-        .and_then(|p| p.file_stem())
-        .map_or_else(
-            || "results".to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        );
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("grid {}", analysis.grid));
     let written = report::render(
         analysis.records,
         &args.out,

@@ -6,4 +6,5 @@ mod data;
 mod harness;
 mod layout;
 mod registry;
+mod report;
 mod torch_parity;

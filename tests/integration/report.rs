@@ -1,0 +1,324 @@
+//! The report end to end: a tiny grid run and rendered into a temp folder; every page and
+//! figure exists, every SVG is well-formed XML without NaN, every relative link and image
+//! resolves (anchors included), nothing comes from the network, labels with HTML show as text,
+//! merged shards render the same pages as the whole run, and an all-diverged grid renders.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use optbench::record::read_results;
+
+/// Small but complete: a 2-D landscape (trajectories), a data problem with classes, every
+/// batch mode, two schedules, a label with HTML in it.
+const GRID: &str = r#"
+name = "report <test> & co"
+epochs = 4
+tuning_seeds = 1
+evaluation_seeds = 2
+problems = [{ spec = "rosenbrock", epochs = 30 }, "logreg2d", "sparse_logreg:samples=60,features=40,nnz=3"]
+optimizers = [
+    "sgd",
+    { spec = "sgd:momentum=0.9", label = "<b>momentum</b> & \"friends\"" },
+    "adagrad", "adagrad:sqrt=false", "adadelta", "rmsprop", "adam", "rprop", "ars",
+]
+batch_modes = ["full", "minibatch:size=16", "stochastic"]
+schedules = ["constant", "cosine"]
+[lr]
+points = 3
+decades = 2
+"#;
+
+fn optbench() -> Command {
+    Command::cargo_bin("optbench").unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// Runs `optbench report` on `grid` into `dir/report`.
+fn report(dir: &Path, grid: &str) -> PathBuf {
+    let grid = write(dir, "grid.toml", grid);
+    let out = dir.join("report");
+    let o = optbench()
+        .args([
+            "report",
+            "--grid",
+            &grid,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.contains("index.html"), "{stdout}");
+    out
+}
+
+/// Every `attr="..."` value in `html`, entities decoded.
+fn attributes(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest[..rest.find('"').unwrap()]
+                .replace("&#x2f;", "/")
+                .replace("&#x27;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+fn check_links(folder: &Path, page: &str, pages: &BTreeMap<String, String>) {
+    let html = &pages[page];
+    for link in attributes(html, "href")
+        .into_iter()
+        .chain(attributes(html, "src"))
+    {
+        assert!(
+            !link.starts_with("http://")
+                && !link.starts_with("https://")
+                && !link.starts_with("//"),
+            "{page} references the network: {link}"
+        );
+        let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
+        let target = if path.is_empty() { page } else { path };
+        assert!(folder.join(target).exists(), "{page}: broken link {link}");
+        if !fragment.is_empty() {
+            let target_html = pages
+                .get(target)
+                .unwrap_or_else(|| panic!("{page}: {link} is not a page"));
+            assert!(
+                target_html.contains(&format!("id=\"{fragment}\"")),
+                "{page}: anchor {link} does not exist"
+            );
+        }
+    }
+}
+
+fn read_pages(folder: &Path) -> BTreeMap<String, String> {
+    fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_str().unwrap().to_string(),
+                fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn well_formed(svg: &str, name: &str) {
+    let mut reader = quick_xml::Reader::from_str(svg);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{name} is not well-formed XML: {e}"),
+        }
+    }
+}
+
+#[test]
+fn report_pages_figures_links_and_escaping() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = report(dir.path(), GRID);
+    for f in [
+        "index.html",
+        "methodology.html",
+        "results.jsonl",
+        "results.csv",
+        "grid.json",
+        "manifest.json",
+    ] {
+        assert!(folder.join(f).exists(), "{f} missing");
+    }
+    let pages = read_pages(&folder);
+    let problem_pages: Vec<&String> = pages.keys().filter(|p| p.starts_with("problem-")).collect();
+    assert_eq!(problem_pages.len(), 3, "{problem_pages:?}");
+    for page in pages.keys() {
+        check_links(&folder, page, &pages);
+    }
+    // Every figure file is referenced by a page, well-formed, finite and small.
+    let figures: Vec<PathBuf> = fs::read_dir(folder.join("figures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(figures.len() >= 8 + 3 * 5, "{} figures", figures.len());
+    let all_html: String = pages
+        .values()
+        .cloned()
+        .collect::<String>()
+        .replace("&#x2f;", "/");
+    for f in &figures {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        let svg = fs::read_to_string(f).unwrap();
+        well_formed(&svg, name);
+        assert!(!svg.contains("NaN"), "{name} contains NaN");
+        assert!(svg.len() < 300_000, "{name} is {} bytes", svg.len());
+        assert!(
+            !svg.contains("href=\"http"),
+            "{name} references the network"
+        );
+        assert!(
+            all_html.contains(&format!("figures/{name}")),
+            "{name} is not shown on any page"
+        );
+    }
+    assert!(folder.join("figures/rosenbrock-trajectories.svg").exists());
+    // The first screen answers, and the claims are all there with a verdict.
+    let index = &pages["index.html"];
+    assert!(
+        index.contains("the one to pick") && index.contains("Pick "),
+        "no answer"
+    );
+    for n in 1..=13 {
+        assert!(
+            index.contains(&format!("id=\"claim-{n}\"")),
+            "claim {n} missing"
+        );
+    }
+    // Labels with HTML are text, never markup.
+    assert!(
+        index.contains("&lt;b&gt;momentum&lt;&#x2f;b&gt;")
+            || index.contains("&lt;b&gt;momentum&lt;/b&gt;"),
+        "label not escaped"
+    );
+    assert!(!index.contains("<b>momentum</b>"));
+    assert!(index.contains("report &lt;test&gt; &amp; co"));
+    // The data files hold the runs.
+    let records = read_results(&folder.join("results.jsonl")).unwrap().records;
+    let csv = fs::read_to_string(folder.join("results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), records.len() + 1);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["runs"], records.len());
+    assert!(manifest["command"].as_str().unwrap().contains("report"));
+}
+
+#[test]
+fn merged_shards_render_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = report(dir.path(), GRID);
+    let whole = folder.join("results.jsonl");
+    // The same records, cut into three shard files the way --shard cuts them.
+    let records = read_results(&whole).unwrap().records;
+    let mut shards = vec![String::new(); 3];
+    for r in &records {
+        let i = (u64::from_str_radix(&r.spec.id, 16).unwrap() % 3) as usize;
+        shards[i].push_str(&serde_json::to_string(r).unwrap());
+        shards[i].push('\n');
+    }
+    let files: Vec<String> = (0..3)
+        .map(|i| write(dir.path(), &format!("shard{i}.jsonl"), &shards[i]))
+        .collect();
+    let render = |inputs: &[String], out: &Path| {
+        let mut args: Vec<String> = vec!["render".into()];
+        args.extend(inputs.iter().cloned());
+        args.extend([
+            "--out".into(),
+            out.to_str().unwrap().into(),
+            "--name".into(),
+            "same".into(),
+        ]);
+        let o = optbench().args(&args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (a, b) = (dir.path().join("single"), dir.path().join("merged"));
+    render(&[whole.to_str().unwrap().to_string()], &a);
+    render(&files, &b);
+    let mut compared = 0;
+    for entry in walk(&a) {
+        let rel = entry
+            .strip_prefix(&a)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        // Timing of the render itself: the manifest's durations and the update-cost bench.
+        if rel == "manifest.json" || rel == "figures/step-cost.svg" {
+            continue;
+        }
+        let (x, y) = (
+            fs::read(&entry).unwrap(),
+            fs::read(b.join(&rel)).unwrap_or_default(),
+        );
+        if rel == "methodology.html" {
+            // The reproduce paragraph quotes each command line.
+            let cut = |v: Vec<u8>| {
+                let s = String::from_utf8(v).unwrap();
+                let (head, tail) = s.split_once("id=\"reproduce\"").unwrap();
+                format!("{head}{}", tail.split_once("id=\"machine\"").unwrap().1)
+            };
+            assert_eq!(cut(x), cut(y), "{rel}");
+        } else {
+            if x != y {
+                let (x, y) = (String::from_utf8_lossy(&x), String::from_utf8_lossy(&y));
+                let at = x
+                    .bytes()
+                    .zip(y.bytes())
+                    .position(|(p, q)| p != q)
+                    .unwrap_or(0);
+                panic!(
+                    "{rel} differs between the single and the merged render at byte {at}:\n{}\n---\n{}",
+                    &x[at.saturating_sub(200)..(at + 200).min(x.len())],
+                    &y[at.saturating_sub(200)..(at + 200).min(y.len())]
+                );
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared > 20);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_all_diverged_grid_still_renders_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = report(
+        dir.path(),
+        r#"
+epochs = 5
+tuning_seeds = 1
+evaluation_seeds = 2
+problems = ["rosenbrock", "quadratic:kappa=100"]
+optimizers = ["sgd:lr=1000000", "momentum:lr=1000000"]
+[lr]
+points = 3
+"#,
+    );
+    let pages = read_pages(&folder);
+    assert!(pages["index.html"].contains("Every run of this grid diverged"));
+    assert!(pages["index.html"].contains("diverged: no optimizer"));
+    for page in pages.keys() {
+        check_links(&folder, page, &pages);
+    }
+    for f in walk(&folder.join("figures")) {
+        let svg = fs::read_to_string(&f).unwrap();
+        well_formed(&svg, f.to_str().unwrap());
+        assert!(!svg.contains("NaN"));
+    }
+}
