@@ -827,6 +827,14 @@ mod tests {
         assert_eq!(c.verdict, expected, "claim {n}: {}", c.evidence);
     }
 
+    /// Builds the data with the claim made true, then false, and checks that the verdict is
+    /// supported, then not supported.
+    fn assert_both_ways(n: usize, build: impl Fn(bool) -> Vec<RunRecord>) {
+        for (holds, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
+            assert_verdict(build(holds), n, verdict);
+        }
+    }
+
     const FULL: &[&str] = &["full"];
     const CONSTANT: &[&str] = &["constant:min_lr=0.0"];
 
@@ -838,9 +846,8 @@ mod tests {
     #[test]
     fn claim_1_momentum_on_ravines() {
         let ravine = [landscape("rosenbrock", Family::Ravine)];
-        for (momentum_wins, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)]
-        {
-            let r = scenario(
+        assert_both_ways(1, |momentum_wins| {
+            scenario(
                 &ravine,
                 &["sgd", "momentum"],
                 FULL,
@@ -852,15 +859,14 @@ mod tests {
                         0.5
                     })
                 },
-            );
-            assert_verdict(r, 1, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_2_adagrad_stalls() {
-        for (stalls, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(2, |stalls| {
+            scenario(
                 &[convex()],
                 &["adagrad", "rmsprop"],
                 FULL,
@@ -876,16 +882,15 @@ mod tests {
                         Shape::ends(if stalls { 1e-3 } else { 0.3 })
                     }
                 },
-            );
-            assert_verdict(r, 2, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_3_adadelta_forgiving() {
         let opts = ["adadelta", "sgd", "adam", "rmsprop"];
-        for (forgiving, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(&[convex()], &opts, FULL, CONSTANT, |_, o, _, _, f, _| {
+        assert_both_ways(3, |forgiving| {
+            scenario(&[convex()], &opts, FULL, CONSTANT, |_, o, _, _, f, _| {
                 let flat = (o == "adadelta") == forgiving;
                 let good = if flat {
                     true
@@ -895,17 +900,15 @@ mod tests {
                     f == 1.0
                 };
                 Shape::ends(if good { 0.01 } else { 0.9 })
-            });
-            assert_verdict(r, 3, verdict);
-        }
+            })
+        });
     }
 
     #[test]
     fn claim_4_sparse_data_favours_adaptive_methods() {
         let sparse = [data("sparse_logreg", Family::SparseFeatures)];
-        for (adaptive_wins, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)]
-        {
-            let r = scenario(
+        assert_both_ways(4, |adaptive_wins| {
+            scenario(
                 &sparse,
                 &["sgd", "adam"],
                 FULL,
@@ -917,16 +920,15 @@ mod tests {
                         0.5
                     })
                 },
-            );
-            assert_verdict(r, 4, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_5_adam_against_rmsprop() {
         let problems = [convex(), data("softmax", Family::SmoothConvex)];
-        for (adam_wins, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(5, |adam_wins| {
+            scenario(
                 &problems,
                 &["adam", "rmsprop"],
                 FULL,
@@ -938,30 +940,27 @@ mod tests {
                         1e-2
                     })
                 },
-            );
-            assert_verdict(r, 5, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_6_sgd_slower_than_adaptive() {
-        for (sgd_slow, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(6, |sgd_slow| {
+            scenario(
                 &[convex()],
                 &["sgd", "adam"],
                 FULL,
                 CONSTANT,
                 |_, o, _, _, _, _| Shape::ends(if (o == "sgd") == sgd_slow { 1e-3 } else { 1e-8 }),
-            );
-            assert_verdict(r, 6, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_7_learning_rate_extremes() {
-        for (extremes_bad, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)]
-        {
-            let r = scenario(
+        assert_both_ways(7, |extremes_bad| {
+            scenario(
                 &[convex()],
                 &["sgd", "adam"],
                 FULL,
@@ -977,16 +976,15 @@ mod tests {
                         Shape::ends(if extremes_bad && f == 0.01 { 0.9 } else { 0.01 })
                     }
                 },
-            );
-            assert_verdict(r, 7, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_8_decay_on_mini_batches() {
         let schedules = ["constant:min_lr=0.0", "cosine:eta_min=0.0,min_lr=0.0"];
-        for (decay_helps, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(8, |decay_helps| {
+            scenario(
                 &[convex()],
                 &["sgd", "adam"],
                 &["minibatch:size=32"],
@@ -998,17 +996,14 @@ mod tests {
                         1e-2
                     })
                 },
-            );
-            assert_verdict(r, 8, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_9_stochastic_fluctuates() {
-        for (stochastic_rough, verdict) in
-            [(true, Verdict::Supported), (false, Verdict::NotSupported)]
-        {
-            let r = scenario(
+        assert_both_ways(9, |stochastic_rough| {
+            scenario(
                 &[convex()],
                 &["sgd", "adam"],
                 &["full", "stochastic"],
@@ -1021,9 +1016,8 @@ mod tests {
                         lr_decay: 1.0,
                     }
                 },
-            );
-            assert_verdict(r, 9, verdict);
-        }
+            )
+        });
     }
 
     #[test]
@@ -1032,8 +1026,8 @@ mod tests {
             landscape("rastrigin:dim=2,noise=5.0", Family::LocalMinima),
             landscape("rastrigin:dim=2,noise=0.0", Family::LocalMinima),
         ];
-        for (noise_helps, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(10, |noise_helps| {
+            scenario(
                 &problems,
                 &["sgd", "adam"],
                 FULL,
@@ -1045,9 +1039,8 @@ mod tests {
                         0.5
                     })
                 },
-            );
-            assert_verdict(r, 10, verdict);
-        }
+            )
+        });
         // Without a noisy variant or a data problem with local minima, it is not tested.
         let r = scenario(&[convex()], &["sgd"], FULL, CONSTANT, |_, _, _, _, _, _| {
             Shape::ends(0.1)
@@ -1058,8 +1051,8 @@ mod tests {
     #[test]
     fn claim_11_rmsprop_adadelta_adam_alike() {
         let opts = ["rmsprop", "adadelta", "adam", "sgd"];
-        for (alike, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(&[convex()], &opts, FULL, CONSTANT, |_, o, _, _, _, _| {
+        assert_both_ways(11, |alike| {
+            scenario(&[convex()], &opts, FULL, CONSTANT, |_, o, _, _, _, _| {
                 Shape::ends(match (alike, o) {
                     (_, "sgd") => 0.5,
                     (true, _) => 0.01,
@@ -1067,15 +1060,14 @@ mod tests {
                     (false, "adadelta") => 1e-3,
                     _ => 0.5,
                 })
-            });
-            assert_verdict(r, 11, verdict);
-        }
+            })
+        });
     }
 
     #[test]
     fn claim_12_random_search_trains() {
-        for (trains, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(12, |trains| {
+            scenario(
                 &[convex()],
                 &["ars", "sgd"],
                 FULL,
@@ -1089,15 +1081,14 @@ mod tests {
                         0.9
                     })
                 },
-            );
-            assert_verdict(r, 12, verdict);
-        }
+            )
+        });
     }
 
     #[test]
     fn claim_13_adagrad_without_root() {
-        for (worse, verdict) in [(true, Verdict::Supported), (false, Verdict::NotSupported)] {
-            let r = scenario(
+        assert_both_ways(13, |worse| {
+            scenario(
                 &[convex()],
                 &["adagrad", "adagrad:sqrt=false"],
                 FULL,
@@ -1109,9 +1100,8 @@ mod tests {
                         1e-4
                     })
                 },
-            );
-            assert_verdict(r, 13, verdict);
-        }
+            )
+        });
         let r = scenario(
             &[convex()],
             &["adagrad"],

@@ -51,16 +51,23 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         .name
         .clone()
         .unwrap_or_else(|| format!("grid {}", analysis.grid));
-    let written = report::render(
-        analysis.records,
-        &args.out,
-        &Provenance {
-            command: std::env::args().collect::<Vec<_>>().join(" "),
-            run_seconds: None,
-            threads: 0,
-            name,
-        },
-    )?;
+    let provenance = Provenance {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        run_seconds: None,
+        threads: 0,
+        name,
+    };
+    render_and_tell(analysis.records, &args.out, &provenance, out)
+}
+
+/// Writes the report and prints where its index is (shared with `report`).
+pub(super) fn render_and_tell(
+    records: Vec<crate::record::RunRecord>,
+    dir: &std::path::Path,
+    provenance: &Provenance,
+    out: &mut impl Write,
+) -> Result<(), Error> {
+    let written = report::render(records, dir, provenance)?;
     writeln!(
         out,
         "rendered in {:.1} s: {}",

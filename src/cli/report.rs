@@ -6,11 +6,12 @@ use std::time::Instant;
 
 use clap::Args;
 
+use super::render::render_and_tell;
 use super::run::{GridArgs, check_jobs, summary_text};
 use super::stdout_error;
 use crate::error::Error;
 use crate::record::read_results;
-use crate::report::{self, Provenance};
+use crate::report::Provenance;
 use crate::run::{self, RunOptions};
 
 #[derive(Debug, Args)]
@@ -59,21 +60,11 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     out.write_all(summary_text(&grid, &summary, &results.display().to_string()).as_bytes())
         .map_err(stdout_error)?;
     let records = read_results(&results)?.records;
-    let written = report::render(
-        records,
-        &args.out,
-        &Provenance {
-            command: std::env::args().collect::<Vec<_>>().join(" "),
-            run_seconds: Some(started.elapsed().as_secs_f64()),
-            threads: jobs.unwrap_or_else(rayon::current_num_threads),
-            name: grid.name.clone(),
-        },
-    )?;
-    writeln!(
-        out,
-        "rendered in {:.1} s: {}",
-        written.seconds,
-        written.index.display()
-    )
-    .map_err(stdout_error)
+    let provenance = Provenance {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        run_seconds: Some(started.elapsed().as_secs_f64()),
+        threads: jobs.unwrap_or_else(rayon::current_num_threads),
+        name: grid.name.clone(),
+    };
+    render_and_tell(records, &args.out, &provenance, out)
 }

@@ -20,6 +20,26 @@ pub fn style(a: &Analysis, o: usize) -> (figures::Rgb, bool) {
     (figures::color_for(&info.name), info.label != info.name)
 }
 
+/// The line of one tuned configuration: its median with the interquartile band.
+fn band_series(
+    a: &Analysis,
+    o: usize,
+    c: &Choice,
+    x: Vec<f64>,
+    (median, lo, hi): (Vec<f64>, Vec<f64>, Vec<f64>),
+) -> Series {
+    let (color, dashed) = style(a, o);
+    Series {
+        label: c.label.clone(),
+        color,
+        x,
+        y: median,
+        band: Some((lo, hi)),
+        steps: false,
+        dashed,
+    }
+}
+
 fn runs<'a>(a: &'a Analysis, c: &Choice) -> Vec<&'a RunRecord> {
     c.runs.iter().map(|&i| &a.records[i]).collect()
 }
@@ -85,16 +105,7 @@ pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
                 })
                 .collect();
         }
-        let (color, dashed) = style(a, o);
-        series.push(Series {
-            label: c.label.clone(),
-            color,
-            x,
-            y: m,
-            band: Some((lo, hi)),
-            steps: false,
-            dashed,
-        });
+        series.push(band_series(a, o, c, x, (m, lo, hi)));
     }
     figures::line_chart(&LineChart {
         title: format!(
@@ -168,16 +179,7 @@ pub fn effective_lr(a: &Analysis, p: &ProblemResult) -> String {
                     / (r.curves.gradient_norm[i] * r.per_epoch.updates.max(1) as f64)
             })
         });
-        let (color, dashed) = style(a, o);
-        series.push(Series {
-            label: c.label.clone(),
-            color,
-            x,
-            y: m,
-            band: Some((lo, hi)),
-            steps: false,
-            dashed,
-        });
+        series.push(band_series(a, o, c, x, (m, lo, hi)));
     }
     figures::line_chart(&LineChart {
         title: format!("{}: effective learning rate per update (tuned)", p.title),

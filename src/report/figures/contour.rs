@@ -8,9 +8,9 @@ use plotters::prelude::{Circle, Cross, PathElement, Polygon, RGBAColor};
 
 use super::{
     Area, Contour, DrawResult, Frame, HEIGHT, LEGEND_TEXT_MAX, LegendEntry, MAX_POINTS,
-    NO_FINITE_DATA, Path, Rgb, Scale, Swatch, TITLE_BAND, WIDTH, draw_axes, draw_legend,
-    draw_title, even_positions, fill, fmt_sig, left_margin, legend_width, line_stroke, note_svg,
-    pixel_path, render, stroke, to_px, widest_label, x_ticks, y_ticks,
+    NO_FINITE_DATA, Path, Rgb, Scale, Swatch, WIDTH, draw_axes, draw_legend, draw_title,
+    even_positions, fill, fmt_sig, legend_width, line_stroke, note_svg, pixel_path, render, stroke,
+    to_px,
 };
 
 /// Colour of the lowest isoline.
@@ -288,20 +288,8 @@ fn draw(
         });
     }
     let legend = legend_width(&entries, LEGEND_TEXT_MAX);
-    let top = TITLE_BAND + 6.0;
-    let bottom = height - 34.0;
-    let right = width - 16.0 - if legend > 0.0 { legend + 10.0 } else { 0.0 };
-    let yt = y_ticks(&y, bottom - top);
-    let left = left_margin(widest_label(&yt), false);
-    let xt = x_ticks(&x, right - left);
-    let frame = Frame {
-        x,
-        y,
-        left,
-        top,
-        right,
-        bottom,
-    };
+    let (frame, xt, yt) = Frame::beside_legend(x, y, (width, height), legend, 34.0, false);
+    let Frame { top, right, .. } = frame;
     draw_axes(root, &frame, &xt, &yt, "", "")?;
     for line in isolines {
         let color = LOW_LEVEL.mix(HIGH_LEVEL, line.shade);
@@ -391,14 +379,9 @@ fn draw_path(root: &Area<'_>, frame: &Frame, path: &Path) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
     use super::super::{Path, color_for};
     use super::*;
-
-    const NAMES: [&str; 16] = [
-        "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-        "radam", "adamax", "lion", "ars", "extra-1", "extra-2", "extra-3",
-    ];
 
     /// A bumpy function with many closed isolines over [-3, 3]², on an n × n grid.
     fn grid(n: usize) -> Vec<Vec<f64>> {

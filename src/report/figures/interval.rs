@@ -114,14 +114,9 @@ fn draw(root: &Area<'_>, chart: &IntervalChart, x: Scale, height: f64) -> DrawRe
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
     use super::super::{Interval, color_for};
     use super::*;
-
-    const NAMES: [&str; 13] = [
-        "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-        "radam", "adamax", "lion", "ars",
-    ];
 
     fn chart(n: usize) -> IntervalChart {
         IntervalChart {
@@ -129,7 +124,7 @@ mod tests {
             x_label: "rank (95% bootstrap interval)".into(),
             items: (0..n)
                 .map(|i| {
-                    let name = NAMES[i % NAMES.len()];
+                    let name = NAMES[i % 13];
                     let estimate = 1.0 + i as f64 * 0.8 + (i as f64).sin();
                     Interval {
                         label: if i == 2 {

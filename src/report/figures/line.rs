@@ -5,9 +5,8 @@ use plotters::prelude::{Circle, PathElement, Polygon};
 
 use super::{
     Area, DrawResult, Frame, HEIGHT, LEGEND_TEXT_MAX, LegendEntry, LineChart, MAX_POINTS,
-    NO_FINITE_DATA, Scale, Series, Swatch, TITLE_BAND, WIDTH, downsample, draw_axes, draw_legend,
-    draw_note, draw_title, fill, left_margin, legend_width, line_stroke, note_svg, render,
-    widest_label, x_ticks, y_ticks,
+    NO_FINITE_DATA, Scale, Series, Swatch, WIDTH, downsample, draw_axes, draw_legend, draw_note,
+    draw_title, fill, legend_width, line_stroke, note_svg, render,
 };
 
 /// Opacity of bands.
@@ -170,20 +169,21 @@ fn draw(
         })
         .collect();
     let legend = legend_width(&entries, LEGEND_TEXT_MAX);
-    let top = TITLE_BAND + 6.0;
-    let bottom = height - 50.0;
-    let right = width - 16.0 - if legend > 0.0 { legend + 10.0 } else { 0.0 };
-    let yt = y_ticks(&y, bottom - top);
-    let left = left_margin(widest_label(&yt), !chart.y_label.trim().is_empty());
-    let xt = x_ticks(&x, right - left);
-    let frame = Frame {
+    let (frame, xt, yt) = Frame::beside_legend(
         x,
         y,
+        (width, height),
+        legend,
+        50.0,
+        !chart.y_label.trim().is_empty(),
+    );
+    let Frame {
         left,
         top,
         right,
         bottom,
-    };
+        ..
+    } = frame;
     draw_axes(root, &frame, &xt, &yt, &chart.x_label, &chart.y_label)?;
     for p in prepared {
         draw_bands(root, &frame, p)?;
@@ -253,14 +253,9 @@ fn draw_line(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
     use super::*;
     use crate::report::figures::color_for;
-
-    const NAMES: [&str; 16] = [
-        "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-        "radam", "adamax", "lion", "ars", "extra-1", "extra-2", "extra-3",
-    ];
 
     /// 16 noisy decreasing curves of 400 points over 1..1e4 steps, with bands.
     fn realistic(log_x: bool, log_y: bool) -> LineChart {

@@ -702,6 +702,9 @@ fn widest_label(ticks: &[(f64, String)]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Tick positions with their labels.
+type Ticks = Vec<(f64, String)>;
+
 /// A plot rectangle in pixels with the scales of its two axes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Frame {
@@ -720,6 +723,33 @@ struct Frame {
 }
 
 impl Frame {
+    /// The plot of a `size` chart with a `legend`-wide legend on its right (0: none) and
+    /// `bottom_band` pixels below it for tick and axis labels, with the ticks of both axes.
+    fn beside_legend(
+        x: Scale,
+        y: Scale,
+        (width, height): (f64, f64),
+        legend: f64,
+        bottom_band: f64,
+        has_y_label: bool,
+    ) -> (Frame, Ticks, Ticks) {
+        let top = TITLE_BAND + 6.0;
+        let bottom = height - bottom_band;
+        let right = width - 16.0 - if legend > 0.0 { legend + 10.0 } else { 0.0 };
+        let yt = y_ticks(&y, bottom - top);
+        let left = left_margin(widest_label(&yt), has_y_label);
+        let xt = x_ticks(&x, right - left);
+        let frame = Frame {
+            x,
+            y,
+            left,
+            top,
+            right,
+            bottom,
+        };
+        (frame, xt, yt)
+    }
+
     /// The pixel position of axis-space point `(u, v)`.
     fn map(&self, u: f64, v: f64) -> (f64, f64) {
         let fx = (u - self.x.lo) / (self.x.hi - self.x.lo);
@@ -1212,6 +1242,12 @@ mod testing {
     }
 
     /// A label with XML special characters, to check escaping.
+    /// Optimizer names and three more, for charts with many series.
+    pub const NAMES: [&str; 16] = [
+        "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
+        "radam", "adamax", "lion", "ars", "extra-1", "extra-2", "extra-3",
+    ];
+
     pub const NASTY: &str = "a<b & \"c\" 'd'>";
 }
 
