@@ -4,16 +4,18 @@
 //! records alone. Any error leaves the old report as it was.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::stdout_error;
 use crate::analysis::{Analysis, stats};
 use crate::error::Error;
+use crate::history;
 use crate::num::shortest;
 use crate::record::merge_files;
-use crate::report::{self, Provenance};
+use crate::report::{self, Inputs, Provenance};
+use crate::timing;
 
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
@@ -29,6 +31,9 @@ pub(super) struct RenderArgs {
     /// Name shown in the report's title (default: "grid" and the grid's fingerprint).
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
+    /// Append this report's summary to a JSON-lines history FILE and draw its trend charts.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> {
@@ -41,6 +46,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
             grids.into_iter().collect::<Vec<_>>().join(", ")
         )));
     }
+    let prior = prior_history(args.history.as_deref())?;
     let analysis = Analysis::new(records);
     out.write_all(summary_table(&analysis).as_bytes())
         .map_err(stdout_error)?;
@@ -57,20 +63,56 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         threads: 0,
         name,
     };
-    render_and_tell(analysis.records, &args.out, &provenance, out)
+    let history_file = args.history.as_deref().map(|p| (p, prior));
+    render_and_tell(&analysis, &args.out, &provenance, history_file, out)
 }
 
-/// Writes the report and prints where its index is (shared with `report`).
+/// The history entries already in `path` (checked before any work is done).
+pub(super) fn prior_history(path: Option<&Path>) -> Result<Vec<history::Entry>, Error> {
+    path.map_or(Ok(Vec::new()), history::read)
+}
+
+/// Takes the timing pass, writes the report (with trend charts when a history is kept), then
+/// appends this report's entry to the history and prints where the index is. Shared with
+/// `report`.
 pub(super) fn render_and_tell(
-    records: Vec<crate::record::RunRecord>,
-    dir: &std::path::Path,
+    analysis: &Analysis,
+    dir: &Path,
     provenance: &Provenance,
+    history_file: Option<(&Path, Vec<history::Entry>)>,
     out: &mut impl Write,
 ) -> Result<(), Error> {
-    let written = report::render(records, dir, provenance)?;
+    let timed = std::time::Instant::now();
+    let timing = timing::measure(timing::REPORT_DIM, timing::REPEATS);
+    let timing_seconds = timed.elapsed().as_secs_f64();
+    let entry = history::Entry::new(
+        analysis,
+        &timing,
+        &history::Context {
+            grid_name: &provenance.name,
+            run_seconds: provenance.run_seconds,
+        },
+    );
+    let mut entries = Vec::new();
+    if let Some((_, prior)) = &history_file {
+        entries.extend(prior.iter().cloned());
+        entries.push(entry.clone());
+    }
+    let written = report::render(
+        analysis,
+        dir,
+        &Inputs {
+            provenance,
+            timing: &timing,
+            history: &entries,
+        },
+    )?;
+    if let Some((path, _)) = history_file {
+        history::append(path, &entry)?;
+    }
     writeln!(
         out,
-        "rendered in {:.1} s: {}",
+        "timing pass {timing_seconds:.1} s, rendered in {:.1} s: {}",
         written.seconds,
         written.index.display()
     )

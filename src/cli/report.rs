@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::render::render_and_tell;
+use super::render::{prior_history, render_and_tell};
 use super::run::{GridArgs, check_jobs, summary_text};
 use super::stdout_error;
+use crate::analysis::Analysis;
 use crate::error::Error;
 use crate::record::read_results;
 use crate::report::Provenance;
@@ -30,6 +31,9 @@ pub(super) struct ReportArgs {
     /// No progress output.
     #[arg(long)]
     quiet: bool,
+    /// Append this report's summary to a JSON-lines history FILE and draw its trend charts.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
 }
 
 /// The working results file of a report folder: `reports/latest` → `reports/latest.results.jsonl`.
@@ -44,6 +48,7 @@ pub(super) fn working_results(out: &std::path::Path) -> PathBuf {
 
 pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> {
     let grid = args.grid.load()?;
+    let prior = prior_history(args.history.as_deref())?;
     let results = working_results(&args.out);
     let jobs = check_jobs(args.jobs)?;
     let started = Instant::now();
@@ -66,5 +71,12 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
         threads: jobs.unwrap_or_else(rayon::current_num_threads),
         name: grid.name.clone(),
     };
-    render_and_tell(records, &args.out, &provenance, out)
+    let history_file = args.history.as_deref().map(|p| (p, prior));
+    render_and_tell(
+        &Analysis::new(records),
+        &args.out,
+        &provenance,
+        history_file,
+        out,
+    )
 }

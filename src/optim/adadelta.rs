@@ -93,6 +93,10 @@ impl UpdateRule for Adadelta {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         fused!(self.kernel(params, grad, lr))
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.square_avg, &self.acc_delta])
+    }
 }
 
 impl Adadelta {

@@ -106,6 +106,10 @@ impl UpdateRule for Adagrad {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         fused!(self.kernel(params, grad, lr))
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.sum])
+    }
 }
 
 impl Adagrad {

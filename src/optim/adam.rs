@@ -185,6 +185,10 @@ impl UpdateRule for Adam {
             fused!(self.kernel::<false>(params, grad, lr))
         }
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.m, &self.v, &self.v_max])
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,10 @@ impl UpdateRule for Adamax {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         fused!(self.kernel(params, grad, lr))
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.m, &self.u])
+    }
 }
 
 impl Adamax {

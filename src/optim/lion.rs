@@ -118,6 +118,10 @@ impl UpdateRule for Lion {
             m[i] = m[i] * beta2 + (1.0 - beta2) * grad[i];
         }
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.m])
+    }
 }
 
 #[cfg(test)]

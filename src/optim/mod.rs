@@ -101,6 +101,21 @@ pub trait Optimizer: Send {
 pub trait UpdateRule: Send {
     /// Updates `params` in place from the gradient `grad` at `params`, with learning rate `lr`.
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64);
+
+    /// How many per-parameter state vectors one update reads and writes.
+    fn state_vectors(&self) -> usize;
+
+    /// Bytes one update must move per parameter: the parameter read and written (16), the
+    /// gradient read (8), each state vector read and written (16). The bandwidth bound of a
+    /// step is this times the dimension, divided by the machine's bandwidth.
+    fn bytes_per_param(&self) -> usize {
+        24 + 16 * self.state_vectors()
+    }
+}
+
+/// The number of allocated vectors among `state` (an unused option's vector is left empty).
+pub(crate) fn allocated(state: &[&Vec<f64>]) -> usize {
+    state.iter().filter(|v| !v.is_empty()).count()
 }
 
 /// A first-order optimizer: asks the objective for one gradient per step, into a buffer
@@ -353,6 +368,34 @@ mod tests {
             opt.step(&mut x, &mut obj, spec.config.lr());
             assert!(x.iter().all(|v| v.is_finite()), "{}", info.name);
             assert_ne!(x, vec![1.0, 1.0], "{} did not move", info.name);
+        }
+    }
+
+    /// The bytes each update moves per parameter follow its options' state.
+    #[test]
+    fn bytes_per_param_counts_the_state_in_use() {
+        for (spec, bytes) in [
+            ("sgd", 24),
+            ("sgd:momentum=0.9", 40),
+            ("momentum", 40),
+            ("adagrad", 40),
+            ("adadelta", 56),
+            ("rmsprop", 40),
+            ("rmsprop:centered=true", 56),
+            ("rmsprop:centered=true,momentum=0.9", 72),
+            ("rprop", 56),
+            ("adam", 56),
+            ("adam:amsgrad=true", 72),
+            ("adamw", 56),
+            ("nadam", 56),
+            ("radam", 56),
+            ("adamax", 56),
+            ("lion", 40),
+        ] {
+            let Method::FirstOrder(rule) = parse(spec).unwrap().config.method(10, 0) else {
+                panic!("{spec} is first-order")
+            };
+            assert_eq!(rule.bytes_per_param(), bytes, "{spec}");
         }
     }
 

@@ -96,6 +96,10 @@ impl UpdateRule for Momentum {
             *x -= step * *v;
         }
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.velocity])
+    }
 }
 
 #[cfg(test)]

@@ -108,6 +108,10 @@ impl UpdateRule for NAdam {
     fn update(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         fused!(self.kernel(params, grad, lr))
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.m, &self.v])
+    }
 }
 
 impl NAdam {

@@ -122,6 +122,10 @@ impl UpdateRule for RmsProp {
             (true, true) => fused!(self.kernel::<true, true>(params, grad, lr)),
         }
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.square_avg, &self.grad_avg, &self.buf])
+    }
 }
 
 impl RmsProp {

@@ -156,6 +156,10 @@ impl UpdateRule for Rprop {
             prev[i] = g;
         }
     }
+
+    fn state_vectors(&self) -> usize {
+        super::allocated(&[&self.prev, &self.step])
+    }
 }
 
 #[cfg(test)]

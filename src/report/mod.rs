@@ -5,13 +5,14 @@
 //! The report is view model + figures + templates: numbers are formatted here, templates hold
 //! no arithmetic, figures are pure functions of their inputs.
 //!
-//! May use: `analysis`, `record`, `problem`, `optim`, `schedule`, `batch`, `num`, `error`.
+//! May use: `history`, `analysis`, `timing`, `record`, `problem`, `optim`, `schedule`, `batch`,
+//! `num`, `error`.
 
 pub mod answer;
-mod bench;
 pub mod figures;
 mod files;
 mod plots;
+mod trends;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,9 +25,10 @@ use crate::analysis::{
     self, Analysis, Budget, Claim, Leaderboard, Sensitivity, Speed, WinRates, stats,
 };
 use crate::error::Error;
+use crate::history;
 use crate::num::shortest;
 use crate::problem::Family;
-use crate::record::RunRecord;
+use crate::timing::TimingPass;
 
 pub use answer::Sentence;
 
@@ -117,6 +119,17 @@ pub struct Provenance {
     pub threads: usize,
     /// Name shown in the title (the grid's name).
     pub name: String,
+}
+
+/// What a report is drawn from besides its records.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// How it was made.
+    pub provenance: &'a Provenance,
+    /// The timing pass of this machine (step-cost figure, `timing.json`).
+    pub timing: &'a TimingPass,
+    /// History entries, oldest first, this report's last; none: no trend page.
+    pub history: &'a [history::Entry],
 }
 
 /// Report files written.
@@ -210,6 +223,8 @@ struct Meta {
     grid: String,
     version: &'static str,
     revision: &'static str,
+    /// Whether the report has a history page.
+    history: bool,
 }
 
 fn claim_href(c: &Claim, d: &Derived) -> String {
@@ -240,6 +255,7 @@ fn environment() -> Environment<'static> {
         ("base.html", include_str!("../../templates/base.html")),
         ("index.html", include_str!("../../templates/index.html")),
         ("problem.html", include_str!("../../templates/problem.html")),
+        ("history.html", include_str!("../../templates/history.html")),
         (
             "methodology.html",
             include_str!("../../templates/methodology.html"),
@@ -259,14 +275,9 @@ fn render_page(env: &Environment, name: &str, ctx: minijinja::Value) -> Result<V
 }
 
 /// Renders the report of `records` (one grid) into `out`, replacing it atomically.
-pub fn render(
-    records: Vec<RunRecord>,
-    out: &Path,
-    provenance: &Provenance,
-) -> Result<Written, Error> {
+pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, Error> {
     let started = Instant::now();
-    let analysis = Analysis::new(records);
-    let a = &analysis;
+    let provenance = inputs.provenance;
     let d = Derived::new(a);
     let env = environment();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -295,6 +306,7 @@ pub fn render(
         grid: a.grid.clone(),
         version: env!("CARGO_PKG_VERSION"),
         revision: env!("OPTBENCH_GIT_REVISION"),
+        history: !inputs.history.is_empty(),
     };
 
     // ---- index ----
@@ -486,9 +498,26 @@ pub fn render(
     }
 
     // ---- methodology ----
-    let costs = bench::measure();
-    let step = figure(&mut files, "step-cost", plots::step_cost(&costs),
-        "Measured cost of one update per parameter (2^20 parameters, single thread, median of 7) against the bound set by the bytes each rule must move at this machine's measured streaming bandwidth. Bars near their tick are bandwidth-bound; this figure is a timing of the machine that rendered the report.".into());
+    let timing = inputs.timing;
+    let step = figure(
+        &mut files,
+        "step-cost",
+        plots::step_cost(timing),
+        plots::step_cost_caption(timing),
+    );
+    let costs: Vec<minijinja::Value> = timing
+        .costs
+        .iter()
+        .map(|c| {
+            context! {
+                spec => &c.spec,
+                bytes => c.bytes_per_param,
+                ns => format!("{:.3}", c.ns_per_param),
+                bound => format!("{:.3}", c.bound_ns_per_param),
+                percent => format!("{:.0}", c.percent_of_bound()),
+            }
+        })
+        .collect();
     let registry = |entries: Vec<&crate::spec::EntryInfo>| -> Vec<minijinja::Value> {
         entries
             .into_iter()
@@ -510,8 +539,12 @@ pub fn render(
             schedules => Serde(registry(crate::schedule::entries().collect())),
             problems => Serde(registry(crate::problem::entries().collect())),
             provenance => Serde(provenance),
-            machine => Serde(machine()),
+            machine => Serde(crate::timing::machine()),
             step => Serde(&step),
+            costs => Serde(&costs),
+            bandwidth => format!("{:.1}", timing.bandwidth.gib_per_second()),
+            timing_dim => timing.dim,
+            timing_repeats => timing.repeats,
             replicates => analysis::ranking::REPLICATES,
         })?,
     ));
@@ -523,18 +556,46 @@ pub fn render(
         "grid.json".into(),
         serde_json::to_vec_pretty(&grid).map_err(|e| Error::Usage(format!("grid.json: {e}")))?,
     ));
+    files.push((
+        "timing.json".into(),
+        serde_json::to_vec_pretty(timing).map_err(|e| Error::Usage(format!("timing.json: {e}")))?,
+    ));
+
+    // ---- history ----
+    if !inputs.history.is_empty() {
+        let trends: Vec<FigureView> = trends::figures(inputs.history)
+            .into_iter()
+            .map(|(id, svg, caption)| figure(&mut files, &id, svg, caption))
+            .collect();
+        files.push((
+            "history.html".into(),
+            render_page(
+                &env,
+                "history.html",
+                context! {
+                    meta => Serde(&meta),
+                    page => "history",
+                    entries => Serde(trends::table(inputs.history)),
+                    figures => Serde(&trends),
+                },
+            )?,
+        ));
+    }
+
     let render_seconds = started.elapsed().as_secs_f64();
     let manifest = serde_json::json!({
         "tool": "optbench",
         "version": meta.version,
         "git_revision": meta.revision,
         "command": provenance.command,
-        "machine": machine(),
+        "machine": crate::timing::machine(),
         "threads": provenance.threads,
         "run_seconds": provenance.run_seconds,
         "render_seconds": render_seconds,
         "grid_fingerprint": a.grid,
         "runs": a.runs,
+        "bandwidth_gib_s": timing.bandwidth.gib_per_second(),
+        "history_entries": inputs.history.len(),
         "files": files.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
     });
     files.push((
@@ -548,19 +609,4 @@ pub fn render(
         index: out.join("index.html"),
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// The processor and core count, as far as the system tells.
-fn machine() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!("{model}, {cores} cores, {}", std::env::consts::OS)
 }

@@ -9,6 +9,7 @@ use crate::analysis::{
 };
 use crate::problem;
 use crate::record::RunRecord;
+use crate::timing::TimingPass;
 
 /// Relative gaps below this are drawn at this value (log axes).
 const GAP_FLOOR: f64 = 1e-8;
@@ -488,21 +489,56 @@ pub fn forgiveness(a: &Analysis, sens: &Sensitivity) -> String {
     })
 }
 
-/// Measured step cost per parameter against the bandwidth bound.
-pub fn step_cost(costs: &[super::bench::StepCost]) -> String {
+/// Measured step cost per parameter against the bandwidth bound, each bar labelled with the
+/// share of the bound it reaches.
+pub fn step_cost(timing: &TimingPass) -> String {
     figures::bar_chart(&BarChart {
-        title: "Update cost per parameter, measured at render time on this machine".into(),
+        title: format!(
+            "Update cost per parameter ({} parameters, one thread) on this machine",
+            timing.dim
+        ),
         y_label: "nanoseconds per parameter".into(),
         log_y: false,
-        reference_label: "memory-bandwidth bound (bytes moved ÷ measured bandwidth)".into(),
-        bars: costs
+        reference_label: format!(
+            "bandwidth bound: bytes moved ÷ triad {:.1} GiB/s",
+            timing.bandwidth.gib_per_second()
+        ),
+        bars: timing
+            .costs
             .iter()
             .map(|c| Bar {
-                label: c.spec.clone(),
+                label: format!("{} {:.0}%", c.spec, c.percent_of_bound()),
                 color: figures::color_for(&c.name),
                 value: c.ns_per_param,
                 reference: Some(c.bound_ns_per_param),
             })
             .collect(),
     })
+}
+
+/// The step-cost figure's caption, with what to conclude from it.
+pub fn step_cost_caption(timing: &TimingPass) -> String {
+    let slowest = timing
+        .costs
+        .iter()
+        .min_by(|a, b| a.percent_of_bound().total_cmp(&b.percent_of_bound()));
+    let verdict = match slowest {
+        Some(c) if c.percent_of_bound() >= 80.0 => format!(
+            "Every update reaches at least 80% of the bound (lowest: {} at {:.0}%), so updates are memory-bound: their cost is the bytes they stream.",
+            c.spec,
+            c.percent_of_bound()
+        ),
+        Some(c) => format!(
+            "{} reaches only {:.0}% of its bound: its arithmetic, not memory, limits it on this machine.",
+            c.spec,
+            c.percent_of_bound()
+        ),
+        None => "No update was measured.".into(),
+    };
+    format!(
+        "Measured cost of one update per parameter ({} parameters, single thread, median of {} steps) against the bound that the bytes each rule must move set at this machine's STREAM-triad bandwidth ({:.1} GiB/s); the label gives the share of the bound reached (above 100%: an in-place update avoids the triad's write-allocate traffic). {verdict} This figure times the machine that rendered the report.",
+        timing.dim,
+        timing.repeats,
+        timing.bandwidth.gib_per_second()
+    )
 }

@@ -141,6 +141,7 @@ fn report_pages_figures_links_and_escaping() {
         "results.csv",
         "grid.json",
         "manifest.json",
+        "timing.json",
     ] {
         assert!(folder.join(f).exists(), "{f} missing");
     }
@@ -246,8 +247,8 @@ fn merged_shards_render_the_same_report() {
             .to_str()
             .unwrap()
             .to_string();
-        // Timing of the render itself: the manifest's durations and the update-cost bench.
-        if rel == "manifest.json" || rel == "figures/step-cost.svg" {
+        // Timing of the render itself: the manifest's durations and the timing pass.
+        if ["manifest.json", "timing.json", "figures/step-cost.svg"].contains(&rel.as_str()) {
             continue;
         }
         let (x, y) = (
@@ -255,11 +256,12 @@ fn merged_shards_render_the_same_report() {
             fs::read(b.join(&rel)).unwrap_or_default(),
         );
         if rel == "methodology.html" {
-            // The reproduce paragraph quotes each command line.
+            // The last sections quote each command line and the timing pass.
             let cut = |v: Vec<u8>| {
                 let s = String::from_utf8(v).unwrap();
                 let (head, tail) = s.split_once("id=\"reproduce\"").unwrap();
-                format!("{head}{}", tail.split_once("id=\"machine\"").unwrap().1)
+                assert!(tail.contains("id=\"machine\""));
+                head.to_string()
             };
             assert_eq!(cut(x), cut(y), "{rel}");
         } else {
@@ -321,4 +323,69 @@ points = 3
         well_formed(&svg, f.to_str().unwrap());
         assert!(!svg.contains("NaN"));
     }
+}
+
+/// `--history` appends one entry per render, the report draws trend charts from all of them,
+/// and a history file that does not parse stops the render before anything is written.
+#[test]
+fn history_appends_and_draws_trends() {
+    let dir = tempfile::tempdir().unwrap();
+    report(dir.path(), GRID);
+    let results = dir.path().join("report.results.jsonl");
+    let history = dir.path().join("history.jsonl");
+    let out = dir.path().join("with-history");
+    let render = |out: &Path| {
+        optbench()
+            .args(["render", results.to_str().unwrap(), "--out"])
+            .arg(out)
+            .arg("--history")
+            .arg(&history)
+            .output()
+            .unwrap()
+    };
+    for n in 1..=2 {
+        let o = render(&out);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let lines = fs::read_to_string(&history).unwrap();
+        assert_eq!(lines.lines().count(), n);
+    }
+    let first: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&history).unwrap().lines().next().unwrap())
+            .unwrap();
+    let adam = &first["optimizers"]["adam"];
+    assert!(adam["step_cost_ns"].as_f64().unwrap() > 0.0);
+    assert_eq!(adam["best_loss"].as_object().unwrap().len(), 3);
+    let pages = read_pages(&out);
+    let page = &pages["history.html"];
+    assert_eq!(page.matches("<tr><td>").count(), 2, "two history rows");
+    assert!(pages["index.html"].contains("href=\"history.html\""));
+    for name in pages.keys() {
+        check_links(&out, name, &pages);
+    }
+    let trends: Vec<String> = attributes(page, "src");
+    assert_eq!(trends.len(), 2 + 3, "{trends:?}");
+    for src in &trends {
+        well_formed(&fs::read_to_string(out.join(src)).unwrap(), src);
+    }
+
+    // A report without --history has no history page.
+    let plain = dir.path().join("plain");
+    let o = optbench()
+        .args(["render", results.to_str().unwrap(), "--out"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(!plain.join("history.html").exists());
+    assert!(!read_pages(&plain)["index.html"].contains("history.html"));
+
+    // A corrupt history: exit 2, naming the file and line; nothing written or appended.
+    fs::write(&history, "{\"date\": \"x\"}\n").unwrap();
+    let fresh = dir.path().join("never");
+    let o = render(&fresh);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("history.jsonl") && err.contains("line 1"), "{err}");
+    assert!(!fresh.exists());
+    assert_eq!(fs::read_to_string(&history).unwrap(), "{\"date\": \"x\"}\n");
 }

@@ -1156,7 +1156,7 @@ fn draw_legend(
 // Test helpers shared by the figure tests.
 
 #[cfg(test)]
-mod testing {
+pub(crate) mod testing {
     use quick_xml::XmlVersion;
     use quick_xml::events::Event;
 

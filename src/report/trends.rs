@@ -1,0 +1,235 @@
+//! Trend charts from the history file: one point per history entry, oldest first, so a
+//! nightly series shows when a step got slower or a result changed.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::figures::{self, LineChart, Series};
+use crate::history::Entry;
+
+/// One row of the history table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub number: usize,
+    pub date: String,
+    pub commit: String,
+    pub grid: String,
+    pub runs: usize,
+    pub run_seconds: String,
+    pub bandwidth: String,
+    pub machine: String,
+}
+
+/// The history table, oldest first.
+pub fn table(history: &[Entry]) -> Vec<Row> {
+    history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Row {
+            number: i + 1,
+            date: e.date.clone(),
+            commit: e.commit.clone(),
+            grid: format!("{} ({})", e.grid_name, e.grid),
+            runs: e.runs,
+            run_seconds: e
+                .run_seconds
+                .map_or_else(|| "–".into(), |s| format!("{s:.1}")),
+            bandwidth: format!("{:.1}", e.bandwidth_gib_s),
+            machine: e.machine.clone(),
+        })
+        .collect()
+}
+
+fn line(label: &str, color_name: &str, points: Vec<(f64, f64)>) -> Series {
+    let (x, y) = points.into_iter().unzip();
+    Series {
+        label: label.to_string(),
+        color: figures::color_for(color_name),
+        x,
+        y,
+        band: None,
+        steps: false,
+        dashed: false,
+    }
+}
+
+/// Registry name of an optimizer label (`adagrad:sqrt=false` → `adagrad`).
+fn name_of(label: &str) -> &str {
+    label.split(':').next().unwrap_or(label)
+}
+
+/// Chart id safe for a file name.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Every trend figure: (id, SVG, caption). The x axis is the entry number.
+pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
+    let n = history.len();
+    let number = |i: usize| (i + 1) as f64;
+    let mut out = Vec::new();
+
+    let wall: Vec<(f64, f64)> = history
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.run_seconds.map(|s| (number(i), s)))
+        .collect();
+    out.push((
+        "trend-wall-time".to_string(),
+        figures::line_chart(&LineChart {
+            title: "Grid wall time per history entry".into(),
+            x_label: "history entry".into(),
+            y_label: "seconds".into(),
+            log_x: false,
+            log_y: false,
+            y_range: None,
+            series: vec![line("run stage", "sgd", wall)],
+        }),
+        format!(
+            "Wall seconds of the run stage over {n} history entries (entries rendered from files have none). A rise with the same grid and machine is a slowdown; compare the machines in the table first."
+        ),
+    ));
+
+    let labels: BTreeSet<&str> = history
+        .iter()
+        .flat_map(|e| e.optimizers.keys().map(String::as_str))
+        .collect();
+    let step_series: Vec<Series> = labels
+        .iter()
+        .filter_map(|&label| {
+            let points: Vec<(f64, f64)> = history
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let cost = e.optimizers.get(label)?.step_cost_ns?;
+                    Some((number(i), cost))
+                })
+                .collect();
+            (!points.is_empty()).then(|| line(label, name_of(label), points))
+        })
+        .collect();
+    out.push((
+        "trend-step-cost".to_string(),
+        figures::line_chart(&LineChart {
+            title: "Update cost per parameter per history entry".into(),
+            x_label: "history entry".into(),
+            y_label: "ns per parameter".into(),
+            log_x: false,
+            log_y: true,
+            y_range: None,
+            series: step_series,
+        }),
+        "Each optimizer's measured update cost per parameter (timing pass, single thread) per entry. Update kernels are memory-bound, so a step up for one optimizer alone points at its kernel; all of them together point at the machine.".into(),
+    ));
+
+    let problems: BTreeSet<&str> = history
+        .iter()
+        .flat_map(|e| e.optimizers.values())
+        .flat_map(|o| o.best_loss.keys().map(String::as_str))
+        .collect();
+    for problem in problems {
+        let series: Vec<Series> = labels
+            .iter()
+            .filter_map(|&label| {
+                let points: Vec<(f64, f64)> = history
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| {
+                        let loss = (*e.optimizers.get(label)?.best_loss.get(problem)?)?;
+                        Some((number(i), loss))
+                    })
+                    .collect();
+                (!points.is_empty()).then(|| line(label, name_of(label), points))
+            })
+            .collect();
+        out.push((
+            format!("trend-loss-{}", slug(problem)),
+            figures::line_chart(&LineChart {
+                title: format!("{problem}: tuned final test objective per history entry"),
+                x_label: "history entry".into(),
+                y_label: "median final test objective".into(),
+                log_x: false,
+                log_y: true,
+                y_range: None,
+                series,
+            }),
+            format!(
+                "Median final test objective of each optimizer's tuned configuration on {problem}, per entry. Results are deterministic: with the same grid, any change here is a change in behaviour (optbench compare lists the runs)."
+            ),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::OptimizerSummary;
+    use std::collections::BTreeMap;
+
+    fn entry(i: usize) -> Entry {
+        let mut optimizers = BTreeMap::new();
+        for (label, cost) in [("adam", Some(3.0 + i as f64)), ("ars", None)] {
+            optimizers.insert(
+                label.to_string(),
+                OptimizerSummary {
+                    best_loss: BTreeMap::from([
+                        ("logreg2d:l2=0.0".to_string(), Some(0.1 / (i + 1) as f64)),
+                        ("rosenbrock:a=1.0,b=100.0".to_string(), None),
+                    ]),
+                    step_cost_ns: cost,
+                },
+            );
+        }
+        Entry {
+            date: format!("2026-11-2{i}T00:00:00Z"),
+            commit: format!("c{i}"),
+            version: "0.1.0".into(),
+            grid_name: "quick".into(),
+            grid: "abc".into(),
+            runs: 10,
+            run_seconds: Some(30.0 + i as f64),
+            machine: "test <machine>".into(),
+            bandwidth_gib_s: 20.0,
+            optimizers,
+        }
+    }
+
+    /// Two or more entries draw well-formed trend charts with their points.
+    #[test]
+    fn trend_figures_render_from_entries() {
+        let history: Vec<Entry> = (0..3).map(entry).collect();
+        let figs = figures(&history);
+        let ids: Vec<&str> = figs.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "trend-wall-time",
+                "trend-step-cost",
+                "trend-loss-logreg2d-l2-0-0",
+                "trend-loss-rosenbrock-a-1-0-b-100-0"
+            ]
+        );
+        for (id, svg, _) in &figs {
+            let text = figures::testing::check_svg(svg);
+            assert!(!svg.contains("NaN"), "{id}");
+            if *id != "trend-loss-rosenbrock-a-1-0-b-100-0" {
+                assert!(!text.contains("no finite data"), "{id}: {text}");
+            }
+        }
+        // Three polyline points per drawn series.
+        assert!(figs[1].1.contains("<polyline"), "{}", figs[1].1);
+        let rows = table(&history);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2].run_seconds, "32.0");
+    }
+}
