@@ -1,6 +1,7 @@
-//! Sample-gradients per second of every problem (issue 3): one `loss_grad` over a mini-batch
-//! of 128 training samples (the default `minibatch` size; the whole set where it is smaller,
-//! one point for an analytic landscape), and over a single sample (`stochastic`).
+//! Sample-gradients per second of every problem of the registry (each at its defaults, and
+//! the variants below): one `loss_grad` over a mini-batch of 128 training samples (the whole
+//! set where it is smaller, one point for an analytic landscape), and over a single sample
+//! (`stochastic`). `csv` reads `datasets/iris.csv`.
 //! Criterion's throughput is in samples, so "elem/s" reads as sample-gradients per second.
 //!
 //! Run: `cargo bench --bench problems`
@@ -11,17 +12,26 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use optbench::problem::{self, Workspace};
 
-const PROBLEMS: &[&str] = &[
-    "rosenbrock",
-    "linreg",
-    "logreg2d",
-    "sparse_logreg",
-    "softmax",
+/// Variants beyond each registry entry at its defaults.
+const VARIANTS: &[&str] = &[
     "softmax:dataset=digits",
-    "mlp",
     "mlp:activation=relu",
     "mlp:dataset=moons",
 ];
+
+/// Every problem of the registry at its defaults, then the variants.
+fn problems() -> Vec<String> {
+    problem::entries()
+        .map(|e| match e.name {
+            "csv" => format!(
+                "csv:path={}/datasets/iris.csv,target=label",
+                env!("CARGO_MANIFEST_DIR")
+            ),
+            name => name.to_string(),
+        })
+        .chain(VARIANTS.iter().map(|v| v.to_string()))
+        .collect()
+}
 
 fn sample_gradients(c: &mut Criterion) {
     let mut group = c.benchmark_group("sample_gradients");
@@ -29,8 +39,9 @@ fn sample_gradients(c: &mut Criterion) {
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    for &spec in PROBLEMS {
-        let problem = problem::parse(spec).unwrap().config.build(0).unwrap();
+    for spec in problems() {
+        let problem = problem::parse(&spec).unwrap().config.build(0).unwrap();
+        let spec = spec.split(":path=").next().unwrap_or(&spec);
         let params = problem.initial_params(0);
         let n = problem.train_len();
         let mut grad = vec![0.0; problem.dim()];

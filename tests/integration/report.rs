@@ -349,9 +349,14 @@ fn history_appends_and_draws_trends() {
         let lines = fs::read_to_string(&history).unwrap();
         assert_eq!(lines.lines().count(), n);
     }
-    let first: serde_json::Value =
-        serde_json::from_str(fs::read_to_string(&history).unwrap().lines().next().unwrap())
-            .unwrap();
+    let first: serde_json::Value = serde_json::from_str(
+        fs::read_to_string(&history)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     let adam = &first["optimizers"]["adam"];
     assert!(adam["step_cost_ns"].as_f64().unwrap() > 0.0);
     assert_eq!(adam["best_loss"].as_object().unwrap().len(), 3);
@@ -385,7 +390,10 @@ fn history_appends_and_draws_trends() {
     let o = render(&fresh);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("history.jsonl") && err.contains("line 1"), "{err}");
+    assert!(
+        err.contains("history.jsonl") && err.contains("line 1"),
+        "{err}"
+    );
     assert!(!fresh.exists());
     assert_eq!(fs::read_to_string(&history).unwrap(), "{\"date\": \"x\"}\n");
 }
