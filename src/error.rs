@@ -26,6 +26,9 @@ pub enum Error {
     /// A command-line value is wrong (what, and what is allowed).
     #[error("{0}")]
     Usage(String),
+    /// A comparison found a regression (exit 1: the run worked, the result is bad news).
+    #[error("{0}")]
+    Regression(String),
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -43,7 +46,7 @@ impl Error {
             | Error::Data(_)
             | Error::Grid(_)
             | Error::Record(_) => 2,
-            Error::Io { .. } => 1,
+            Error::Io { .. } | Error::Regression(_) => 1,
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
 //! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `error` →
-//! `trace`, `run`, `timing` → `analysis` → `history` → `report` → `cli` (checked by `tests/integration/layout.rs`).
+//! `trace`, `run`, `timing` → `analysis` → `history`, `compare` → `report` → `cli` (checked by `tests/integration/layout.rs`).
 
 pub mod num;
 pub mod rng;
@@ -28,6 +28,7 @@ pub mod timing;
 pub mod trace;
 
 pub mod analysis;
+pub mod compare;
 pub mod history;
 pub mod report;
 

@@ -1,6 +1,7 @@
 //! The command line (SPEC §10): clap definitions turned into calls of the library, and the one
 //! place that maps outcomes to exit codes (0 success, 1 runtime failure, 2 bad usage or input).
 
+mod compare;
 mod describe;
 mod list;
 mod render;
@@ -39,6 +40,8 @@ enum Command {
     Run(run::RunArgs),
     /// Merge results files and summarize them.
     Render(render::RenderArgs),
+    /// Compare two report folders or results files: behaviour changes and timing regressions.
+    Compare(compare::CompareArgs),
 }
 
 /// Runs optbench with the process arguments and returns its exit code.
@@ -65,6 +68,7 @@ where
         Command::Report(args) => report::run(&args, &mut out),
         Command::Run(args) => run::run(&args, &mut out),
         Command::Render(args) => render::run(&args, &mut out),
+        Command::Compare(args) => compare::run(&args, &mut out),
     };
     let result = result.and_then(|()| {
         out.flush().map_err(|source| Error::Io {

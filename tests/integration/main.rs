@@ -2,6 +2,7 @@
 //! schedule, the command line, and the registries.
 
 mod cli;
+mod compare;
 mod data;
 mod harness;
 mod layout;

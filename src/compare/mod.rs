@@ -1,0 +1,528 @@
+//! `optbench compare` (SPEC §13): two sets of results, run by run.
+//!
+//! - **Convergence** is deterministic (same grid and seed → bit-identical records, timing
+//!   fields aside), so it is compared exactly: every run whose record differs is a behaviour
+//!   change, listed with its id and the first quantity that moved.
+//! - **Timing** moves with the machine, so it is compared against a relative threshold:
+//!   each update's step cost (from the reports' `timing.json`), the grid's wall time (from
+//!   `manifest.json`), and each optimizer's summed run time over the runs both sides share.
+//!   A metric slower than the baseline by more than the threshold is a regression.
+//!
+//! A side is a report folder (its `results.jsonl`, and `timing.json` and `manifest.json`
+//! where present) or a results file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::num::shortest;
+use crate::record::{RunRecord, Status, read_results};
+use crate::timing::TimingPass;
+
+/// One side of a comparison.
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Records by run id.
+    pub records: BTreeMap<String, RunRecord>,
+    /// The timing pass, when the side is a report folder that has one.
+    pub timing: Option<TimingPass>,
+    /// The run stage's wall seconds, when the side's manifest records them.
+    pub run_seconds: Option<f64>,
+}
+
+fn side_error(path: &Path, what: impl std::fmt::Display) -> Error {
+    Error::Usage(format!("{}: {what}", path.display()))
+}
+
+impl Side {
+    /// Reads a report folder or a results file.
+    pub fn load(path: &Path) -> Result<Side, Error> {
+        let (results, folder) = if path.is_dir() {
+            (path.join("results.jsonl"), Some(path))
+        } else if path.exists() {
+            (path.to_path_buf(), None)
+        } else {
+            return Err(side_error(
+                path,
+                "no such file or folder; give a report folder or a results file",
+            ));
+        };
+        if folder.is_some() && !results.exists() {
+            return Err(side_error(
+                path,
+                "this folder has no results.jsonl; give a report folder or a results file",
+            ));
+        }
+        let read = read_results(&results)?;
+        if read.records.is_empty() {
+            return Err(side_error(&results, "holds no runs"));
+        }
+        let mut records = BTreeMap::new();
+        for r in read.records {
+            if let Some(old) = records.insert(r.spec.id.clone(), r)
+                && old.without_timing() != records[&old.spec.id].without_timing()
+            {
+                return Err(side_error(
+                    &results,
+                    format!("run {} appears twice with different results", old.spec.id),
+                ));
+            }
+        }
+        let (mut timing, mut run_seconds) = (None, None);
+        if let Some(folder) = folder {
+            let timing_file = folder.join("timing.json");
+            if timing_file.exists() {
+                let text = std::fs::read_to_string(&timing_file)
+                    .map_err(|e| side_error(&timing_file, e))?;
+                timing =
+                    Some(serde_json::from_str(&text).map_err(|e| {
+                        side_error(&timing_file, format!("not a timing pass ({e})"))
+                    })?);
+            }
+            let manifest_file = folder.join("manifest.json");
+            if manifest_file.exists() {
+                let text = std::fs::read_to_string(&manifest_file)
+                    .map_err(|e| side_error(&manifest_file, e))?;
+                let manifest: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| side_error(&manifest_file, format!("not JSON ({e})")))?;
+                run_seconds = manifest["run_seconds"].as_f64();
+            }
+        }
+        Ok(Side {
+            path: path.to_path_buf(),
+            records,
+            timing,
+            run_seconds,
+        })
+    }
+}
+
+/// A run whose deterministic results differ.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub id: String,
+    pub problem: String,
+    pub optimizer: String,
+    pub batch: String,
+    pub schedule: String,
+    pub seed_index: usize,
+    /// The first quantity that differs, with both values.
+    pub what: String,
+}
+
+/// A timing metric on both sides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimingMetric {
+    pub name: String,
+    pub unit: &'static str,
+    pub baseline: f64,
+    pub current: f64,
+}
+
+impl TimingMetric {
+    /// Relative change, current over baseline minus one (0.5: 50% slower).
+    pub fn change(&self) -> f64 {
+        if self.baseline > 0.0 {
+            self.current / self.baseline - 1.0
+        } else if self.current > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The comparison of two sides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub baseline: String,
+    pub current: String,
+    /// Relative threshold for timing regressions (0.1: 10%).
+    pub threshold: f64,
+    /// Runs on both sides.
+    pub common: usize,
+    /// Behaviour changes among them, in run-id order.
+    pub changes: Vec<Change>,
+    /// Run ids on one side only.
+    pub only_baseline: Vec<String>,
+    pub only_current: Vec<String>,
+    /// Timing metrics present on both sides.
+    pub timing: Vec<TimingMetric>,
+}
+
+/// The first difference between two records of one run, or `None` if their deterministic
+/// parts are identical.
+pub fn difference(a: &RunRecord, b: &RunRecord) -> Option<String> {
+    let (a, b) = (a.without_timing(), b.without_timing());
+    if a == b {
+        return None;
+    }
+    let status = |r: &RunRecord| match (r.status, r.diverged_epoch) {
+        (Status::Diverged, Some(e)) => format!("diverged at epoch {e}"),
+        (Status::Diverged, None) => "diverged".to_string(),
+        (Status::Completed, _) => "completed".to_string(),
+    };
+    if status(&a) != status(&b) {
+        return Some(format!("status {} → {}", status(&a), status(&b)));
+    }
+    let finals = [
+        (
+            "final test objective",
+            a.final_test_loss(),
+            b.final_test_loss(),
+        ),
+        (
+            "final validation objective",
+            a.final_validation_loss(),
+            b.final_validation_loss(),
+        ),
+        (
+            "final train objective",
+            a.final_train_loss(),
+            b.final_train_loss(),
+        ),
+    ];
+    for (name, x, y) in finals {
+        if x.to_bits() != y.to_bits() {
+            return Some(format!("{name} {} → {}", shortest(x), shortest(y)));
+        }
+    }
+    let curves = |r: &RunRecord| -> Vec<(&'static str, Vec<f64>)> {
+        let c = &r.curves;
+        vec![
+            ("train objective", c.train_loss.clone()),
+            (
+                "validation objective",
+                c.validation_loss.clone().unwrap_or_default(),
+            ),
+            ("test objective", c.test_loss.clone().unwrap_or_default()),
+            ("lr", c.lr.clone()),
+            ("gradient norm", c.gradient_norm.clone()),
+            ("update norm", c.update_norm.clone()),
+        ]
+    };
+    for ((name, x), (_, y)) in curves(&a).into_iter().zip(curves(&b)) {
+        if let Some(i) = (0..x.len().max(y.len()))
+            .find(|&i| x.get(i).map(|v| v.to_bits()) != y.get(i).map(|v| v.to_bits()))
+        {
+            let at = |v: &[f64]| v.get(i).map_or_else(|| "absent".into(), |v| shortest(*v));
+            let epoch = a
+                .curves
+                .epoch
+                .get(i)
+                .or(b.curves.epoch.get(i))
+                .copied()
+                .unwrap_or(i);
+            return Some(format!("{name} at epoch {epoch}: {} → {}", at(&x), at(&y)));
+        }
+    }
+    Some("other recorded fields (counts, accuracy, best epoch or trajectory)".into())
+}
+
+/// Compares `current` with `baseline`. `threshold` is relative (0.1: 10%).
+pub fn compare(baseline: &Side, current: &Side, threshold: f64) -> Result<Comparison, Error> {
+    let common: Vec<&String> = baseline
+        .records
+        .keys()
+        .filter(|id| current.records.contains_key(*id))
+        .collect();
+    if common.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} and {} have no run in common: compare results of the same grid",
+            baseline.path.display(),
+            current.path.display()
+        )));
+    }
+    let changes = common
+        .iter()
+        .filter_map(|&id| {
+            let (a, b) = (&baseline.records[id], &current.records[id]);
+            difference(a, b).map(|what| Change {
+                id: id.clone(),
+                problem: a.spec.problem.clone(),
+                optimizer: a.spec.optimizer.clone(),
+                batch: a.spec.batch.clone(),
+                schedule: a.spec.schedule.clone(),
+                seed_index: a.spec.seed_index,
+                what,
+            })
+        })
+        .collect();
+    let only = |x: &Side, y: &Side| -> Vec<String> {
+        x.records
+            .keys()
+            .filter(|id| !y.records.contains_key(*id))
+            .cloned()
+            .collect()
+    };
+
+    let mut timing = Vec::new();
+    if let (Some(a), Some(b)) = (&baseline.timing, &current.timing) {
+        for cost in &a.costs {
+            if let Some(now) = b.costs.iter().find(|c| c.spec == cost.spec) {
+                timing.push(TimingMetric {
+                    name: format!("step cost {}", cost.spec),
+                    unit: "ns/param",
+                    baseline: cost.ns_per_param,
+                    current: now.ns_per_param,
+                });
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (baseline.run_seconds, current.run_seconds) {
+        timing.push(TimingMetric {
+            name: "grid wall time".into(),
+            unit: "s",
+            baseline: a,
+            current: b,
+        });
+    }
+    let mut per_optimizer: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for &id in &common {
+        let (a, b) = (&baseline.records[id], &current.records[id]);
+        let sums = per_optimizer.entry(a.spec.label.as_str()).or_default();
+        sums.0 += a.wall_seconds;
+        sums.1 += b.wall_seconds;
+    }
+    for (label, (a, b)) in per_optimizer {
+        timing.push(TimingMetric {
+            name: format!("run time {label}"),
+            unit: "s",
+            baseline: a,
+            current: b,
+        });
+    }
+    Ok(Comparison {
+        baseline: baseline.path.display().to_string(),
+        current: current.path.display().to_string(),
+        threshold,
+        common: common.len(),
+        changes,
+        only_baseline: only(baseline, current),
+        only_current: only(current, baseline),
+        timing,
+    })
+}
+
+/// A fraction as a percentage without trailing zeros (0.1 → "10").
+pub fn percent(fraction: f64) -> String {
+    let text = format!("{:.3}", fraction * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Behaviour changes listed in the markdown before the rest is summarised.
+const LISTED_CHANGES: usize = 100;
+
+impl Comparison {
+    /// Timing metrics slower than the baseline by more than the threshold.
+    pub fn regressions(&self) -> Vec<&TimingMetric> {
+        self.timing
+            .iter()
+            .filter(|m| m.change() > self.threshold)
+            .collect()
+    }
+
+    fn verdict(&self, m: &TimingMetric) -> &'static str {
+        let c = m.change();
+        if c > self.threshold {
+            "regression"
+        } else if c < -self.threshold {
+            "faster"
+        } else {
+            "within noise"
+        }
+    }
+
+    /// The comparison for humans.
+    pub fn markdown(&self) -> String {
+        let mut s = format!(
+            "# optbench compare\n\nBaseline `{}`, current `{}`: {} runs in common.\n\n",
+            self.baseline, self.current, self.common
+        );
+        s += &format!("## Behaviour changes: {}\n\n", self.changes.len());
+        if self.changes.is_empty() {
+            s += "Every run in common has bit-identical results (timing fields aside).\n\n";
+        } else {
+            s +=
+                "Results are deterministic, so each of these runs now computes something else.\n\n";
+            s += "| run | problem | optimizer | batch | schedule | seed | what changed |\n";
+            s += "|---|---|---|---|---|---|---|\n";
+            for c in self.changes.iter().take(LISTED_CHANGES) {
+                s += &format!(
+                    "| `{}` | `{}` | `{}` | `{}` | `{}` | {} | {} |\n",
+                    c.id, c.problem, c.optimizer, c.batch, c.schedule, c.seed_index, c.what
+                );
+            }
+            if self.changes.len() > LISTED_CHANGES {
+                s += &format!(
+                    "\n… and {} more (`--format json` counts them; the run ids are stable).\n",
+                    self.changes.len() - LISTED_CHANGES
+                );
+            }
+            s += "\n";
+        }
+        for (side, ids) in [
+            ("baseline", &self.only_baseline),
+            ("current", &self.only_current),
+        ] {
+            if !ids.is_empty() {
+                s += &format!(
+                    "{} runs only in the {side} (the grids differ): {}{}\n\n",
+                    ids.len(),
+                    ids.iter()
+                        .take(10)
+                        .map(|i| format!("`{i}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if ids.len() > 10 { ", …" } else { "" }
+                );
+            }
+        }
+        let regressions = self.regressions();
+        s += &format!(
+            "## Timing: {} regression{} beyond {}%\n\n",
+            regressions.len(),
+            if regressions.len() == 1 { "" } else { "s" },
+            percent(self.threshold)
+        );
+        if self.timing.is_empty() {
+            s += "No timing metric compared: results files carry run times only, report folders add step costs and wall time, and `--no-timing` skips them all.\n";
+        } else {
+            s += "| metric | unit | baseline | current | change | verdict |\n";
+            s += "|---|---|---|---|---|---|\n";
+            for m in &self.timing {
+                s += &format!(
+                    "| {} | {} | {:.4} | {:.4} | {:+.1}% | {} |\n",
+                    m.name,
+                    m.unit,
+                    m.baseline,
+                    m.current,
+                    m.change() * 100.0,
+                    self.verdict(m)
+                );
+            }
+        }
+        s
+    }
+
+    /// The `[{"name", "unit", "value"}]` array that benchmark-tracking CI actions read
+    /// (smaller is better): every timing metric at its current value, then the number of
+    /// behaviour changes. `extra` says the baseline and the verdict.
+    pub fn json(&self) -> serde_json::Value {
+        let mut out: Vec<serde_json::Value> = self
+            .timing
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "name": m.name,
+                    "unit": m.unit,
+                    "value": m.current,
+                    "extra": format!(
+                        "baseline {} {}, {:+.1}%: {}",
+                        shortest(m.baseline), m.unit, m.change() * 100.0, self.verdict(m)
+                    ),
+                })
+            })
+            .collect();
+        out.push(serde_json::json!({
+            "name": "behaviour changes",
+            "unit": "runs",
+            "value": self.changes.len(),
+            "extra": self.changes.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(" "),
+        }));
+        serde_json::Value::Array(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::{Shape, data, scenario};
+    use crate::problem::Family;
+
+    fn side(records: Vec<RunRecord>) -> Side {
+        Side {
+            path: PathBuf::from("x"),
+            records: records
+                .into_iter()
+                .map(|r| (r.spec.id.clone(), r))
+                .collect(),
+            timing: None,
+            run_seconds: Some(10.0),
+        }
+    }
+
+    fn records() -> Vec<RunRecord> {
+        scenario(
+            &[data("logreg2d:l2=0.0", Family::SmoothConvex)],
+            &["sgd", "adam"],
+            &["full"],
+            &["constant:min_lr=0.0"],
+            |_, _, _, _, _, _| Shape::ends(0.01),
+        )
+    }
+
+    #[test]
+    fn identical_sides_have_no_change_and_no_regression() {
+        let c = compare(&side(records()), &side(records()), 0.1).unwrap();
+        assert!(c.changes.is_empty());
+        assert!(c.regressions().is_empty());
+        assert_eq!(c.common, records().len());
+    }
+
+    #[test]
+    fn a_changed_curve_and_a_slower_wall_time_are_found() {
+        let base = records();
+        let mut now = records();
+        let last = now[3].last();
+        now[3].curves.train_loss[last] *= 1.0 + 1e-15;
+        now[3].wall_seconds += 1.0; // timing alone is no behaviour change
+        let mut now = side(now);
+        now.run_seconds = Some(15.5);
+        let c = compare(&side(base.clone()), &now, 0.1).unwrap();
+        assert_eq!(c.changes.len(), 1);
+        assert_eq!(c.changes[0].id, base[3].spec.id);
+        assert!(
+            c.changes[0].what.starts_with("final "),
+            "{}",
+            c.changes[0].what
+        );
+        let names: Vec<&str> = c.regressions().iter().map(|m| m.name.as_str()).collect();
+        assert!(names.contains(&"grid wall time"), "{names:?}");
+        assert!(c.markdown().contains(&base[3].spec.id));
+    }
+
+    #[test]
+    fn differences_name_the_first_quantity_that_moved() {
+        let a = &records()[0];
+        let mut b = a.clone();
+        b.curves.gradient_norm[1] += 1.0;
+        assert!(
+            difference(a, &b)
+                .unwrap()
+                .starts_with("gradient norm at epoch 1")
+        );
+        let mut d = a.clone();
+        d.status = Status::Diverged;
+        d.diverged_epoch = Some(2);
+        assert_eq!(
+            difference(a, &d).unwrap(),
+            "status completed → diverged at epoch 2"
+        );
+        assert_eq!(difference(a, &a.clone()), None);
+    }
+
+    #[test]
+    fn no_common_run_is_an_error() {
+        let mut other = records();
+        for r in &mut other {
+            r.spec.id.push('x');
+        }
+        let err = compare(&side(records()), &side(other), 0.1).unwrap_err();
+        assert!(err.to_string().contains("no run in common"));
+    }
+}

@@ -1,0 +1,294 @@
+//! `optbench compare` end to end, and the nightly flow of `examples/` run locally: shards run
+//! separately, merged with `render`, compared with the single-machine run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use optbench::record::read_results;
+
+const GRID: &str = r#"
+name = "compare"
+epochs = 3
+tuning_seeds = 1
+evaluation_seeds = 1
+problems = ["rosenbrock", "logreg2d"]
+optimizers = ["sgd", "adam", "rprop"]
+batch_modes = ["full", "minibatch:size=64"]
+schedules = ["constant"]
+[lr]
+points = 3
+decades = 1
+"#;
+
+fn optbench() -> Command {
+    Command::cargo_bin("optbench").unwrap()
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let o = optbench().args(args).output().unwrap();
+    assert!(
+        o.status.success(),
+        "optbench {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// A report folder of GRID, made by `report`.
+fn report(dir: &Path, name: &str) -> PathBuf {
+    let grid = dir.join("grid.toml");
+    fs::write(&grid, GRID).unwrap();
+    let out = dir.join(name);
+    run_ok(&[
+        "report",
+        "--grid",
+        grid.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+fn compare(baseline: &Path, current: &Path, extra: &[&str]) -> std::process::Output {
+    optbench()
+        .arg("compare")
+        .arg(baseline)
+        .arg(current)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn compare_finds_exactly_the_doctored_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = report(dir.path(), "base");
+
+    // Identical inputs: exit 0, no change, no regression.
+    let same = dir.path().join("same");
+    copy_dir(&base, &same);
+    let o = compare(&base, &same, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("## Behaviour changes: 0"), "{text}");
+    assert!(
+        text.contains("## Timing: 0 regressions beyond 10%"),
+        "{text}"
+    );
+    assert!(!text.contains("| regression |"), "{text}");
+
+    // A doctored copy: one run's final test loss, one step cost 50% slower.
+    let doctored = dir.path().join("doctored");
+    copy_dir(&base, &doctored);
+    let results = doctored.join("results.jsonl");
+    let mut lines: Vec<serde_json::Value> = fs::read_to_string(&results)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let k = lines
+        .iter()
+        .position(|r| r["curves"]["test_loss"].is_array() && r["status"] == "completed")
+        .unwrap();
+    let changed_id = lines[k]["spec"]["id"].as_str().unwrap().to_string();
+    let test = lines[k]["curves"]["test_loss"].as_array_mut().unwrap();
+    let last = test.last_mut().unwrap();
+    *last = serde_json::json!(last.as_f64().unwrap() * 1.001);
+    fs::write(
+        &results,
+        lines
+            .iter()
+            .map(|l| serde_json::to_string(l).unwrap() + "\n")
+            .collect::<String>(),
+    )
+    .unwrap();
+    let timing_file = doctored.join("timing.json");
+    let mut timing: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&timing_file).unwrap()).unwrap();
+    let cost = &mut timing["costs"][2];
+    let slowed = cost["spec"].as_str().unwrap().to_string();
+    cost["ns_per_param"] = serde_json::json!(cost["ns_per_param"].as_f64().unwrap() * 1.5);
+    fs::write(&timing_file, serde_json::to_string(&timing).unwrap()).unwrap();
+
+    let o = compare(&base, &doctored, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("## Behaviour changes: 1"), "{text}");
+    assert!(text.contains(&format!("| `{changed_id}` |")), "{text}");
+    assert!(text.contains("final test objective"), "{text}");
+    assert!(
+        text.contains("## Timing: 1 regression beyond 10%"),
+        "{text}"
+    );
+    let regression_rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.ends_with("| regression |"))
+        .collect();
+    assert_eq!(regression_rows.len(), 1, "{text}");
+    assert!(
+        regression_rows[0].starts_with(&format!("| step cost {slowed} |")),
+        "{}",
+        regression_rows[0]
+    );
+    assert!(
+        regression_rows[0].contains("+50.0%"),
+        "{}",
+        regression_rows[0]
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("step cost {slowed}")), "{err}");
+
+    // A threshold above 50% lets the slowdown pass; --fail-on-change still fails on the run.
+    let o = compare(&base, &doctored, &["--threshold", "60%"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = compare(
+        &base,
+        &doctored,
+        &["--threshold", "0.6", "--fail-on-change"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+
+    // JSON: the documented array shape.
+    let o = compare(&base, &doctored, &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let items = json.as_array().unwrap();
+    assert!(items.len() > 3);
+    for item in items {
+        assert!(item["name"].is_string(), "{item}");
+        assert!(item["unit"].is_string(), "{item}");
+        assert!(item["value"].is_number(), "{item}");
+    }
+    let by_name = |n: &str| items.iter().find(|i| i["name"] == n).unwrap();
+    assert_eq!(by_name("behaviour changes")["value"], 1);
+    assert!(
+        by_name(&format!("step cost {slowed}"))["extra"]
+            .as_str()
+            .unwrap()
+            .ends_with("regression")
+    );
+
+    // Results files compare too (no step costs then); bad input is exit 2.
+    let o = compare(&base.join("results.jsonl"), &results, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("## Behaviour changes: 1")
+    );
+    for (a, b, extra) in [
+        (base.clone(), dir.path().join("missing"), vec![]),
+        (base.clone(), dir.path().to_path_buf(), vec![]),
+        (base.clone(), doctored.clone(), vec!["--threshold", "10"]),
+        (base.clone(), doctored.clone(), vec!["--format", "xml"]),
+    ] {
+        let o = compare(&a, &b, &extra);
+        assert_eq!(o.status.code(), Some(2), "{b:?} {extra:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+/// The flow of `examples/nightly.yml` and `examples/slurm-array.sh`, on one machine: each
+/// shard run on its own, the shards merged with `render`, the history appended, the merged
+/// report compared with a single-machine run of the same grid.
+#[test]
+fn sharded_nightly_flow_equals_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = report(dir.path(), "single");
+    let grid = dir.path().join("grid.toml");
+    let shards = 3;
+    let mut files = Vec::new();
+    for i in 0..shards {
+        let out = dir.path().join(format!("shard-{i}.jsonl"));
+        run_ok(&[
+            "run",
+            "--grid",
+            grid.to_str().unwrap(),
+            "--shard",
+            &format!("{i}/{shards}"),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        files.push(out.to_str().unwrap().to_string());
+    }
+    let site = dir.path().join("site");
+    let history = dir.path().join("history.jsonl");
+    let mut args = vec!["render".to_string()];
+    args.extend(files.iter().cloned());
+    args.extend([
+        "--out".into(),
+        site.to_str().unwrap().into(),
+        "--history".into(),
+        history.to_str().unwrap().into(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_ok(&args);
+
+    // Record for record, the union of the shards is the single run.
+    let key = |p: &Path| {
+        let mut r: Vec<_> = read_results(p)
+            .unwrap()
+            .records
+            .iter()
+            .map(|r| serde_json::to_string(&r.without_timing()).unwrap())
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(
+        key(&single.join("results.jsonl")),
+        key(&site.join("results.jsonl"))
+    );
+    // And compare agrees: every run in common, none changed (timing is noise here: ignored,
+    // as the nightly workflow does when shards ran on different machines).
+    let o = compare(&single, &site, &["--no-timing", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changes = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "behaviour changes")
+        .unwrap();
+    assert_eq!(changes["value"], 0);
+    let md = String::from_utf8(compare(&single, &site, &["--no-timing"]).stdout).unwrap();
+    let runs = read_results(&single.join("results.jsonl"))
+        .unwrap()
+        .records
+        .len();
+    assert!(md.contains(&format!("{runs} runs in common")), "{md}");
+    assert_eq!(fs::read_to_string(&history).unwrap().lines().count(), 1);
+    assert!(site.join("history.html").exists());
+}
