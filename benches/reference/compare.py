@@ -128,7 +128,13 @@ def cmd_optbench(args):
                 sys.exit(f"compare.py: {' '.join(command)} failed:\n{done.stderr}")
             summary = (done.stdout + done.stderr).strip().splitlines()[0]
         work = count_work(results)
-    row = {"tool": "optbench", "workload": "reference", "seconds": statistics.median(times),
+    try:
+        version = "git " + subprocess.run(["git", "rev-parse", "--short", "HEAD"],
+                                          capture_output=True, text=True).stdout.strip()
+    except OSError:
+        version = ""
+    row = {"tool": "optbench", "version": version, "workload": "reference",
+           "seconds": statistics.median(times),
            "all_seconds": times, "command": " ".join(command[:-1] + ["<tmp>"]),
            "summary": summary, **work}
     with open(args.out, "a") as f:
@@ -202,8 +208,8 @@ def cmd_table(args):
                    "included); × = tool ÷ optbench. Rows run on fewer seeds are scaled to "
                    "the full run count (every seed runs the same 73 runs).\n")
         out.append("| tool | version | runs | updates | sample-gradients | split evaluations "
-                   "| seconds | CPU s | compile s | × optbench | × with compile |")
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                   "| seconds | µs / update | CPU s | compile s | × optbench | × with compile |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in ref:
             scale = (full_runs / r["runs"]) if full_runs and r["runs"] else 1.0
             secs = r["seconds"] * scale
@@ -211,12 +217,18 @@ def cmd_table(args):
             label = r["tool"] + (f" (×{scale:g} from {r['runs']} runs)" if scale != 1 else "")
             cells = [label, str(r.get("version", "")), str(r["runs"]), f"{r['updates']:,}",
                      f"{r['sample_gradients']:,}", f"{r['split_evaluations']:,}",
-                     f"{secs:.3f}",
+                     f"{secs:.3f}", f"{r['seconds'] / r['updates'] * 1e6:.2f}",
                      f"{r['cpu_seconds'] * scale:.3f}" if "cpu_seconds" in r else "",
                      f"{comp:.1f}" if comp is not None else "",
                      f"{secs / base['seconds']:.2f}×" if base else "",
                      f"{(secs + comp) / base['seconds']:.1f}×" if base and comp else ""]
             out.append("| " + " | ".join(cells) + " |")
+        for r in ref:
+            if r.get("execute_seconds") is not None:
+                out.append(f"\n{r['tool']}: {r['execute_seconds']:.3f} s of its "
+                           f"{r['seconds']:.3f} s run the compiled programs (data, "
+                           f"{r.get('programs', '?')} programs, copy to the host); the rest "
+                           f"builds and writes the records in Python.")
         if base:
             same = [r["tool"] for r in ref if r is not base and all(
                 r[k] * (full_runs / r["runs"]) == base[k]

@@ -214,81 +214,196 @@ fn compare_finds_exactly_the_doctored_changes() {
     }
 }
 
-/// The flow of `examples/nightly.yml` and `examples/slurm-array.sh`, on one machine: each
-/// shard run on its own, the shards merged with `render`, the history appended, the merged
-/// report compared with a single-machine run of the same grid.
+fn records_without_timing(p: &Path) -> Vec<String> {
+    let mut r: Vec<String> = read_results(p)
+        .unwrap()
+        .records
+        .iter()
+        .map(|r| serde_json::to_string(&r.without_timing()).unwrap())
+        .collect();
+    r.sort();
+    r
+}
+
+/// Runs a script of `examples/nightly/` with the flow's settings pointing at `work`.
+fn script(work: &Path, grid: &Path, path_prefix: Option<&Path>, args: &[&str]) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(args)
+        .current_dir(root)
+        .env("OPTBENCH", assert_cmd::cargo::cargo_bin("optbench"))
+        .env("OPTBENCH_GRID", grid)
+        .env("OPTBENCH_WORK", work)
+        // Timings of tiny runs are noise: only a behaviour change would fail here.
+        .env("OPTBENCH_THRESHOLD", "100000%");
+    if let Some(prefix) = path_prefix {
+        let path = std::env::var("PATH").unwrap_or_default();
+        cmd.env("PATH", format!("{}:{path}", prefix.display()));
+    }
+    let o = cmd.output().unwrap();
+    assert!(
+        o.status.success(),
+        "bash {args:?}: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// The flow of `examples/nightly/` (`steps.sh`, which `nightly.yml` calls per matrix job), on
+/// one machine: each shard run on its own, the shards merged with `render` and the history
+/// appended, the merged report compared with a single-machine run of the same grid.
 #[test]
 fn sharded_nightly_flow_equals_the_single_run() {
     let dir = tempfile::tempdir().unwrap();
     let single = report(dir.path(), "single");
     let grid = dir.path().join("grid.toml");
-    let shards = 3;
-    let mut files = Vec::new();
-    for i in 0..shards {
-        let out = dir.path().join(format!("shard-{i}.jsonl"));
-        run_ok(&[
-            "run",
-            "--grid",
-            grid.to_str().unwrap(),
-            "--shard",
-            &format!("{i}/{shards}"),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ]);
-        files.push(out.to_str().unwrap().to_string());
+    let work = dir.path().join("nightly");
+    for i in 0..3 {
+        script(
+            &work,
+            &grid,
+            None,
+            &["examples/nightly/steps.sh", "shard", &i.to_string(), "3"],
+        );
     }
-    let site = dir.path().join("site");
-    let history = dir.path().join("history.jsonl");
-    let mut args = vec!["render".to_string()];
-    args.extend(files.iter().cloned());
-    args.extend([
-        "--out".into(),
-        site.to_str().unwrap().into(),
-        "--history".into(),
-        history.to_str().unwrap().into(),
-    ]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    run_ok(&args);
-
+    let first = script(&work, &grid, None, &["examples/nightly/steps.sh", "merge"]);
+    assert!(first.contains("no baseline"), "{first}");
+    let site = work.join("site");
     // Record for record, the union of the shards is the single run.
-    let key = |p: &Path| {
-        let mut r: Vec<_> = read_results(p)
+    assert_eq!(
+        records_without_timing(&single.join("results.jsonl")),
+        records_without_timing(&site.join("results.jsonl"))
+    );
+    assert_eq!(
+        fs::read_to_string(site.join("history.jsonl"))
             .unwrap()
-            .records
-            .iter()
-            .map(|r| serde_json::to_string(&r.without_timing()).unwrap())
-            .collect();
-        r.sort();
-        r
-    };
-    assert_eq!(
-        key(&single.join("results.jsonl")),
-        key(&site.join("results.jsonl"))
+            .lines()
+            .count(),
+        1
     );
-    // And compare agrees: every run in common, none changed (timing is noise here: ignored,
-    // as the nightly workflow does when shards ran on different machines).
-    let o = compare(&single, &site, &["--no-timing", "--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    assert!(site.join("history.html").exists());
+
+    // The next night compares with the published (here: single-run) report.
+    let second = script(
+        &work,
+        &grid,
+        None,
+        &[
+            "examples/nightly/steps.sh",
+            "merge",
+            single.to_str().unwrap(),
+        ],
     );
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let changes = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == "behaviour changes")
-        .unwrap();
-    assert_eq!(changes["value"], 0);
-    let md = String::from_utf8(compare(&single, &site, &["--no-timing"]).stdout).unwrap();
     let runs = read_results(&single.join("results.jsonl"))
         .unwrap()
         .records
         .len();
-    assert!(md.contains(&format!("{runs} runs in common")), "{md}");
-    assert_eq!(fs::read_to_string(&history).unwrap().lines().count(), 1);
-    assert!(site.join("history.html").exists());
+    assert!(
+        second.contains(&format!("{runs} runs in common")),
+        "{second}"
+    );
+    assert!(second.contains("## Behaviour changes: 0"), "{second}");
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.join("benchmark.json")).unwrap()).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["name"] == "behaviour changes")
+    );
+    assert_eq!(
+        fs::read_to_string(work.join("history.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+
+    // A changed result fails the night (compare's exit code is the script's).
+    let doctored = dir.path().join("doctored");
+    copy_dir(&single, &doctored);
+    let results = doctored.join("results.jsonl");
+    let text = fs::read_to_string(&results).unwrap();
+    fs::write(
+        &results,
+        text.replacen("\"status\":\"completed\"", "\"status\":\"diverged\"", 1),
+    )
+    .unwrap();
+    let o = std::process::Command::new("bash")
+        .args([
+            "examples/nightly/steps.sh",
+            "merge",
+            doctored.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OPTBENCH", assert_cmd::cargo::cargo_bin("optbench"))
+        .env("OPTBENCH_GRID", &grid)
+        .env("OPTBENCH_WORK", &work)
+        .env("OPTBENCH_THRESHOLD", "100000%")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("## Behaviour changes: 1"), "{out}");
+}
+
+/// `slurm-array.sh` submits an array of shards and a dependent merge; with a stand-in
+/// `sbatch` that runs each job at once, it produces the same report as the single run.
+#[test]
+fn slurm_example_runs_with_a_stand_in_sbatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = report(dir.path(), "single");
+    let grid = dir.path().join("grid.toml");
+    let bin = dir.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let sbatch = bin.join("sbatch");
+    fs::write(
+        &sbatch,
+        r#"#!/usr/bin/env bash
+# Stand-in for sbatch: runs the job now (array tasks in order) and prints a job id.
+array="" exports=""
+while [ $# -gt 1 ]; do
+    case "$1" in
+    --array=*) array=${1#--array=} ;;
+    --export=*) exports=${1#--export=} ;;
+    esac
+    shift
+done
+IFS=, read -ra pairs <<<"$exports"
+for p in "${pairs[@]}"; do [ "$p" = ALL ] || export "$p"; done
+export SLURM_SUBMIT_DIR=$PWD
+if [ -n "$array" ]; then
+    for i in $(seq "${array%-*}" "${array#*-}"); do
+        SLURM_ARRAY_TASK_ID=$i bash "$1" >&2
+    done
+else
+    bash "$1" >&2
+fi
+echo "$RANDOM"
+"#,
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&sbatch, fs::Permissions::from_mode(0o755)).unwrap();
+    let work = dir.path().join("slurm");
+    let out = script(
+        &work,
+        &grid,
+        Some(&bin),
+        &[
+            "examples/nightly/slurm-array.sh",
+            "4",
+            single.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("submitted shards as job"), "{out}");
+    for i in 0..4 {
+        assert!(work.join(format!("shards/shard-{i}.jsonl")).exists());
+    }
+    assert_eq!(
+        records_without_timing(&single.join("results.jsonl")),
+        records_without_timing(&work.join("site/results.jsonl"))
+    );
+    let compared = fs::read_to_string(work.join("compare.md")).unwrap();
+    assert!(compared.contains("## Behaviour changes: 0"), "{compared}");
 }
