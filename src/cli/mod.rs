@@ -7,6 +7,7 @@ mod list;
 mod render;
 mod report;
 mod run;
+mod timing;
 mod trace;
 
 use std::io::{self, Write};
@@ -40,6 +41,8 @@ enum Command {
     Run(run::RunArgs),
     /// Merge results files and summarize them.
     Render(render::RenderArgs),
+    /// Measure memory bandwidth and every update's cost against it (the report's timing pass).
+    Timing(timing::TimingArgs),
     /// Compare two report folders or results files: behaviour changes and timing regressions.
     Compare(compare::CompareArgs),
 }
@@ -69,6 +72,7 @@ where
         Command::Run(args) => run::run(&args, &mut out),
         Command::Render(args) => render::run(&args, &mut out),
         Command::Compare(args) => compare::run(&args, &mut out),
+        Command::Timing(args) => timing::run(&args, &mut out),
     };
     let result = result.and_then(|()| {
         out.flush().map_err(|source| Error::Io {

@@ -369,3 +369,28 @@ fn list_shows_keys_defaults_ranges_and_descriptions() {
     let (_, only, _) = run(&["list", "schedules"]);
     assert!(only.contains("warmup_cosine") && !only.contains("Optimizers:"));
 }
+
+/// `optbench timing` measures every listed update; its JSON is the report's timing.json.
+#[test]
+fn timing_pass_measures_every_rule() {
+    let o = Command::cargo_bin("optbench")
+        .unwrap()
+        .args(["timing", "--dim", "1000", "--repeats", "1", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pass: optbench::timing::TimingPass = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(pass.dim, 1000);
+    let specs: Vec<&str> = pass.costs.iter().map(|c| c.spec.as_str()).collect();
+    assert_eq!(specs, optbench::timing::MEASURED_RULES);
+    assert!(pass.bandwidth.bytes_per_second > 0.0);
+    for bad in [["--dim", "0"], ["--repeats", "0"], ["--dim", "x"]] {
+        let o = Command::cargo_bin("optbench")
+            .unwrap()
+            .arg("timing")
+            .args(bad)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+    }
+}

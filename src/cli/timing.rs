@@ -1,0 +1,71 @@
+//! `optbench timing`: the timing pass alone (the report's step-cost figure, as a table): the
+//! STREAM triad's bandwidth, then each update's cost per parameter against the bound its bytes
+//! set at that bandwidth.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::stdout_error;
+use crate::error::Error;
+use crate::timing;
+
+#[derive(Debug, Args)]
+pub(super) struct TimingArgs {
+    /// Parameters per measured step (default 2²²; 10⁷ is the SPEC §11 target size).
+    #[arg(long, value_name = "N", default_value_t = timing::REPORT_DIM,
+          value_parser = clap::value_parser!(usize))]
+    dim: usize,
+    /// Steps timed per rule; the median is kept.
+    #[arg(long, value_name = "K", default_value_t = timing::REPEATS)]
+    repeats: usize,
+    /// Print the timing pass as JSON (the report's timing.json).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The largest dimension accepted: 10⁹ parameters (8 GB per vector).
+const MAX_DIM: usize = 1_000_000_000;
+
+pub(super) fn run(args: &TimingArgs, out: &mut impl Write) -> Result<(), Error> {
+    if !(1..=MAX_DIM).contains(&args.dim) {
+        return Err(Error::Usage(format!(
+            "--dim {} is out of range: give 1 to {MAX_DIM} parameters",
+            args.dim
+        )));
+    }
+    if !(1..=1000).contains(&args.repeats) {
+        return Err(Error::Usage(format!(
+            "--repeats {} is out of range: give 1 to 1000 steps",
+            args.repeats
+        )));
+    }
+    let pass = timing::measure(args.dim, args.repeats);
+    let text = if args.json {
+        serde_json::to_string_pretty(&pass).expect("plain numbers") + "\n"
+    } else {
+        let mut s = format!(
+            "triad bandwidth {:.1} GiB/s at {} elements ({})\n{:<36} {:>6} {:>10} {:>10} {:>9}\n",
+            pass.bandwidth.gib_per_second(),
+            pass.dim,
+            timing::machine(),
+            "update",
+            "B/par",
+            "ns/par",
+            "bound",
+            "of bound"
+        );
+        for c in &pass.costs {
+            s += &format!(
+                "{:<36} {:>6} {:>10.3} {:>10.3} {:>8.0}%\n",
+                c.spec,
+                c.bytes_per_param,
+                c.ns_per_param,
+                c.bound_ns_per_param,
+                c.percent_of_bound()
+            );
+        }
+        s
+    };
+    out.write_all(text.as_bytes()).map_err(stdout_error)
+}
