@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::figures::{self, LineChart, Series};
-use crate::history::Entry;
+use crate::history::{Entry, OptimizerSummary};
 
 /// One row of the history table.
 #[derive(Debug, Clone, Serialize)]
@@ -103,20 +103,21 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
         .iter()
         .flat_map(|e| e.optimizers.keys().map(String::as_str))
         .collect();
-    let step_series: Vec<Series> = labels
-        .iter()
-        .filter_map(|&label| {
-            let points: Vec<(f64, f64)> = history
-                .iter()
-                .enumerate()
-                .filter_map(|(i, e)| {
-                    let cost = e.optimizers.get(label)?.step_cost_ns?;
-                    Some((number(i), cost))
-                })
-                .collect();
-            (!points.is_empty()).then(|| line(label, name_of(label), points))
-        })
-        .collect();
+    // One line per optimizer through the entries where `value` has a number.
+    let per_optimizer = |value: &dyn Fn(&OptimizerSummary) -> Option<f64>| -> Vec<Series> {
+        labels
+            .iter()
+            .filter_map(|&label| {
+                let points: Vec<(f64, f64)> = history
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| Some((number(i), value(e.optimizers.get(label)?)?)))
+                    .collect();
+                (!points.is_empty()).then(|| line(label, name_of(label), points))
+            })
+            .collect()
+    };
+    let step_series = per_optimizer(&|o| o.step_cost_ns);
     out.push((
         "trend-step-cost".to_string(),
         figures::line_chart(&LineChart {
@@ -137,20 +138,7 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
         .flat_map(|o| o.best_loss.keys().map(String::as_str))
         .collect();
     for problem in problems {
-        let series: Vec<Series> = labels
-            .iter()
-            .filter_map(|&label| {
-                let points: Vec<(f64, f64)> = history
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, e)| {
-                        let loss = (*e.optimizers.get(label)?.best_loss.get(problem)?)?;
-                        Some((number(i), loss))
-                    })
-                    .collect();
-                (!points.is_empty()).then(|| line(label, name_of(label), points))
-            })
-            .collect();
+        let series = per_optimizer(&|o| *o.best_loss.get(problem)?);
         out.push((
             format!("trend-loss-{}", slug(problem)),
             figures::line_chart(&LineChart {
@@ -173,7 +161,6 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::OptimizerSummary;
     use std::collections::BTreeMap;
 
     fn entry(i: usize) -> Entry {
