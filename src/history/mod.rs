@@ -23,8 +23,9 @@ pub struct OptimizerSummary {
     /// Per problem (canonical spec): the median final test objective of the optimizer's tuned
     /// configuration over the evaluation seeds; `None` where it diverged.
     pub best_loss: BTreeMap<String, Option<f64>>,
-    /// Nanoseconds per parameter of one update of the optimizer at its defaults, from the
-    /// timing pass; `None` for methods without an update kernel (`ars`).
+    /// Nanoseconds per parameter of one update, from the timing pass, when it measures this
+    /// optimizer's rule (see `timing::MEASURED_RULES`); `None` otherwise (`ars` has no update
+    /// kernel, a custom label or an unmeasured variant is not matched).
     pub step_cost_ns: Option<f64>,
 }
 
@@ -79,10 +80,12 @@ impl Entry {
                         Some((p.problem.clone(), median.is_finite().then_some(median)))
                     })
                     .collect();
+                // The measured rule this optimizer is (its label is a spec such as
+                // `sgd:momentum=0.9`); a variant the timing pass does not measure has none.
                 let step_cost_ns = timing
                     .costs
                     .iter()
-                    .find(|c| c.spec == info.name)
+                    .find(|c| c.spec == info.label)
                     .map(|c| c.ns_per_param);
                 (
                     info.label.clone(),

@@ -494,7 +494,7 @@ pub fn forgiveness(a: &Analysis, sens: &Sensitivity) -> String {
 pub fn step_cost(timing: &TimingPass) -> String {
     figures::bar_chart(&BarChart {
         title: format!(
-            "Update cost per parameter ({} parameters, one thread) on this machine",
+            "Update cost per parameter, {} parameters, one thread",
             timing.dim
         ),
         y_label: "nanoseconds per parameter".into(),

@@ -50,7 +50,8 @@ fn line(label: &str, color_name: &str, points: Vec<(f64, f64)>) -> Series {
         y,
         band: None,
         steps: false,
-        dashed: false,
+        // A variant shares its optimizer's colour, dashed (as everywhere in the report).
+        dashed: name_of(label) != label,
     }
 }
 

@@ -169,7 +169,7 @@ fn draw(
         })
         .collect();
     let legend = legend_width(&entries, LEGEND_TEXT_MAX);
-    let (frame, xt, yt) = Frame::beside_legend(
+    let (frame, mut xt, yt) = Frame::beside_legend(
         x,
         y,
         (width, height),
@@ -177,6 +177,18 @@ fn draw(
         50.0,
         !chart.y_label.trim().is_empty(),
     );
+    // Counts (epochs, history entries) get whole-number ticks only.
+    if !chart.log_x
+        && prepared
+            .iter()
+            .flat_map(Prepared::us)
+            .all(|u| u.fract() == 0.0)
+    {
+        xt.retain(|(u, _)| (u - u.round()).abs() < 1e-9);
+        for (u, label) in &mut xt {
+            *label = format!("{}", u.round() as i64);
+        }
+    }
     let Frame {
         left,
         top,
