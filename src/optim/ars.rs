@@ -212,7 +212,7 @@ mod tests {
             self.1 += 1;
             self.0.loss(x)
         }
-        fn gradient(&mut self, _: &[f64], _: &mut [f64]) -> f64 {
+        fn gradient(&mut self, _: &[f64], _: &mut [f64]) {
             panic!("ars asked for a gradient")
         }
     }

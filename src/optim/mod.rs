@@ -86,8 +86,9 @@ pub trait Objective {
     fn dim(&self) -> usize;
     /// The loss at `x`.
     fn loss(&mut self, x: &[f64]) -> f64;
-    /// Writes the gradient at `x` into `grad` and returns the loss at `x`.
-    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64;
+    /// Writes the gradient at `x` into `grad`. First-order methods need no loss, so none is
+    /// computed (for a logistic loss that saves a `log1p` per sample).
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]);
 }
 
 /// An optimizer built for a fixed dimension, with its state.
@@ -335,11 +336,10 @@ pub(crate) mod testing {
         fn loss(&mut self, x: &[f64]) -> f64 {
             0.5 * x.iter().zip(&self.0).map(|(x, c)| c * x * x).sum::<f64>()
         }
-        fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
             for ((g, x), c) in grad.iter_mut().zip(x).zip(&self.0) {
                 *g = c * x;
             }
-            self.loss(x)
         }
     }
 

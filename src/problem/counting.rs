@@ -64,9 +64,9 @@ impl Objective for BatchObjective<'_> {
         self.problem.loss(x, self.batch, self.workspace)
     }
 
-    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
         self.counters.gradient_evals += self.batch.len() as u64;
-        let loss = self.problem.loss_grad(x, self.batch, grad, self.workspace);
+        self.problem.gradient(x, self.batch, grad, self.workspace);
         let sigma = self.problem.gradient_noise();
         if sigma > 0.0 {
             for g in grad.iter_mut() {
@@ -76,6 +76,5 @@ impl Objective for BatchObjective<'_> {
         }
         self.counters.gradient_calls += 1;
         self.counters.gradient_sq_norms += grad.iter().map(|g| g * g).sum::<f64>();
-        loss
     }
 }

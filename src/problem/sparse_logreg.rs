@@ -12,7 +12,7 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use super::linear::{INIT_SCALE, sigmoid, softplus};
+use super::linear::{INIT_SCALE, sigmoid, softplus, softplus_sigmoid};
 use super::{
     ConfigFn, Evaluation, Family, Problem, ProblemConfig, Sizes, Workspace, config_from_params,
     streams,
@@ -165,12 +165,14 @@ impl SparseLogreg {
     }
 
     /// Mean loss (and gradient) over `rows` of `part` plus the penalty; and the accuracy.
+    /// With a gradient and without `want_loss`, the data part of the loss is skipped (0).
     fn mean_over(
         &self,
         params: &[f64],
         part: &Part,
         rows: impl ExactSizeIterator<Item = usize>,
         mut grad: Option<&mut [f64]>,
+        want_loss: bool,
     ) -> (f64, f64) {
         let d = part.x.cols();
         let (w, b) = (&params[..d], params[d]);
@@ -187,14 +189,23 @@ impl SparseLogreg {
                 .map(|(&c, v)| w[c as usize] * v)
                 .sum::<f64>();
             let y = part.y[i];
-            loss += softplus(z) - if y { z } else { 0.0 };
+            let label = if y { z } else { 0.0 };
             correct += usize::from((z > 0.0) == y);
             if let Some(g) = grad.as_deref_mut() {
-                let dz = sigmoid(z) - f64::from(u8::from(y));
+                let sigmoid = if want_loss {
+                    let (softplus, sigmoid) = softplus_sigmoid(z);
+                    loss += softplus - label;
+                    sigmoid
+                } else {
+                    sigmoid(z)
+                };
+                let dz = sigmoid - f64::from(u8::from(y));
                 for (&c, v) in cols.iter().zip(vals) {
                     g[c as usize] += dz * v;
                 }
                 g[d] += dz;
+            } else {
+                loss += softplus(z) - label;
             }
         }
         let penalty = 0.5 * self.l2 * w.iter().map(|w| w * w).sum::<f64>();
@@ -249,18 +260,28 @@ impl Problem for SparseLogreg {
         grad: &mut [f64],
         _: &mut Workspace,
     ) -> f64 {
-        self.mean_over(params, &self.train, batch.iter().copied(), Some(grad))
+        self.mean_over(params, &self.train, batch.iter().copied(), Some(grad), true)
             .0
     }
 
+    fn gradient(&self, params: &[f64], batch: &[usize], grad: &mut [f64], _: &mut Workspace) {
+        self.mean_over(
+            params,
+            &self.train,
+            batch.iter().copied(),
+            Some(grad),
+            false,
+        );
+    }
+
     fn loss(&self, params: &[f64], batch: &[usize], _: &mut Workspace) -> f64 {
-        self.mean_over(params, &self.train, batch.iter().copied(), None)
+        self.mean_over(params, &self.train, batch.iter().copied(), None, true)
             .0
     }
 
     fn evaluate(&self, params: &[f64], split: Split, _: &mut Workspace) -> Evaluation {
         let part = self.part(split);
-        let (loss, accuracy) = self.mean_over(params, part, 0..part.y.len(), None);
+        let (loss, accuracy) = self.mean_over(params, part, 0..part.y.len(), None, true);
         Evaluation {
             loss,
             accuracy: Some(accuracy),

@@ -98,12 +98,11 @@ impl Objective for Replay<'_> {
     fn loss(&mut self, _: &[f64]) -> f64 {
         unreachable!("first-order optimizers ask for gradients only")
     }
-    fn gradient(&mut self, _: &[f64], grad: &mut [f64]) -> f64 {
+    fn gradient(&mut self, _: &[f64], grad: &mut [f64]) {
         for (g, recorded) in grad.iter_mut().zip(&self.grads[self.next]) {
             *g = recorded.value();
         }
         self.next += 1;
-        0.0
     }
 }
 
