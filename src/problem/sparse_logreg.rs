@@ -208,16 +208,13 @@ impl SparseLogreg {
                 loss += softplus(z) - label;
             }
         }
-        let penalty = 0.5 * self.l2 * w.iter().map(|w| w * w).sum::<f64>();
+        let penalty = if want_loss {
+            0.5 * self.l2 * w.iter().map(|w| w * w).sum::<f64>()
+        } else {
+            0.0
+        };
         if let Some(g) = grad {
-            for gi in g.iter_mut() {
-                *gi /= count;
-            }
-            if self.l2 != 0.0 {
-                for (gi, wi) in g[..d].iter_mut().zip(w) {
-                    *gi += self.l2 * wi;
-                }
-            }
+            super::linear::mean_and_penalty(g, d, w, count, self.l2);
         }
         (loss / count + penalty, correct as f64 / count)
     }
