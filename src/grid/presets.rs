@@ -24,13 +24,13 @@ pub const PRESETS: [Preset; 4] = [
         name: "quick",
         summary: "the default: every optimizer, batch mode, 4 schedules, one problem per family",
         toml: include_str!("presets/quick.toml"),
-        measured_seconds: Some(37.6),
+        measured_seconds: Some(31.0),
     },
     Preset {
         name: "standard",
         summary: "every landscape and data problem at moderate size, 16 optimizer variants, 5 schedules",
         toml: include_str!("presets/standard.toml"),
-        measured_seconds: Some(186.2),
+        measured_seconds: Some(136.9),
     },
     Preset {
         name: "full",
@@ -42,7 +42,7 @@ pub const PRESETS: [Preset; 4] = [
         name: "reference",
         summary: "fixed logreg2d workload for speed comparisons with other tools",
         toml: include_str!("presets/reference.toml"),
-        measured_seconds: Some(0.4),
+        measured_seconds: Some(0.22),
     },
 ];
 
