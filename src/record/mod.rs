@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::grid::RunSpec;
 use crate::problem::Family;
 
-pub use file::{RecordError, ResultsWriter, finalize, merge_files, read_results};
+pub use file::{RecordError, ResultsWriter, encode_line, finalize, merge_files, read_results};
 
 /// Version of the record layout.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -28,8 +28,8 @@ use crate::grid::{Expansion, Grid, RunSpec, expand};
 use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace};
 use crate::record::{
     Best, Correct, Curves, PerEpoch, RecordError, ResultsWriter, RunRecord, SCHEMA_VERSION,
-    Samples, Status, TRAJECTORY_POINTS, downsample, finalize, microseconds, read_results,
-    recorded_epochs, six_digits,
+    Samples, Status, TRAJECTORY_POINTS, downsample, encode_line, finalize, microseconds,
+    read_results, recorded_epochs, six_digits,
 };
 use crate::rng;
 use crate::{optim, schedule};
@@ -397,7 +397,14 @@ pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> 
                     let inst = &instances[&(spec.problem.as_str(), spec.seed_index)];
                     let record = execute(spec, inst, &expansion.fingerprint)?;
                     debug_assert!(record.is_finite());
-                    writer.lock().expect("a writer panicked").append(&record)?;
+                    let line = encode_line(&record).map_err(|e| RecordError::Write {
+                        path: options.out.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                    writer
+                        .lock()
+                        .expect("a writer panicked")
+                        .append_line(&line)?;
                     let diverged = record.status == Status::Diverged;
                     progress.finished(diverged);
                     Ok((diverged, record.gradient_evals()))

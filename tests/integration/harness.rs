@@ -454,15 +454,34 @@ fn bad_grids_and_options_exit_2_and_leave_files_intact() {
     assert!(err.contains("holds runs of another grid"), "{err}");
     assert_eq!(fs::read(&out).unwrap(), before);
 
+    // Lines are parsed in parallel; the first bad line is the one named, counted with blank lines.
     let text = String::from_utf8(before.clone()).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
-    lines[3] = "{\"schema\":1,\"grid\":\"garbage";
+    lines.insert(1, "");
+    lines[4] = "{\"schema\":1,\"grid\":\"garbage";
+    lines[6] = "not json either";
     let corrupt = lines.join("\n") + "\n";
     fs::write(&out, &corrupt).unwrap();
     let (code, _, err) = run(&["--grid", &other, "--out", &out_s, "--resume", "--quiet"]);
     assert_eq!(code, 2);
-    assert!(err.contains("line 4: not a run record"), "{err}");
+    assert!(err.contains("line 5: not a run record"), "{err}");
     assert_eq!(fs::read_to_string(&out).unwrap(), corrupt);
+
+    // Windows line endings and blank lines are read as the same records.
+    let crlf = text.replace('\n', "\r\n\r\n");
+    fs::write(&out, &crlf).unwrap();
+    let (code, stdout, err) = run(&["--grid", &other, "--out", &out_s, "--resume", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    let n = text.lines().count();
+    assert!(
+        stdout.contains(&format!("(0 run now, {n} resumed)")),
+        "{stdout}"
+    );
+    assert_eq!(
+        fs::read(&out).unwrap(),
+        before,
+        "finalize rewrites the same bytes"
+    );
 }
 
 #[test]
