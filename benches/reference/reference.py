@@ -96,6 +96,12 @@ class Work:
         self.runs = self.updates = self.sample_gradients = self.evaluations = 0
         self.diverged = 0
 
+    def finished(self, records, run_record):
+        """Counts a finished run and keeps its record."""
+        self.runs += 1
+        self.diverged += run_record["status"] == "diverged"
+        records.append(run_record)
+
     def as_dict(self):
         return {"runs": self.runs, "updates": self.updates,
                 "sample_gradients": self.sample_gradients,
@@ -107,7 +113,7 @@ def record(seed, label, batch, schedule, epochs, curves, diverged_epoch):
     val = curves["validation_loss"]
     best = min(range(len(val)), key=val.__getitem__)
     return {"optimizer": label, "batch": batch, "schedule": schedule, "seed_index": seed,
-            "epochs": epochs, "status": "diverged" if diverged_epoch else "completed",
+            "epochs": epochs, "status": "completed" if diverged_epoch is None else "diverged",
             "diverged_epoch": diverged_epoch,
             "best": {"epoch": curves["epoch"][best], "validation_loss": val[best],
                      "test_loss": curves["test_loss"][best]},
@@ -242,15 +248,10 @@ def run_torch(seeds, epochs, records_path):
                 if sched is not None:
                     sched.step()
                 push(curves, epoch, m, lr, gnorm, moved, time.perf_counter() - run_started)
-            work.runs += 1
-            work.diverged += diverged_epoch is not None
-            records.append(record(seed, label, batch, schedule, epochs, curves,
-                                  diverged_epoch))
-    write_records(records, records_path)
-    return {"seconds": time.perf_counter() - started,
-            "cpu_seconds": time.process_time() - cpu_started,
-            "version": torch.__version__, "threads": torch.get_num_threads(),
-            **work.as_dict()}
+            work.finished(records, record(seed, label, batch, schedule, epochs, curves,
+                                          diverged_epoch))
+    return finish(records, records_path, started, cpu_started, work,
+                  version=torch.__version__, threads=torch.get_num_threads())
 
 
 def write_records(records, path):
@@ -258,6 +259,13 @@ def write_records(records, path):
         for r in records:
             f.write(json.dumps(r))
             f.write("\n")
+
+
+def finish(records, path, started, cpu_started, work, **extra):
+    """Writes the records and returns the timing and work summary of a whole reference run."""
+    write_records(records, path)
+    return {"seconds": time.perf_counter() - started,
+            "cpu_seconds": time.process_time() - cpu_started, **extra, **work.as_dict()}
 
 
 # ---------------------------------------------------------------------------------------
@@ -408,14 +416,9 @@ def run_numpy(seeds, epochs, records_path):
                     diverged_epoch = epoch
                     break
                 push(curves, epoch, m, lr, gnorm, moved, time.perf_counter() - run_started)
-            work.runs += 1
-            work.diverged += diverged_epoch is not None
-            records.append(record(seed, label, batch, schedule, epochs, curves,
-                                  diverged_epoch))
-    write_records(records, records_path)
-    return {"seconds": time.perf_counter() - started,
-            "cpu_seconds": time.process_time() - cpu_started,
-            "version": np.__version__, **work.as_dict()}
+            work.finished(records, record(seed, label, batch, schedule, epochs, curves,
+                                          diverged_epoch))
+    return finish(records, records_path, started, cpu_started, work, version=np.__version__)
 
 
 # ---------------------------------------------------------------------------------------
@@ -617,12 +620,10 @@ def run_jax(seeds, epochs, records_path, reps):
                             break
                         push(curves, e + 1, m, float(lrs[k, e]), float(gnorm[seed, k, e]),
                              float(moved[seed, k, e]), None)
-                    work.runs += 1
-                    work.diverged += diverged_epoch is not None
                     work.updates += int(counts[seed, k, 0])
                     work.sample_gradients += int(counts[seed, k, 1])
-                    records.append(record(seed, label, batch, schedule, epochs, curves,
-                                          diverged_epoch))
+                    work.finished(records, record(seed, label, batch, schedule, epochs, curves,
+                                                  diverged_epoch))
         write_records(records, records_path)
         return work
 
