@@ -104,7 +104,7 @@ fn presets() -> Result<String, Error> {
             |_, _, n| skipped += n,
         );
         let measured = match p.measured_seconds {
-            Some(secs) => format!("measured {secs} s with --jobs 2 on a 2-core machine"),
+            Some(secs) => format!("measured {secs:?} s with --jobs 2 on a 2-core machine"),
             None => "not measured on a 2-core machine (a cluster workload)".to_string(),
         };
         s.push_str(&format!("  {:<14} {}\n", p.name, p.summary));
