@@ -384,7 +384,13 @@ fn timing_pass_measures_every_rule() {
     let specs: Vec<&str> = pass.costs.iter().map(|c| c.spec.as_str()).collect();
     assert_eq!(specs, optbench::timing::MEASURED_RULES);
     assert!(pass.bandwidth.bytes_per_second > 0.0);
-    for bad in [["--dim", "0"], ["--repeats", "0"], ["--dim", "x"]] {
+    // Too large a dimension is refused before anything is allocated (10⁹ would need 40 GB).
+    for bad in [
+        ["--dim", "0"],
+        ["--dim", "100000001"],
+        ["--repeats", "0"],
+        ["--dim", "x"],
+    ] {
         let o = Command::cargo_bin("optbench")
             .unwrap()
             .arg("timing")
