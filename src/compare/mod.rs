@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::grid::SeedRole;
 use crate::num::shortest;
 use crate::record::{RunRecord, Status, read_results};
 use crate::timing::TimingPass;
@@ -155,9 +156,21 @@ pub struct Comparison {
 }
 
 /// The first difference between two records of one run, or `None` if their deterministic
-/// parts are identical.
+/// parts are identical. Wall-clock fields and what the grid says about a run (its fingerprint,
+/// the optimizer's label, whether the lr is the grid's default and the sweep's centre, and
+/// whether the seed tunes or evaluates) are not compared: they describe the grid, not what the
+/// run computed, so one run found in two different grids compares by its results alone.
 pub fn difference(a: &RunRecord, b: &RunRecord) -> Option<String> {
-    let (a, b) = (a.without_timing(), b.without_timing());
+    let results = |r: &RunRecord| {
+        let mut r = r.without_timing();
+        r.grid.clear();
+        r.spec.label.clear();
+        r.spec.default_lr = false;
+        r.spec.base_lr = 0.0;
+        r.spec.role = SeedRole::Tuning;
+        r
+    };
+    let (a, b) = (results(a), results(b));
     if a == b {
         return None;
     }
@@ -220,7 +233,24 @@ pub fn difference(a: &RunRecord, b: &RunRecord) -> Option<String> {
             return Some(format!("{name} at epoch {epoch}: {} → {}", at(&x), at(&y)));
         }
     }
-    Some("other recorded fields (counts, accuracy, best epoch or trajectory)".into())
+    let fields = [
+        ("correct predictions", a.curves.correct != b.curves.correct),
+        ("best epoch", a.best != b.best),
+        ("per-epoch counts", a.per_epoch != b.per_epoch),
+        ("trajectory", a.trajectory != b.trajectory),
+        ("recorded epochs", a.curves.epoch != b.curves.epoch),
+        (
+            "problem size or optimum",
+            (a.dim, &a.samples, a.optimum, a.family) != (b.dim, &b.samples, b.optimum, b.family),
+        ),
+        ("run specification", a.spec != b.spec),
+    ];
+    let moved: Vec<&str> = fields.iter().filter(|f| f.1).map(|f| f.0).collect();
+    Some(if moved.is_empty() {
+        "other recorded fields".to_string()
+    } else {
+        moved.join(", ")
+    })
 }
 
 /// Compares `current` with `baseline`. `threshold` is relative (0.1: 10%).
@@ -345,7 +375,7 @@ impl Comparison {
         );
         s += &format!("## Behaviour changes: {}\n\n", self.changes.len());
         if self.changes.is_empty() {
-            s += "Every run in common has bit-identical results (timing fields aside).\n\n";
+            s += "Every run in common has bit-identical results (timing fields and the grid's labels aside).\n\n";
         } else {
             s +=
                 "Results are deterministic, so each of these runs now computes something else.\n\n";
@@ -514,6 +544,27 @@ mod tests {
             "status completed → diverged at epoch 2"
         );
         assert_eq!(difference(a, &a.clone()), None);
+        let mut e = a.clone();
+        e.best.epoch += 1;
+        assert_eq!(difference(a, &e).unwrap(), "best epoch");
+    }
+
+    /// One run met in two grids (the same id) may differ in what each grid says about it;
+    /// none of that is a behaviour change.
+    #[test]
+    fn the_grid_and_label_are_not_results() {
+        let a = &records()[0];
+        let mut b = a.clone();
+        b.grid = "another grid".into();
+        b.spec.label = format!("{} (variant)", a.spec.label);
+        b.spec.default_lr = !a.spec.default_lr;
+        b.spec.base_lr = a.spec.base_lr * 10.0;
+        b.spec.role = match a.spec.role {
+            SeedRole::Tuning => SeedRole::Evaluation,
+            SeedRole::Evaluation => SeedRole::Tuning,
+        };
+        b.wall_seconds += 3.0;
+        assert_eq!(difference(a, &b), None);
     }
 
     #[test]
