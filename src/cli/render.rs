@@ -69,7 +69,11 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
 
 /// The history entries already in `path` (checked before any work is done).
 pub(super) fn prior_history(path: Option<&Path>) -> Result<Vec<history::Entry>, Error> {
-    path.map_or(Ok(Vec::new()), history::read)
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    history::check_appendable(path)?;
+    history::read(path)
 }
 
 /// Takes the timing pass, writes the report (with trend charts when a history is kept), then

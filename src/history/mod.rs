@@ -133,6 +133,31 @@ pub fn read(path: &Path) -> Result<Vec<Entry>, Error> {
         .collect()
 }
 
+/// Checks, before any work, that `append` will be able to write to `path`: an existing file
+/// opens for appending, a new one's folder exists. A report is not rendered only to fail on
+/// its history afterwards.
+pub fn check_appendable(path: &Path) -> Result<(), Error> {
+    if path.exists() {
+        return OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(drop)
+            .map_err(|e| history_error(path, e));
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if parent.is_dir() {
+        Ok(())
+    } else {
+        Err(history_error(
+            path,
+            format!("the folder {} does not exist", parent.display()),
+        ))
+    }
+}
+
 /// Appends `entry` as one line (written with a single call, so a reader never sees half of
 /// it unless the machine stops mid-write).
 pub fn append(path: &Path, entry: &Entry) -> Result<(), Error> {

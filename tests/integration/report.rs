@@ -396,4 +396,20 @@ fn history_appends_and_draws_trends() {
     );
     assert!(!fresh.exists());
     assert_eq!(fs::read_to_string(&history).unwrap(), "{\"date\": \"x\"}\n");
+
+    // A history that could not be appended to (a folder, or a file in a missing folder) is
+    // refused before the report is rendered, not after.
+    for bad in [dir.path().to_path_buf(), dir.path().join("missing/h.jsonl")] {
+        let o = optbench()
+            .args(["render", results.to_str().unwrap(), "--out"])
+            .arg(&fresh)
+            .arg("--history")
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("history file"), "{err}");
+        assert!(!fresh.exists(), "{bad:?}: rendered before failing");
+    }
 }
