@@ -84,7 +84,9 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
         .enumerate()
         .filter_map(|(i, e)| e.run_seconds.map(|s| (number(i), s)))
         .collect();
-    out.push((
+    // Entries rendered from existing results files have no run time: no chart without one.
+    if !wall.is_empty() {
+        out.push((
         "trend-wall-time".to_string(),
         figures::line_chart(&LineChart {
             title: "Grid wall time per history entry".into(),
@@ -99,6 +101,7 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
             "Wall seconds of the run stage over {n} history entries (entries rendered from files have none). A rise with the same grid and machine is a slowdown; compare the machines in the table first."
         ),
     ));
+    }
 
     let labels: BTreeSet<&str> = history
         .iter()
@@ -219,5 +222,17 @@ mod tests {
         let rows = table(&history);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[2].run_seconds, "32.0");
+
+        // Entries rendered from results files carry no run time: no empty wall-time chart.
+        let rendered: Vec<Entry> = history
+            .into_iter()
+            .map(|e| Entry {
+                run_seconds: None,
+                ..e
+            })
+            .collect();
+        let figs = figures(&rendered);
+        assert_eq!(figs[0].0, "trend-step-cost");
+        assert_eq!(figs.len(), 3);
     }
 }
