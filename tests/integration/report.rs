@@ -371,7 +371,10 @@ fn history_appends_and_draws_trends() {
     // Step cost and one loss chart per problem; no wall-time chart, since entries made by
     // `render` have no run time.
     assert_eq!(trends.len(), 1 + 3, "{trends:?}");
-    assert!(!trends.iter().any(|t| t.contains("wall-time")), "{trends:?}");
+    assert!(
+        !trends.iter().any(|t| t.contains("wall-time")),
+        "{trends:?}"
+    );
     for src in &trends {
         well_formed(&fs::read_to_string(out.join(src)).unwrap(), src);
     }
