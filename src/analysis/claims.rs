@@ -842,23 +842,33 @@ mod tests {
         data("logreg2d:l2=0.0", Family::SmoothConvex)
     }
 
+    /// Full batch, constant schedule, two optimizers on `problems`: `who` ends at `hit` and the
+    /// other at `miss` when `flag` holds, the other way round when it does not.
+    fn duel(
+        problems: &[crate::analysis::testing::Problem],
+        optimizers: [&str; 2],
+        who: &str,
+        flag: bool,
+        hit: f64,
+        miss: f64,
+    ) -> Vec<RunRecord> {
+        scenario(problems, &optimizers, FULL, CONSTANT, |_, o, _, _, _, _| {
+            Shape::ends(if (o == who) == flag { hit } else { miss })
+        })
+    }
+
     /// Each claim, built into the data both ways, gets both verdicts.
     #[test]
     fn claim_1_momentum_on_ravines() {
         let ravine = [landscape("rosenbrock", Family::Ravine)];
         assert_both_ways(1, |momentum_wins| {
-            scenario(
+            duel(
                 &ravine,
-                &["sgd", "momentum"],
-                FULL,
-                CONSTANT,
-                |_, o, _, _, _, _| {
-                    Shape::ends(if (o == "momentum") == momentum_wins {
-                        1e-6
-                    } else {
-                        0.5
-                    })
-                },
+                ["sgd", "momentum"],
+                "momentum",
+                momentum_wins,
+                1e-6,
+                0.5,
             )
         });
     }
@@ -908,19 +918,7 @@ mod tests {
     fn claim_4_sparse_data_favours_adaptive_methods() {
         let sparse = [data("sparse_logreg", Family::SparseFeatures)];
         assert_both_ways(4, |adaptive_wins| {
-            scenario(
-                &sparse,
-                &["sgd", "adam"],
-                FULL,
-                CONSTANT,
-                |_, o, _, _, _, _| {
-                    Shape::ends(if (o == "adam") == adaptive_wins {
-                        1e-3
-                    } else {
-                        0.5
-                    })
-                },
-            )
+            duel(&sparse, ["sgd", "adam"], "adam", adaptive_wins, 1e-3, 0.5)
         });
     }
 
@@ -928,18 +926,13 @@ mod tests {
     fn claim_5_adam_against_rmsprop() {
         let problems = [convex(), data("softmax", Family::SmoothConvex)];
         assert_both_ways(5, |adam_wins| {
-            scenario(
+            duel(
                 &problems,
-                &["adam", "rmsprop"],
-                FULL,
-                CONSTANT,
-                |_, o, _, _, _, _| {
-                    Shape::ends(if (o == "adam") == adam_wins {
-                        1e-3
-                    } else {
-                        1e-2
-                    })
-                },
+                ["adam", "rmsprop"],
+                "adam",
+                adam_wins,
+                1e-3,
+                1e-2,
             )
         });
     }
@@ -947,13 +940,7 @@ mod tests {
     #[test]
     fn claim_6_sgd_slower_than_adaptive() {
         assert_both_ways(6, |sgd_slow| {
-            scenario(
-                &[convex()],
-                &["sgd", "adam"],
-                FULL,
-                CONSTANT,
-                |_, o, _, _, _, _| Shape::ends(if (o == "sgd") == sgd_slow { 1e-3 } else { 1e-8 }),
-            )
+            duel(&[convex()], ["sgd", "adam"], "sgd", sgd_slow, 1e-3, 1e-8)
         });
     }
 
