@@ -175,7 +175,7 @@ fn draw_reference(root: &Area<'_>, cx: f64, y: f64, width: f64) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
     use super::super::{Bar, color_for};
     use super::*;
 
@@ -189,11 +189,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, name)| Bar {
-                    label: if i == 4 {
-                        format!("{name} {NASTY}")
-                    } else {
-                        name.to_string()
-                    },
+                    label: label(name, i == 4),
                     color: color_for(name),
                     value: 0.5 + (i as f64 * 0.9).sin().abs() * 3.0,
                     reference: (i % 3 != 2).then_some(0.4 + 0.1 * i as f64),

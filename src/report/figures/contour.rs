@@ -379,7 +379,7 @@ fn draw_path(root: &Area<'_>, frame: &Frame, path: &Path) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
     use super::super::{Path, color_for};
     use super::*;
 
@@ -412,11 +412,7 @@ mod tests {
                     })
                     .collect();
                 Path {
-                    label: if k == 2 {
-                        format!("{name} {NASTY}")
-                    } else {
-                        name.to_string()
-                    },
+                    label: label(name, k == 2),
                     color: color_for(name),
                     points,
                 }

@@ -114,7 +114,7 @@ fn draw(root: &Area<'_>, chart: &IntervalChart, x: Scale, height: f64) -> DrawRe
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
     use super::super::{Interval, color_for};
     use super::*;
 
@@ -127,11 +127,7 @@ mod tests {
                     let name = NAMES[i % 13];
                     let estimate = 1.0 + i as f64 * 0.8 + (i as f64).sin();
                     Interval {
-                        label: if i == 2 {
-                            format!("{name} {NASTY}")
-                        } else {
-                            name.to_string()
-                        },
+                        label: label(name, i == 2),
                         color: color_for(name),
                         estimate,
                         lower: estimate - 0.5 - 0.1 * i as f64,

@@ -265,7 +265,7 @@ fn draw_line(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, maybe_write};
+    use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
     use super::*;
     use crate::report::figures::color_for;
 
@@ -288,11 +288,7 @@ mod tests {
                 let lower = y.iter().map(|v| v * 0.7).collect();
                 let upper = y.iter().map(|v| v * 1.4).collect();
                 Series {
-                    label: if k == 3 {
-                        format!("{name} {NASTY}")
-                    } else {
-                        name.to_string()
-                    },
+                    label: label(name, k == 3),
                     color: color_for(name),
                     x,
                     y,

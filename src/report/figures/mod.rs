@@ -1241,14 +1241,24 @@ pub(crate) mod testing {
         }
     }
 
-    /// A label with XML special characters, to check escaping.
     /// Optimizer names and three more, for charts with many series.
     pub const NAMES: [&str; 16] = [
         "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
         "radam", "adamax", "lion", "ars", "extra-1", "extra-2", "extra-3",
     ];
 
+    /// A label with XML special characters, to check escaping.
     pub const NASTY: &str = "a<b & \"c\" 'd'>";
+
+    /// `name`, with [`NASTY`] appended when `nasty`: the one series of a test chart whose
+    /// label must come out escaped.
+    pub fn label(name: &str, nasty: bool) -> String {
+        if nasty {
+            format!("{name} {NASTY}")
+        } else {
+            name.to_string()
+        }
+    }
 }
 
 #[cfg(test)]
