@@ -192,15 +192,6 @@ impl ResultsWriter {
         })
     }
 
-    /// Appends one record as a line and flushes it to the file.
-    pub fn append(&mut self, record: &RunRecord) -> Result<(), RecordError> {
-        let line = encode_line(record).map_err(|e| RecordError::Write {
-            path: self.path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        self.append_line(&line)
-    }
-
     /// Appends a line made by [`encode_line`] and flushes it to the file. Workers encode their
     /// records in parallel and hold the writer only for this.
     pub fn append_line(&mut self, line: &[u8]) -> Result<(), RecordError> {
