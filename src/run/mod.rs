@@ -14,7 +14,7 @@
 
 mod progress;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -373,22 +373,16 @@ pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> 
     let progress = Progress::new(todo.len(), options.progress);
     let (executed, diverged, gradient_evals) =
         pool.install(|| -> Result<(usize, usize, u64), Error> {
-            // Problem instances, built once per (problem, seed index) and shared.
-            let mut keys: Vec<(&str, usize)> = todo
-                .iter()
-                .map(|r| (r.problem.as_str(), r.seed_index))
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            let built: Vec<((&str, usize), Instance)> = keys
+            // Problem instances, built once per (problem, seed index) from its first run and
+            // shared; keys in sorted order, so the first failure reported is always the same.
+            let mut first: BTreeMap<(&str, usize), &RunSpec> = BTreeMap::new();
+            for &r in &todo {
+                first.entry((r.problem.as_str(), r.seed_index)).or_insert(r);
+            }
+            let first: Vec<((&str, usize), &RunSpec)> = first.into_iter().collect();
+            let built: Vec<((&str, usize), Instance)> = first
                 .par_iter()
-                .map(|&key| {
-                    let spec = todo
-                        .iter()
-                        .find(|r| (r.problem.as_str(), r.seed_index) == key)
-                        .expect("the key came from a run");
-                    instance(spec).map(|i| (key, i))
-                })
+                .map(|&(key, spec)| instance(spec).map(|i| (key, i)))
                 .collect::<Result<_, _>>()?;
             let instances: HashMap<(&str, usize), Instance> = built.into_iter().collect();
             let results: Vec<Result<(bool, u64), Error>> = todo
