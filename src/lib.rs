@@ -2,7 +2,7 @@
 //! learning rate? A benchmark of optimizers exact to `torch.optim`.
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
-//! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `error` →
+//! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `tuning` → `error` →
 //! `trace`, `run`, `timing` → `analysis` → `history`, `compare` → `report` → `cli` (checked by `tests/integration/layout.rs`).
 
 pub mod num;
@@ -20,6 +20,7 @@ pub mod problem;
 
 pub mod grid;
 pub mod record;
+pub mod tuning;
 
 pub mod error;
 

@@ -1,18 +1,18 @@
 //! Analysis of run records alone (SPEC §8): no access to the grid, the harness or the report.
 //!
-//! Protocol:
-//! - A *configuration* is (optimizer label, batch mode, schedule). Its learning rate is picked
-//!   on the tuning seeds: the lowest median final validation objective (a diverged run counts
-//!   as +∞). Results are reported on the evaluation seeds, which took no part in the choice.
-//! - Per problem, each optimizer's *tuned* result is its configuration and lr with the lowest
-//!   median tuning-seed validation objective; its *default* result uses the optimizer's default
-//!   lr and the `constant` schedule (the batch mode still picked on tuning seeds).
-//! - Scores compare across problems: the relative gap r = (f − f_best)/(f_start − f_best) of
-//!   the final test objective, where f_start is the median objective at the start and f_best the
-//!   best final value any run reached on that problem; score = log10 r clamped to [−8, 3]
-//!   (a diverged run scores 3). Lower is better; one unit is a factor of 10 in the gap.
+//! Protocol (see `crate::tuning` for the score, the margin and the bracketing rule):
+//! - A *configuration* is (problem, optimizer label, batch mode, schedule). Its learning rate is
+//!   picked on the tuning seeds by the rule the harness used (the middle of the near-best rates
+//!   of its bracketed sweep); its evaluation seeds ran at that rate and took no part in the
+//!   choice.
+//! - Per problem, an optimizer's *tuned* result is its configuration whose pick has the lowest
+//!   median tuning score; its *default* result is its own lr with the `constant` schedule (any
+//!   schedule where the problem has no constant one), the batch mode picked on tuning seeds.
+//! - Scores are log10 of the final training objective's gap to the instance's f*, relative to
+//!   the start, floored at 1e-8 and capped at 1e3 (a diverged run scores the cap). f* belongs to
+//!   the instance, so a score does not move when the grid changes.
 //!
-//! May use: `record`, `grid`, `problem`, `optim`.
+//! May use: `record`, `tuning`, `grid`, `problem`, `optim`.
 
 pub mod claims;
 pub mod ranking;
@@ -26,51 +26,29 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::grid::SeedRole;
-use crate::problem::Family;
+use crate::grid::{InstanceSet, RunSpec, SeedRole};
+use crate::problem::{Family, OptimumKind};
 use crate::record::{RunRecord, Status};
+use crate::tuning::{self, Point};
 
 pub use claims::{Claim, Verdict, claims};
 pub use ranking::{Leaderboard, Standing, WinRates, leaderboard, win_rates};
 pub use sensitivity::{Sensitivity, sensitivity};
 pub use speed::{Speed, speed};
+pub use tuning::{MARGIN, SCORE_CEILING, SCORE_FLOOR};
 
-/// Lowest score: a relative gap of 1e-8.
-pub const SCORE_FLOOR: f64 = -8.0;
-/// Highest score: a relative gap of 1e3; diverged runs score this.
-pub const SCORE_CEILING: f64 = 3.0;
-/// Precision targets on the training objective (relative gaps), COCO style.
-pub const TARGETS: [f64; 4] = [1e-1, 1e-2, 1e-4, 1e-6];
+/// Precision targets on the training objective (relative gaps to f*), COCO style.
+pub const TARGETS: [f64; 6] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8];
 /// The target that counts as "a good solution".
-pub const GOOD_TARGET: f64 = 1e-2;
+pub const GOOD_TARGET: f64 = 1e-4;
 
-/// Start and best values of one split of one problem.
+/// Start and best values of one split of one problem (the generalization view).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Reference {
     /// Median objective at the start over all runs.
     pub start: f64,
-    /// Best objective reached by any run (for the training split also the known optimum).
+    /// Best final objective any run reached.
     pub best: f64,
-}
-
-impl Reference {
-    /// The relative gap of `f`.
-    pub fn gap(&self, f: f64) -> f64 {
-        if !f.is_finite() {
-            return f64::INFINITY;
-        }
-        let denom = (self.start - self.best).max(1e-12 * self.start.abs().max(1e-300));
-        ((f - self.best) / denom).max(0.0)
-    }
-
-    /// log10 of the relative gap, clamped to [`SCORE_FLOOR`], [`SCORE_CEILING`].
-    pub fn score(&self, f: f64) -> f64 {
-        let r = self.gap(f);
-        if r.is_infinite() {
-            return SCORE_CEILING;
-        }
-        r.max(1e-8).log10().clamp(SCORE_FLOOR, SCORE_CEILING)
-    }
 }
 
 /// Which result of an optimizer: with its lr tuned, or at its defaults.
@@ -79,6 +57,16 @@ impl Reference {
 pub enum Budget {
     Tuned,
     Default,
+}
+
+/// Where a pick sits in the rates its configuration tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Edge {
+    /// The lowest rate tried.
+    Low,
+    /// The highest rate tried.
+    High,
 }
 
 /// One optimizer's chosen result on one problem.
@@ -96,16 +84,23 @@ pub struct Choice {
     pub schedule: String,
     /// The lr.
     pub lr: f64,
-    /// lr divided by the optimizer's default lr.
+    /// lr divided by the optimizer's own lr.
     pub lr_factor: f64,
-    /// Median final validation objective over the tuning seeds (the selection criterion).
+    /// Median score over the tuning seeds at this lr (the selection criterion).
     pub selection: f64,
+    /// Lowest and highest rate the configuration tried.
+    pub tried: (f64, f64),
+    /// Whether the pick is the lowest or highest rate tried (`None`: interior, or a single
+    /// rate).
+    pub edge: Option<Edge>,
     /// Evaluation-seed runs, in seed order (indices into the analysis's records).
     pub runs: Vec<usize>,
-    /// Score per evaluation seed.
+    /// Score per evaluation seed (diverged: [`SCORE_CEILING`]).
     pub scores: Vec<f64>,
     /// Final test objective per evaluation seed (+∞ for diverged runs).
     pub test: Vec<f64>,
+    /// Final test accuracy per evaluation seed, for classification (diverged: 0).
+    pub accuracy: Option<Vec<f64>>,
     /// Evaluation runs that diverged.
     pub diverged: usize,
 }
@@ -128,19 +123,23 @@ pub struct ProblemResult {
     pub name: String,
     /// Family.
     pub family: Family,
-    /// Known optimum of the training objective.
-    pub optimum: Option<f64>,
-    /// Reference values of the training split.
-    pub train: Reference,
-    /// Reference values of the validation split.
-    pub validation: Reference,
-    /// Reference values of the test split.
+    /// Selection or held-out instance.
+    pub set: InstanceSet,
+    /// How f* is known (the least certain over its seeds: an estimate if any is).
+    pub optimum_kind: OptimumKind,
+    /// Median f* over its seeds (each seed is its own instance of the data).
+    pub optimum: f64,
+    /// Largest gradient norm at which an f* solve stopped (solved and estimated optima).
+    pub optimum_gradient_norm: Option<f64>,
+    /// Reference values of the test split (the generalization view).
     pub test: Reference,
     /// Each optimizer's tuned result (optimizer order).
     pub tuned: Vec<Choice>,
     /// Each optimizer's default-lr result (optimizer order; absent if the grid has no run
     /// at the default lr).
     pub default: Vec<Option<Choice>>,
+    /// Every configuration's pick (tuned over its own lr sweep), per optimizer.
+    pub configurations: Vec<Vec<Choice>>,
     /// Whether runs record 2-D trajectories.
     pub planar: bool,
     /// Whether it is a data problem (an analytic landscape has no validation data).
@@ -167,8 +166,9 @@ pub struct OptimizerInfo {
     pub label: String,
     /// Registry name.
     pub name: String,
-    /// Canonical spec at its default lr (empty if the grid never ran it there).
-    pub default_lr: String,
+    /// Canonical spec at its own lr (the "no tuning" setting); optimizers are ordered by it,
+    /// never by label.
+    pub spec: String,
 }
 
 /// The analysis of one grid's records.
@@ -187,7 +187,7 @@ pub struct Analysis {
     /// Seed indices of each role.
     pub tuning_seeds: Vec<usize>,
     pub evaluation_seeds: Vec<usize>,
-    /// Optimizers, in label order.
+    /// Optimizers, in order of their canonical spec.
     pub optimizers: Vec<OptimizerInfo>,
     /// Batch modes and schedules present.
     pub batch_modes: Vec<String>,
@@ -196,48 +196,18 @@ pub struct Analysis {
     pub problems: Vec<ProblemResult>,
 }
 
-/// Median final objective of `runs` on a split, diverged runs +∞.
-fn final_objective(records: &[RunRecord], runs: &[usize], split: SplitKind) -> Vec<f64> {
-    runs.iter()
-        .map(|&i| {
-            let r = &records[i];
-            if r.status == Status::Diverged {
-                return f64::INFINITY;
-            }
-            match split {
-                SplitKind::Validation => r.final_validation_loss(),
-                SplitKind::Test => r.final_test_loss(),
-            }
-        })
-        .collect()
-}
-
-#[derive(Debug, Clone, Copy)]
-enum SplitKind {
-    Validation,
-    Test,
-}
-
 impl Analysis {
     /// Among the runs of `problem` that pass `filter`, the configuration and lr picked on the
-    /// tuning seeds (see [`select`]).
-    pub fn select(
-        &self,
-        problem: usize,
-        filter: impl Fn(&crate::grid::RunSpec) -> bool,
-    ) -> Option<Choice> {
+    /// tuning seeds (see [`choose`]).
+    pub fn select(&self, problem: usize, filter: impl Fn(&RunSpec) -> bool) -> Option<Choice> {
         let p = &self.problems[problem];
-        let mut cells: BTreeMap<(&str, &str, &str, u64), Vec<usize>> = BTreeMap::new();
-        for (i, r) in self.records.iter().enumerate() {
-            let s = &r.spec;
-            if s.problem == p.problem && filter(s) {
-                cells
-                    .entry((&s.label, &s.batch, &s.schedule, s.lr.to_bits()))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        select(&self.records, cells.values().map(Vec::as_slice), &p.test)
+        let runs: Vec<usize> = (0..self.records.len())
+            .filter(|&i| {
+                let s = &self.records[i].spec;
+                s.problem == p.problem && filter(s)
+            })
+            .collect();
+        choose(&self.records, &runs)
     }
 
     /// Analyses `records` (one grid). Records are sorted by id first, so the result does not
@@ -254,6 +224,7 @@ impl Analysis {
         };
         let (tuning_seeds, evaluation_seeds) =
             (seeds(SeedRole::Tuning), seeds(SeedRole::Evaluation));
+        // Each optimizer's spec at its own lr, from any of its records.
         let mut optimizers: BTreeMap<String, OptimizerInfo> = BTreeMap::new();
         for r in &records {
             optimizers
@@ -261,15 +232,11 @@ impl Analysis {
                 .or_insert_with(|| OptimizerInfo {
                     label: r.spec.label.clone(),
                     name: r.spec.optimizer_name.clone(),
-                    default_lr: String::new(),
+                    spec: own_spec(&r.spec),
                 });
-            if r.spec.default_lr
-                && let Some(o) = optimizers.get_mut(&r.spec.label)
-            {
-                o.default_lr = r.spec.optimizer.clone();
-            }
         }
-        let optimizers: Vec<OptimizerInfo> = optimizers.into_values().collect();
+        let mut optimizers: Vec<OptimizerInfo> = optimizers.into_values().collect();
+        optimizers.sort_by(|a, b| a.spec.cmp(&b.spec));
         let distinct = |f: &dyn Fn(&RunRecord) -> &str| -> Vec<String> {
             let s: BTreeSet<&str> = records.iter().map(f).collect();
             s.into_iter().map(str::to_string).collect()
@@ -303,37 +270,126 @@ impl Analysis {
     pub fn optimizer_index(&self, label: &str) -> Option<usize> {
         self.optimizers.iter().position(|o| o.label == label)
     }
+
+    /// Problems of one set.
+    pub fn problems_in(&self, set: InstanceSet) -> Vec<usize> {
+        (0..self.problems.len())
+            .filter(|&p| self.problems[p].set == set)
+            .collect()
+    }
 }
 
-/// Among `cells` (each the runs of one configuration and lr, all seeds), the one with the
-/// lowest median final validation objective over its tuning seeds, as a [`Choice`] whose
-/// scores are taken on the evaluation seeds against `test`.
-pub fn select<'a>(
-    records: &[RunRecord],
-    cells: impl Iterator<Item = &'a [usize]>,
-    test: &Reference,
-) -> Option<Choice> {
-    let mut best: Option<(f64, &[usize])> = None;
-    for cell in cells {
-        let tuning: Vec<usize> = cell
-            .iter()
-            .copied()
-            .filter(|&i| records[i].spec.role == SeedRole::Tuning)
-            .collect();
-        let selection = stats::median(&final_objective(records, &tuning, SplitKind::Validation));
-        if best.is_none_or(|(b, _)| selection.total_cmp(&b).is_lt()) {
-            best = Some((selection, cell));
+/// The optimizer spec of a run with its lr set back to the optimizer's own.
+fn own_spec(s: &RunSpec) -> String {
+    crate::optim::parse(&s.optimizer)
+        .map(|o| {
+            o.params
+                .with("lr", crate::spec::Value::Float(s.base_lr))
+                .to_string()
+        })
+        .unwrap_or_else(|_| s.optimizer.clone())
+}
+
+/// A run's score for statistics: bounded (a diverged run scores [`SCORE_CEILING`]).
+pub fn run_score(r: &RunRecord) -> f64 {
+    tuning::bounded(tuning::score(r))
+}
+
+/// The runs of one configuration, by learning rate.
+#[derive(Debug, Default)]
+struct ConfigRuns {
+    tuning: BTreeMap<u64, Vec<usize>>,
+    evaluation: BTreeMap<u64, Vec<usize>>,
+}
+
+/// Among `runs` (of one problem, any number of configurations), each configuration's pick by
+/// the tuning rule, and of those the one with the lowest median tuning score (exact ties:
+/// the lower (batch, schedule) spec, a choice that never decides a score, since the tied
+/// configurations score the same on the tuning seeds). A pick without evaluation runs (a
+/// filter left them out) falls back to the best rate that has them.
+pub fn choose(records: &[RunRecord], runs: &[usize]) -> Option<Choice> {
+    configurations(records, runs)
+        .into_iter()
+        .min_by(|a, b| {
+            a.selection
+                .total_cmp(&b.selection)
+                .then_with(|| (&a.batch, &a.schedule).cmp(&(&b.batch, &b.schedule)))
+        })
+}
+
+/// Each configuration's pick among `runs`, in (label, batch, schedule) order.
+fn configurations(records: &[RunRecord], runs: &[usize]) -> Vec<Choice> {
+    let mut configs: BTreeMap<(&str, &str, &str), ConfigRuns> = BTreeMap::new();
+    for &i in runs {
+        let s = &records[i].spec;
+        let c = configs
+            .entry((&s.label, &s.batch, &s.schedule))
+            .or_default();
+        match s.role {
+            SeedRole::Tuning => c.tuning.entry(s.lr.to_bits()).or_default().push(i),
+            SeedRole::Evaluation => c.evaluation.entry(s.lr.to_bits()).or_default().push(i),
         }
     }
-    let (selection, cell) = best?;
-    let mut eval: Vec<usize> = cell
+    configs
+        .values()
+        .filter_map(|c| config_choice(records, c))
+        .collect()
+}
+
+fn config_choice(records: &[RunRecord], c: &ConfigRuns) -> Option<Choice> {
+    let mut points: Vec<Point> = c
+        .tuning
         .iter()
-        .copied()
-        .filter(|&i| records[i].spec.role == SeedRole::Evaluation)
+        .map(|(&bits, runs)| {
+            let scores: Vec<f64> = runs.iter().map(|&i| tuning::score(&records[i])).collect();
+            Point {
+                lr: f64::from_bits(bits),
+                score: tuning::median(&scores),
+            }
+        })
         .collect();
+    points.sort_by(|a, b| a.lr.total_cmp(&b.lr));
+    let picked = tuning::pick(&points)?;
+    let mut at = picked;
+    if !c.evaluation.contains_key(&points[picked].lr.to_bits()) {
+        at = (0..points.len())
+            .filter(|&i| c.evaluation.contains_key(&points[i].lr.to_bits()))
+            .min_by(|&x, &y| points[x].score.total_cmp(&points[y].score))?;
+    }
+    let point = points[at];
+    let mut eval = c.evaluation[&point.lr.to_bits()].clone();
     eval.sort_by_key(|&i| records[i].spec.seed_index);
-    let test_values = final_objective(records, &eval, SplitKind::Test);
-    let s = &records[cell[0]].spec;
+    let s = &records[eval[0]].spec;
+    let edge = if points.len() < 2 {
+        None
+    } else if at == 0 {
+        Some(Edge::Low)
+    } else if at == points.len() - 1 {
+        Some(Edge::High)
+    } else {
+        None
+    };
+    let final_test = |i: usize| {
+        let r = &records[i];
+        if r.status == Status::Diverged {
+            f64::INFINITY
+        } else {
+            r.final_test_loss()
+        }
+    };
+    let accuracy = records[eval[0]].curves.correct.as_ref().map(|_| {
+        eval.iter()
+            .map(|&i| {
+                let r = &records[i];
+                match (&r.curves.correct, r.status) {
+                    (Some(c), Status::Completed) if r.samples.test > 0 => {
+                        f64::from(c.test[r.last()]) / r.samples.test as f64
+                    }
+                    _ => 0.0,
+                }
+            })
+            .collect()
+    });
     Some(Choice {
         label: s.label.clone(),
         name: s.optimizer_name.clone(),
@@ -342,13 +398,16 @@ pub fn select<'a>(
         schedule: s.schedule.clone(),
         lr: s.lr,
         lr_factor: s.lr / s.base_lr,
-        selection,
-        scores: test_values.iter().map(|&f| test.score(f)).collect(),
+        selection: point.score,
+        tried: (points[0].lr, points[points.len() - 1].lr),
+        edge,
+        scores: eval.iter().map(|&i| run_score(&records[i])).collect(),
         diverged: eval
             .iter()
             .filter(|&&i| records[i].status == Status::Diverged)
             .count(),
-        test: test_values,
+        test: eval.iter().map(|&i| final_test(i)).collect(),
+        accuracy,
         runs: eval,
     })
 }
@@ -369,67 +428,59 @@ fn problem_result(
             .filter(|v| v.is_finite())
             .fold(f64::INFINITY, f64::min)
     };
-    let start = |f: &dyn Fn(&RunRecord) -> f64| {
-        let v: Vec<f64> = runs.iter().map(|&i| f(&records[i])).collect();
-        stats::median(&v)
-    };
-    let optimum = first.optimum;
-    let train_best = finite_min(&|r| {
-        r.curves
-            .train_loss
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min)
-    });
-    let train = Reference {
-        start: start(&|r| r.curves.train_loss[0]),
-        best: optimum.map_or(train_best, |o| o.min(train_best)),
-    };
-    let validation = Reference {
-        start: start(&|r| r.curves.validation(0)),
-        best: finite_min(&|r| r.final_validation_loss()),
-    };
-    // Without data the test objective is the training objective, and a known optimum is its
-    // best value.
     let has_data = first.samples.validation > 0;
-    let test_best = finite_min(&|r| r.final_test_loss());
     let test = Reference {
-        start: start(&|r| r.curves.test(0)),
-        best: match optimum {
-            Some(o) if !has_data => o.min(test_best),
-            _ => test_best,
-        },
+        start: stats::median(
+            &runs
+                .iter()
+                .map(|&i| records[i].curves.test(0))
+                .collect::<Vec<_>>(),
+        ),
+        best: finite_min(&|r| r.final_test_loss()),
     };
-    // Runs of each (label, batch, schedule, lr bits).
-    type Key = (String, String, String, u64);
-    let mut cells: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    // f* per seed (each seed index draws its own data).
+    let mut optima: BTreeMap<usize, &crate::record::OptimumRecord> = BTreeMap::new();
     for &i in &runs {
-        let s = &records[i].spec;
-        cells
-            .entry((
-                s.label.clone(),
-                s.batch.clone(),
-                s.schedule.clone(),
-                s.lr.to_bits(),
-            ))
-            .or_default()
-            .push(i);
+        optima
+            .entry(records[i].spec.seed_index)
+            .or_insert(&records[i].optimum);
     }
-    let choose = |label: &str, filter: &dyn Fn(&RunRecord) -> bool| -> Option<Choice> {
-        let cells = cells
-            .iter()
-            .filter(|(k, c)| k.0 == label && filter(&records[c[0]]))
-            .map(|(_, c)| c.as_slice());
-        select(records, cells, &test)
+    let kind_rank = |k: OptimumKind| match k {
+        OptimumKind::Exact => 0,
+        OptimumKind::Solved => 1,
+        OptimumKind::Estimate => 2,
     };
+    let optimum_kind = optima
+        .values()
+        .map(|o| o.kind)
+        .max_by_key(|&k| kind_rank(k))
+        .unwrap_or(OptimumKind::Estimate);
+    let optimum_gradient_norm = optima
+        .values()
+        .filter_map(|o| o.gradient_norm)
+        .reduce(f64::max);
+    let optimum = stats::median(&optima.values().map(|o| o.loss).collect::<Vec<_>>());
+    let of = |label: &str, filter: &dyn Fn(&RunSpec) -> bool| -> Vec<usize> {
+        runs.iter()
+            .copied()
+            .filter(|&i| records[i].spec.label == label && filter(&records[i].spec))
+            .collect()
+    };
+    let constant = |s: &RunSpec| s.schedule.starts_with("constant");
+    let has_constant = runs
+        .iter()
+        .any(|&i| constant(&records[i].spec));
     let mut tuned = Vec::new();
     let mut default = Vec::new();
+    let mut configs = Vec::new();
     for o in optimizers {
-        let t = choose(&o.label, &|_| true);
-        let d = choose(&o.label, &|r| {
-            r.spec.default_lr && r.spec.schedule.starts_with("constant")
-        })
-        .or_else(|| choose(&o.label, &|r| r.spec.default_lr));
+        let all = of(&o.label, &|_| true);
+        let t = choose(records, &all);
+        let d = choose(
+            records,
+            &of(&o.label, &|s| s.default_lr && (constant(s) || !has_constant)),
+        );
+        configs.push(configurations(records, &all));
         match t {
             Some(t) => {
                 tuned.push(t);
@@ -437,7 +488,7 @@ fn problem_result(
             }
             None => {
                 // The optimizer has no run on this problem: keep positions aligned with an
-                // empty choice that scores as diverged.
+                // empty choice.
                 tuned.push(Choice {
                     label: o.label.clone(),
                     name: o.name.clone(),
@@ -447,9 +498,12 @@ fn problem_result(
                     lr: f64::NAN,
                     lr_factor: f64::NAN,
                     selection: f64::INFINITY,
+                    tried: (f64::NAN, f64::NAN),
+                    edge: None,
                     runs: Vec::new(),
                     scores: Vec::new(),
                     test: Vec::new(),
+                    accuracy: None,
                     diverged: 0,
                 });
                 default.push(None);
@@ -461,12 +515,14 @@ fn problem_result(
         title: crate::problem::short_spec(problem),
         name: problem.split(':').next().unwrap_or(problem).to_string(),
         family: first.family,
+        set: first.spec.set,
+        optimum_kind,
         optimum,
-        train,
-        validation,
+        optimum_gradient_norm,
         test,
         tuned,
         default,
+        configurations: configs,
         planar: first.trajectory.is_some(),
         has_data,
         runs: runs.len(),

@@ -1,13 +1,15 @@
 //! Learning-rate sensitivity ("how forgiving is it?"): for each optimizer's tuned batch mode
-//! and schedule on a problem, the median final validation score at every lr of the sweep
-//! (all seeds), and the width in decades of the lr range whose score is within
-//! [`FORGIVENESS_DECADES`] of the best (a factor of 2 in the relative gap).
+//! and schedule on a problem, the median score at every lr its bracketed sweep tried (tuning
+//! seeds), and the width in decades of the lr range whose score is within
+//! [`FORGIVENESS_DECADES`] of the best (a factor of 2 in the relative gap), in the sweep's own
+//! resolution (a multiple of its step).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Analysis, stats};
+use super::{Analysis, SCORE_CEILING, run_score, stats};
+use crate::grid::SeedRole;
 use crate::record::Status;
 
 /// How far above the best score an lr may be and still count as good: log10(2), a factor of
@@ -19,7 +21,7 @@ pub const FORGIVENESS_DECADES: f64 = std::f64::consts::LOG10_2;
 pub struct SweepCurve {
     /// lr factors (lr / default), increasing.
     pub factors: Vec<f64>,
-    /// Median validation score at each.
+    /// Median score at each (tuning seeds).
     pub scores: Vec<f64>,
     /// Share of runs at each lr that diverged.
     pub diverged: Vec<f64>,
@@ -38,7 +40,8 @@ pub struct Sensitivity {
     pub sweep_decades: f64,
 }
 
-/// Sensitivity curves and widths.
+/// Sensitivity curves and widths, from each tuned configuration's sweep on its tuning seeds
+/// (the evaluation seeds ran at the pick only).
 pub fn sensitivity(a: &Analysis) -> Sensitivity {
     let mut curves = Vec::new();
     let mut span = 0.0f64;
@@ -49,6 +52,7 @@ pub fn sensitivity(a: &Analysis) -> Sensitivity {
             for (i, r) in a.records.iter().enumerate() {
                 let s = &r.spec;
                 if s.problem == p.problem
+                    && s.role == SeedRole::Tuning
                     && s.label == choice.label
                     && s.batch == choice.batch
                     && s.schedule == choice.schedule
@@ -69,17 +73,7 @@ pub fn sensitivity(a: &Analysis) -> Sensitivity {
             let scores: Vec<f64> = cells
                 .iter()
                 .map(|runs| {
-                    let v: Vec<f64> = runs
-                        .iter()
-                        .map(|&i| {
-                            let r = &a.records[i];
-                            if r.status == Status::Diverged {
-                                super::SCORE_CEILING
-                            } else {
-                                p.validation.score(r.final_validation_loss())
-                            }
-                        })
-                        .collect();
+                    let v: Vec<f64> = runs.iter().map(|&i| run_score(&a.records[i])).collect();
                     stats::median(&v)
                 })
                 .collect();
@@ -96,7 +90,7 @@ pub fn sensitivity(a: &Analysis) -> Sensitivity {
             let good: Vec<f64> = factors
                 .iter()
                 .zip(&scores)
-                .filter(|(_, s)| **s <= best + FORGIVENESS_DECADES)
+                .filter(|(_, s)| **s <= best + FORGIVENESS_DECADES && **s < SCORE_CEILING)
                 .map(|(f, _)| *f)
                 .collect();
             let width = match (good.first(), good.last()) {

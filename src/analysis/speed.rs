@@ -15,16 +15,10 @@ const CURVE_POINTS: usize = 60;
 
 /// Cost of reaching a relative gap `target` on the training objective: (sample-evaluations,
 /// seconds, epochs), or `None` if never reached.
-pub fn time_to_target(
-    r: &RunRecord,
-    reference: &super::Reference,
-    target: f64,
-) -> Option<(f64, f64, usize)> {
+pub fn time_to_target(r: &RunRecord, target: f64) -> Option<(f64, f64, usize)> {
     let per_epoch = (r.per_epoch.gradient_evals + r.per_epoch.loss_evals) as f64;
-    r.curves
-        .train_loss
-        .iter()
-        .position(|&f| reference.gap(f) <= target)
+    (0..r.curves.len())
+        .find(|&i| crate::tuning::gap_at(r, i) <= target)
         .map(|i| {
             let e = r.curves.epoch[i];
             (e as f64 * per_epoch, r.curves.seconds[i], e)
@@ -139,7 +133,7 @@ pub fn speed(a: &Analysis) -> Speed {
             for k in 0..seeds {
                 let run = choice.runs.get(k).map(|&i| &a.records[i]);
                 for &target in &TARGETS {
-                    let t = run.and_then(|r| time_to_target(r, &p.train, target));
+                    let t = run.and_then(|r| time_to_target(r, target));
                     ecdf_evals_costs[o].push(t.map_or(f64::INFINITY, |t| t.0));
                     ecdf_seconds_costs[o].push(t.map_or(f64::INFINITY, |t| t.1));
                     if target == GOOD_TARGET {

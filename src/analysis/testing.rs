@@ -1,11 +1,12 @@
 //! Synthetic run records for the analysis tests: a scenario says, for every run, its final
-//! training objective (the curve falls geometrically to it from 1), and optionally how rough
+//! training objective (the curve falls geometrically to it from 1, and f* is 0, so the final
+//! objective is the relative gap), and optionally how rough
 //! its curve is and how its effective learning rate evolves. The tests then check that the
 //! analysis finds what the scenario built in.
 
-use crate::grid::{RunSpec, SeedRole};
-use crate::problem::Family;
-use crate::record::{Best, Curves, PerEpoch, RunRecord, Samples, Status};
+use crate::grid::{InstanceSet, RunSpec, SeedRole};
+use crate::problem::{Family, OptimumKind};
+use crate::record::{Best, Curves, OptimumRecord, PerEpoch, RunRecord, Samples, Status};
 
 /// The learning-rate factors every synthetic optimizer sweeps.
 pub const FACTORS: [f64; 5] = [0.01, 0.1, 1.0, 10.0, 100.0];
@@ -45,6 +46,8 @@ pub struct Problem {
     pub family: Family,
     /// Data problem (validation and test splits)?
     pub data: bool,
+    /// Selection or held-out instance.
+    pub set: InstanceSet,
 }
 
 /// Builds records: every (problem, optimizer spec, batch, schedule, lr factor, seed).
@@ -133,6 +136,7 @@ fn record(
         spec: RunSpec {
             id: format!("{id:016x}"),
             problem: p.spec.clone(),
+            set: p.set,
             optimizer: opt.to_string(),
             optimizer_name: name.to_string(),
             label: opt.to_string(),
@@ -157,7 +161,11 @@ fn record(
             validation: if p.data { 30 } else { 0 },
             test: if p.data { 30 } else { 0 },
         },
-        optimum: None,
+        optimum: OptimumRecord {
+            loss: 0.0,
+            kind: OptimumKind::Exact,
+            gradient_norm: None,
+        },
         status: if diverged {
             Status::Diverged
         } else {
@@ -186,6 +194,7 @@ pub fn data(spec: &str, family: Family) -> Problem {
         spec: spec.into(),
         family,
         data: true,
+        set: InstanceSet::Selection,
     }
 }
 
@@ -195,5 +204,6 @@ pub fn landscape(spec: &str, family: Family) -> Problem {
         spec: spec.into(),
         family,
         data: false,
+        set: InstanceSet::Selection,
     }
 }

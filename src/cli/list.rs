@@ -68,51 +68,50 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
     out.write_all(text.as_bytes()).map_err(stdout_error)
 }
 
-/// Every preset with its size: runs, and the sample-gradients and sample-losses they charge
-/// (computed from the expansion and each problem's training-set size), and the measured time.
+/// Every preset with its size: configurations, and the least runs and sample-evaluations they
+/// make (the initial sweeps on the tuning seeds and one lr on the evaluation seeds; bracketing
+/// adds more), computed from the plan and each problem's training-set size; and the measured
+/// time.
 fn presets() -> Result<String, Error> {
     let mut s = String::from(
-        "Presets (optbench run --preset NAME; sizes computed from the expanded grid):\n",
+        "Presets (optbench run --preset NAME; sizes computed from the plan: at least these many runs, as sweeps extend to bracket the best lr):\n",
     );
     for p in grid::PRESETS {
         let g = grid::preset(p.name)?;
         let mut train_len: BTreeMap<&str, usize> = BTreeMap::new();
         for problem in &g.problems {
-            let built = problem::parse(problem)?.config.build(0)?;
-            train_len.insert(problem, built.train_len());
+            let built = problem::parse(&problem.spec)?.config.build(0)?;
+            train_len.insert(&problem.spec, built.train_len());
         }
-        let (mut runs, mut skipped, mut gradients, mut losses) = (0usize, 0usize, 0u64, 0u64);
-        let seeds = g.seeds();
-        grid::for_each_cell(
-            &g,
-            |c| {
-                runs += seeds;
-                let samples = (train_len[c.problem] * c.epochs * seeds) as u64;
-                if c.optimizer.name == "ars" {
-                    let directions = optim::parse(&c.optimizer.spec)
-                        .ok()
-                        .and_then(|o| match o.params.get("directions") {
-                            Some(Value::Int(n)) => Some(n as u64),
-                            _ => None,
-                        })
-                        .unwrap_or(8);
-                    losses += 2 * directions * samples;
-                } else {
-                    gradients += samples;
-                }
-            },
-            |_, _, n| skipped += n,
-        );
+        let plan = grid::plan(&g);
+        let (mut gradients, mut losses) = (0u64, 0u64);
+        for c in &plan.configurations {
+            let samples = (train_len[c.problem.as_str()] * c.epochs * c.least_runs()) as u64;
+            if c.optimizer.name == "ars" {
+                let directions = optim::parse(&c.optimizer.spec)
+                    .ok()
+                    .and_then(|o| match o.params.get("directions") {
+                        Some(Value::Int(n)) => Some(n as u64),
+                        _ => None,
+                    })
+                    .unwrap_or(8);
+                losses += 2 * directions * samples;
+            } else {
+                gradients += samples;
+            }
+        }
+        let skipped: usize = plan.skipped.iter().map(|k| k.configurations).sum();
         let measured = match p.measured_seconds {
             Some(secs) => format!("measured {secs:?} s with --jobs 2 on a 2-core machine"),
             None => "not measured on a 2-core machine (a cluster workload)".to_string(),
         };
         s.push_str(&format!("  {:<14} {}\n", p.name, p.summary));
         s.push_str(&format!(
-            "  {:<14} {} runs ({} skipped), {:.2e} sample-gradients, {:.2e} sample-losses (ars); {measured}\n",
+            "  {:<14} {} configurations ({} skipped), at least {} runs, {:.2e} sample-gradients, {:.2e} sample-losses (ars); {measured}\n",
             "",
-            runs,
+            plan.configurations.len(),
             skipped,
+            plan.least_runs(),
             gradients as f64,
             losses as f64,
         ));

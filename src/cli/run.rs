@@ -99,19 +99,30 @@ pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
 /// The closing summary: runs, diverged, skipped (with reasons), wall time.
 pub(super) fn summary_text(grid: &Grid, s: &RunSummary, out: &str) -> String {
     let mut text = format!(
-        "grid '{}': {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
-        grid.name, s.runs, s.executed, s.resumed, s.diverged, s.seconds, s.gradient_evals as f64,
+        "grid '{}': {} configurations, {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
+        grid.name,
+        s.configurations,
+        s.runs,
+        s.executed,
+        s.resumed,
+        s.diverged,
+        s.seconds,
+        s.gradient_evals as f64,
     );
+    text.push_str(&format!(
+        "  learning rates: {} sweep points added beyond the initial sweeps to bracket the best; {} of {} picks still on an edge of their sweep\n",
+        s.extensions, s.edge_picks, s.configurations
+    ));
     // One line per reason, naming what it left out.
     let mut reasons: Vec<&str> = s.skipped.iter().map(|k| k.reason).collect();
     reasons.sort_unstable();
     reasons.dedup();
     for reason in reasons {
         let of = s.skipped.iter().filter(|k| k.reason == reason);
-        let runs: usize = of.clone().map(|k| k.runs).sum();
+        let configurations: usize = of.clone().map(|k| k.configurations).sum();
         let what: Vec<&str> = of.map(|k| k.what.as_str()).collect();
         text.push_str(&format!(
-            "  skipped {runs} runs ({}): {reason}\n",
+            "  skipped {configurations} configurations ({}): {reason}\n",
             what.join(", ")
         ));
     }

@@ -1,6 +1,6 @@
 //! Grids (SPEC §7): which problems, optimizers, batch modes, schedules, learning rates and seeds
-//! to run, for how many epochs. A grid is a TOML file or a built-in preset; [`expand`] turns it
-//! into runs.
+//! to run, for how many epochs. A grid is a TOML file or a built-in preset; [`plan`] turns it
+//! into configurations, each of which the harness runs on its learning-rate sweep.
 //!
 //! The file format (every key documented in `examples/grid.toml`):
 //!
@@ -9,20 +9,27 @@
 //! seed = 0                         # all randomness derives from it (default 0)
 //! epochs = 30
 //! tuning_seeds = 2                 # seeds on which the learning rate is picked
-//! evaluation_seeds = 3             # disjoint seeds on which results are reported
-//! problems = [{ spec = "rosenbrock", epochs = 300 }, "logreg2d"]   # own budget, or the grid's
+//! evaluation_seeds = 5             # disjoint seeds on which results are reported
+//! problems = [
+//!     { spec = "rosenbrock", epochs = 300 },                   # own budget, or the grid's
+//!     { spec = "logreg2d:l2=0.01", schedules = ["constant"] }, # own batch modes / schedules
+//!     { spec = "quadratic:kappa=1000", set = "holdout" },      # held out from the choice
+//!     "logreg2d",
+//! ]
 //! batch_modes = ["full", "minibatch:size=32"]      # default ["full"]
 //! schedules = ["constant", "cosine"]               # default ["constant"]
 //! optimizers = ["sgd", { spec = "adam:beta2=0.99", label = "Adam β2=.99" }]
 //! [lr]
-//! points = 5                       # odd: log-spaced around each optimizer's default lr
-//! decades = 2                      # total width: lr0·10^-1 … lr0·10^1
-//! # values = [0.001, 0.01]         # or an explicit list (the default lr is always added)
+//! step = 0.5                       # decades between points (at most 0.5)
+//! points = 5                       # initial sweep, odd, centred on each optimizer's lr
+//! bracket = true                   # extend past an edge that holds the best lr
+//! max_decades = 6                  # ... but never beyond lr0·10^±6
+//! # values = [0.001, 0.01]         # or an explicit list, not extended (the default lr is added)
 //! ```
 //!
 //! May use: `spec`, `batch`, `optim`, `schedule`, `problem`, `rng`, `num`.
 
-mod expand;
+mod plan;
 mod presets;
 
 use serde::{Deserialize, Serialize};
@@ -31,7 +38,9 @@ use thiserror::Error;
 use crate::spec::SpecError;
 use crate::{batch, optim, problem, schedule};
 
-pub use expand::{Cell, Expansion, RunId, RunSpec, SeedRole, Skip, expand, for_each_cell};
+pub use plan::{
+    Configuration, InstanceSet, Plan, RunId, RunSpec, SeedRole, Skip, Sweep, plan, problem_seed,
+};
 pub use presets::{PRESETS, Preset, preset};
 
 /// A grid as written in TOML (before validation).
@@ -73,28 +82,72 @@ fn default_schedules() -> Vec<String> {
     vec!["constant".into()]
 }
 
-/// One problem of a grid: a spec, optionally with its own epoch budget (analytic landscapes
-/// take one update per epoch, so they usually need more epochs than data problems).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One problem of a grid: a spec, or a table that also sets the problem's own epoch budget
+/// (analytic landscapes take one update per epoch, so they usually need more epochs than data
+/// problems), its own batch modes and schedules, and whether it is held out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ProblemItem {
-    /// Just the spec; the grid's epochs.
+    /// Just the spec; everything else the grid's.
     Spec(String),
-    /// A spec and its epoch budget.
-    WithEpochs { spec: String, epochs: usize },
+    /// A spec with its own settings.
+    Table(ProblemTable),
+}
+
+/// A problem written as a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemTable {
+    /// The problem spec.
+    pub spec: String,
+    /// Its epoch budget (default: the grid's `epochs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<usize>,
+    /// Its batch modes (default: the grid's `batch_modes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_modes: Option<Vec<String>>,
+    /// Its schedules (default: the grid's `schedules`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedules: Option<Vec<String>>,
+    /// `selection` (default: the answer is chosen on it) or `holdout` (only checks the answer).
+    #[serde(default)]
+    pub set: InstanceSet,
+}
+
+impl<'de> Deserialize<'de> for ProblemItem {
+    /// A string or a table; a table's errors (an unknown key, a wrong type) are reported as
+    /// such, not as "matched no variant".
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProblemItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a problem spec string or a table { spec = \"...\", ... }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ProblemItem, E> {
+                Ok(ProblemItem::Spec(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ProblemItem, A::Error> {
+                ProblemTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ProblemItem::Table)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl ProblemItem {
     fn spec(&self) -> &str {
         match self {
-            ProblemItem::Spec(s) | ProblemItem::WithEpochs { spec: s, .. } => s,
+            ProblemItem::Spec(s) => s,
+            ProblemItem::Table(t) => &t.spec,
         }
     }
 
-    fn epochs(&self) -> Option<usize> {
+    fn table(&self) -> Option<&ProblemTable> {
         match self {
             ProblemItem::Spec(_) => None,
-            ProblemItem::WithEpochs { epochs, .. } => Some(*epochs),
+            ProblemItem::Table(t) => Some(t),
         }
     }
 }
@@ -128,73 +181,68 @@ impl OptimizerItem {
     }
 }
 
-/// The learning rates each optimizer runs with.
+/// The learning rates each configuration runs with (SPEC §7): a log-spaced sweep in steps of
+/// `step` decades around the optimizer's own lr, extended on the side of an edge that holds
+/// the best result on the tuning seeds (see `crate::tuning`) until the best is interior, the
+/// edge diverges, or `max_decades` is reached; or an explicit list, which is not extended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LrSweep {
-    /// Log-spaced points around each optimizer's default lr; odd, so the default is the middle
-    /// point (default 5; 1 means the default lr only).
+    /// Decades between neighbouring points (default 0.5: two points per decade; allowed
+    /// 0.05 to 0.5).
+    #[serde(default = "default_step")]
+    pub step: f64,
+    /// Points of the initial sweep, odd, centred on the optimizer's lr (default 5: lr0·10^−1 …
+    /// lr0·10^1 in half decades); 1 to 101.
     #[serde(default = "default_points")]
     pub points: usize,
-    /// Total width of the sweep in decades, centred on the default (default 2: ÷10 … ×10).
-    #[serde(default = "default_decades")]
-    pub decades: f64,
-    /// An explicit list instead of the log-spaced points; each optimizer's default lr is added.
-    #[serde(default)]
+    /// Whether the sweep extends past an edge that holds the best result (default true).
+    #[serde(default = "default_bracket")]
+    pub bracket: bool,
+    /// The cap: no point lies more than this many decades from the optimizer's lr (default 6;
+    /// at most 12, at least the initial sweep's half-width).
+    #[serde(default = "default_max_decades")]
+    pub max_decades: f64,
+    /// An explicit list instead of the stepped sweep (not extended); each optimizer's own lr
+    /// is added to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<f64>>,
+}
+
+fn default_step() -> f64 {
+    0.5
 }
 
 fn default_points() -> usize {
     5
 }
 
-fn default_decades() -> f64 {
-    2.0
+fn default_bracket() -> bool {
+    true
+}
+
+fn default_max_decades() -> f64 {
+    6.0
 }
 
 impl Default for LrSweep {
     fn default() -> Self {
         LrSweep {
+            step: default_step(),
             points: default_points(),
-            decades: default_decades(),
+            bracket: default_bracket(),
+            max_decades: default_max_decades(),
             values: None,
         }
     }
 }
 
 impl LrSweep {
-    /// The learning rates for an optimizer whose default is `lr0`, ascending; `lr0` is always
-    /// one of them.
+    /// The initial learning rates for an optimizer whose own lr is `lr0`, ascending; `lr0` is
+    /// always one of them.
     pub fn rates(&self, lr0: f64) -> Vec<f64> {
-        let mut rates = match &self.values {
-            Some(values) => {
-                let mut v = values.clone();
-                if !v.contains(&lr0) {
-                    v.push(lr0);
-                }
-                v
-            }
-            None => {
-                let half = (self.points / 2) as i64;
-                let step = if half == 0 {
-                    0.0
-                } else {
-                    self.decades / 2.0 / half as f64
-                };
-                (-half..=half)
-                    .map(|k| {
-                        if k == 0 {
-                            lr0
-                        } else {
-                            lr0 * 10f64.powf(k as f64 * step)
-                        }
-                    })
-                    .collect()
-            }
-        };
-        rates.sort_by(f64::total_cmp);
-        rates.dedup();
-        rates
+        let sweep = Sweep::new(self, lr0);
+        sweep.initial().into_iter().map(|k| sweep.lr(k)).collect()
     }
 }
 
@@ -262,6 +310,21 @@ pub struct GridOptimizer {
     pub default_lr: f64,
 }
 
+/// One problem of a validated grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridProblem {
+    /// Canonical problem spec.
+    pub spec: String,
+    /// Epoch budget.
+    pub epochs: usize,
+    /// Canonical batch-mode specs it runs with.
+    pub batch_modes: Vec<String>,
+    /// Canonical schedule specs it runs with.
+    pub schedules: Vec<String>,
+    /// Whether the answer is chosen on it or it is held out.
+    pub set: InstanceSet,
+}
+
 /// A validated grid: every spec parsed and canonical, every count positive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Grid {
@@ -269,21 +332,19 @@ pub struct Grid {
     pub name: String,
     /// The grid seed.
     pub seed: u64,
-    /// Epochs per run.
+    /// Epochs per run (problems may set their own).
     pub epochs: usize,
     /// Tuning seeds (indices 0..tuning_seeds).
     pub tuning_seeds: usize,
     /// Evaluation seeds (the next indices).
     pub evaluation_seeds: usize,
-    /// Canonical problem specs.
-    pub problems: Vec<String>,
-    /// Epoch budget of each problem (the grid's unless the problem sets its own).
-    pub problem_epochs: Vec<usize>,
+    /// Problems, each with its budget, batch modes, schedules and set.
+    pub problems: Vec<GridProblem>,
     /// Optimizers.
     pub optimizers: Vec<GridOptimizer>,
-    /// Canonical batch-mode specs.
+    /// The grid's canonical batch-mode specs (problems may set their own).
     pub batch_modes: Vec<String>,
-    /// Canonical schedule specs.
+    /// The grid's canonical schedule specs (problems may set their own).
     pub schedules: Vec<String>,
     /// The sweep.
     pub lr: LrSweep,
@@ -333,40 +394,10 @@ impl Grid {
                 return Err(GridError::Zero { origin: o(), key });
             }
         }
-        let lr = &file.lr;
-        match &lr.values {
-            Some(values) => {
-                if values.is_empty() {
-                    return Err(GridError::Lr {
-                        origin: o(),
-                        problem: "'values' is empty".into(),
-                    });
-                }
-                if let Some(v) = values.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
-                    return Err(GridError::Lr {
-                        origin: o(),
-                        problem: format!("learning rate {v} is not a positive number"),
-                    });
-                }
-            }
-            None => {
-                if lr.points.is_multiple_of(2) || lr.points > MAX_LR_POINTS {
-                    return Err(GridError::Lr {
-                        origin: o(),
-                        problem: format!(
-                            "points = {} must be odd (the default lr is the middle point) and at most {MAX_LR_POINTS}",
-                            lr.points
-                        ),
-                    });
-                }
-                if !(lr.decades.is_finite() && lr.decades > 0.0 && lr.decades <= 12.0) {
-                    return Err(GridError::Lr {
-                        origin: o(),
-                        problem: format!("decades = {} must be in (0, 12]", lr.decades),
-                    });
-                }
-            }
-        }
+        check_sweep(&file.lr).map_err(|problem| GridError::Lr {
+            origin: o(),
+            problem,
+        })?;
         let canonical = |list: &'static str,
                          items: &[String],
                          what: &'static str,
@@ -398,7 +429,11 @@ impl Grid {
             }
             Ok(out)
         };
-        if file.problems.iter().any(|p| p.epochs() == Some(0)) {
+        if file
+            .problems
+            .iter()
+            .any(|p| p.table().and_then(|t| t.epochs) == Some(0))
+        {
             return Err(GridError::Zero {
                 origin: o(),
                 key: "problems[].epochs",
@@ -406,20 +441,51 @@ impl Grid {
         }
         let problem_specs: Vec<String> =
             file.problems.iter().map(|p| p.spec().to_string()).collect();
-        let problem_epochs = file
-            .problems
-            .iter()
-            .map(|p| p.epochs().unwrap_or(file.epochs))
-            .collect();
-        let problems = canonical("problems", &problem_specs, "problem", &|s| {
+        let problem_specs = canonical("problems", &problem_specs, "problem", &|s| {
             problem::parse(s).map(|p| p.params.to_string())
         })?;
-        let batch_modes = canonical("batch_modes", &file.batch_modes, "batch mode", &|s| {
-            batch::parse(s).map(|b| b.params.to_string())
-        })?;
-        let schedules = canonical("schedules", &file.schedules, "schedule", &|s| {
-            schedule::parse(s).map(|p| p.params.to_string())
-        })?;
+        let parse_batch = |s: &str| batch::parse(s).map(|b| b.params.to_string());
+        let parse_schedule = |s: &str| schedule::parse(s).map(|p| p.params.to_string());
+        let batch_modes = canonical("batch_modes", &file.batch_modes, "batch mode", &parse_batch)?;
+        let schedules = canonical("schedules", &file.schedules, "schedule", &parse_schedule)?;
+        let mut problems = Vec::with_capacity(problem_specs.len());
+        for (item, spec) in file.problems.iter().zip(problem_specs) {
+            let table = item.table();
+            let own = |list: Option<&Vec<String>>,
+                       name: &'static str,
+                       what: &'static str,
+                       parse: &dyn Fn(&str) -> Result<String, SpecError>,
+                       grid: &[String]| match list {
+                Some(items) => canonical(name, items, what, parse),
+                None => Ok(grid.to_vec()),
+            };
+            problems.push(GridProblem {
+                epochs: table.and_then(|t| t.epochs).unwrap_or(file.epochs),
+                batch_modes: own(
+                    table.and_then(|t| t.batch_modes.as_ref()),
+                    "problems[].batch_modes",
+                    "batch mode",
+                    &parse_batch,
+                    &batch_modes,
+                )?,
+                schedules: own(
+                    table.and_then(|t| t.schedules.as_ref()),
+                    "problems[].schedules",
+                    "schedule",
+                    &parse_schedule,
+                    &schedules,
+                )?,
+                set: table.map_or(InstanceSet::Selection, |t| t.set),
+                spec,
+            });
+        }
+        if !problems.iter().any(|p| p.set == InstanceSet::Selection) {
+            return Err(GridError::EmptyList {
+                origin: o(),
+                list: "problems (selection set)",
+                what: "problem not held out (the answer is chosen on those)",
+            });
+        }
         let specs: Vec<String> = file
             .optimizers
             .iter()
@@ -460,7 +526,6 @@ impl Grid {
             tuning_seeds: file.tuning_seeds,
             evaluation_seeds: file.evaluation_seeds,
             problems,
-            problem_epochs,
             optimizers,
             batch_modes,
             schedules,
@@ -472,6 +537,39 @@ impl Grid {
     pub fn seeds(&self) -> usize {
         self.tuning_seeds + self.evaluation_seeds
     }
+}
+
+/// What is wrong with a sweep, if anything.
+fn check_sweep(lr: &LrSweep) -> Result<(), String> {
+    if let Some(values) = &lr.values {
+        if values.is_empty() {
+            return Err("'values' is empty".into());
+        }
+        if let Some(v) = values.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+            return Err(format!("learning rate {v} is not a positive number"));
+        }
+        return Ok(());
+    }
+    if lr.points.is_multiple_of(2) || lr.points > MAX_LR_POINTS {
+        return Err(format!(
+            "points = {} must be odd (the optimizer's own lr is the middle point) and at most {MAX_LR_POINTS}",
+            lr.points
+        ));
+    }
+    if !(lr.step.is_finite() && (0.05..=0.5).contains(&lr.step)) {
+        return Err(format!(
+            "step = {} must be in [0.05, 0.5] decades (at least two points per decade)",
+            lr.step
+        ));
+    }
+    let half_width = (lr.points / 2) as f64 * lr.step;
+    if !(lr.max_decades.is_finite() && lr.max_decades <= 12.0 && lr.max_decades >= half_width) {
+        return Err(format!(
+            "max_decades = {} must be at most 12 and at least the initial sweep's half-width ({half_width} decades)",
+            lr.max_decades
+        ));
+    }
+    Ok(())
 }
 
 /// 1-based line and column of a byte offset.
@@ -503,12 +601,41 @@ schedules = ["constant", "cosine"]
     fn parses_and_canonicalizes() {
         let g = Grid::from_toml(SMALL, "small.toml").unwrap();
         assert_eq!(g.name, "small");
-        assert_eq!(g.problems[0], "rosenbrock:a=1.0,b=100.0,dim=2,noise=0.0");
+        assert_eq!(g.problems[0].spec, "rosenbrock:a=1.0,b=100.0,dim=2,noise=0.0");
         assert_eq!(g.optimizers[1].label, "Adam");
         assert_eq!(g.optimizers[1].default_lr, 0.01);
         assert_eq!(g.optimizers[0].label, "sgd");
         assert_eq!(g.batch_modes[1], "minibatch:size=64");
+        assert_eq!(g.problems[1].batch_modes, g.batch_modes);
+        assert_eq!(g.problems[1].epochs, 5);
+        assert_eq!(g.problems[1].set, InstanceSet::Selection);
         assert_eq!(g.seeds(), 3);
+    }
+
+    #[test]
+    fn problems_may_set_their_own_budget_modes_schedules_and_set() {
+        let text = SMALL.replace(
+            r#"problems = ["rosenbrock", "logreg2d"]"#,
+            r#"problems = ["rosenbrock", { spec = "logreg2d", epochs = 7, batch_modes = ["stochastic"], schedules = ["cosine"], set = "holdout" }]"#,
+        );
+        let g = Grid::from_toml(&text, "g.toml").unwrap();
+        let p = &g.problems[1];
+        assert_eq!(p.epochs, 7);
+        assert_eq!(p.batch_modes, vec!["stochastic"]);
+        assert!(p.schedules[0].starts_with("cosine"), "{}", p.schedules[0]);
+        assert_eq!(p.set, InstanceSet::Holdout);
+        let typo = SMALL.replace(
+            r#""logreg2d"]"#,
+            r#"{ spec = "logreg2d", epoch = 7 }]"#,
+        );
+        let e = Grid::from_toml(&typo, "g.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown field `epoch`"), "{e}");
+        let all_held = SMALL.replace(
+            r#"problems = ["rosenbrock", "logreg2d"]"#,
+            r#"problems = [{ spec = "rosenbrock", set = "holdout" }]"#,
+        );
+        let e = Grid::from_toml(&all_held, "g.toml").unwrap_err().to_string();
+        assert!(e.contains("selection set"), "{e}");
     }
 
     #[test]
@@ -567,6 +694,18 @@ schedules = ["constant", "cosine"]
                 &format!("{SMALL}\n[lr]\nvalues = [0.1, -1.0]\n"),
                 "learning rate -1 is not a positive number",
             ),
+            (
+                &format!("{SMALL}\n[lr]\nstep = 1.0\n"),
+                "at least two points per decade",
+            ),
+            (
+                &format!("{SMALL}\n[lr]\npoints = 9\nmax_decades = 1\n"),
+                "at least the initial sweep's half-width (2 decades)",
+            ),
+            (
+                &format!("{SMALL}\n[lr]\ndecades = 4\n"),
+                "unknown field `decades`",
+            ),
             (&format!("{SMALL}\nbogus = 1\n"), "unknown field `bogus`"),
         ];
         for (text, needle) in cases {
@@ -585,7 +724,7 @@ schedules = ["constant", "cosine"]
         .unwrap();
         assert_eq!(g.name, "example");
         assert_eq!(g.optimizers[1].label, "SGD + momentum");
-        assert!(!expand(&g).runs.is_empty());
+        assert!(!plan(&g).configurations.is_empty());
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub fn preset(name: &str) -> Result<Grid, GridError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::expand;
+    use crate::grid::plan;
     use crate::problem::{self, Family};
 
     #[test]
@@ -74,7 +74,7 @@ mod tests {
         for p in PRESETS {
             let g = preset(p.name).unwrap();
             assert_eq!(g.name, p.name);
-            assert!(!expand(&g).runs.is_empty());
+            assert!(!plan(&g).configurations.is_empty());
         }
         assert!(
             preset("quik")
@@ -106,7 +106,7 @@ mod tests {
         let families: Vec<Family> = g
             .problems
             .iter()
-            .map(|p| problem::parse(p).unwrap().family)
+            .map(|p| problem::parse(&p.spec).unwrap().family)
             .collect();
         for f in [
             Family::SmoothConvex,
@@ -124,12 +124,14 @@ mod tests {
     fn reference_is_the_fixed_workload() {
         let g = preset("reference").unwrap();
         assert_eq!(g.problems.len(), 1);
-        assert!(g.problems[0].starts_with("logreg2d"));
+        assert!(g.problems[0].spec.starts_with("logreg2d"));
         assert_eq!(g.optimizers.len(), 7);
         assert_eq!(g.seeds(), 3);
         assert_eq!(g.epochs, 20);
-        let e = expand(&g);
+        let p = plan(&g);
         // 6 optimizers × 3 modes × 4 schedules + rprop × full × constant, × 3 seeds, 1 lr.
-        assert_eq!(e.runs.len(), (6 * 3 * 4 + 1) * 3);
+        assert_eq!(p.configurations.len(), 6 * 3 * 4 + 1);
+        assert!(p.configurations.iter().all(|c| c.sweep.initial().len() == 1));
+        assert_eq!(p.least_runs(), (6 * 3 * 4 + 1) * 3);
     }
 }

@@ -134,6 +134,8 @@ impl DenseLinear {
                 Optimum {
                     params: Some(params),
                     loss,
+                    kind: super::OptimumKind::Solved,
+                    gradient_norm: None,
                 }
             });
         }

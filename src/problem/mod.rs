@@ -135,6 +135,22 @@ pub struct Optimum {
     pub params: Option<Vec<f64>>,
     /// The training objective there.
     pub loss: f64,
+    /// How it is known.
+    pub kind: OptimumKind,
+    /// Euclidean norm of the full training gradient at `params` (solved and estimated optima).
+    pub gradient_norm: Option<f64>,
+}
+
+/// How an optimum is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimumKind {
+    /// In closed form.
+    Exact,
+    /// Solved numerically to near machine precision (a convex problem).
+    Solved,
+    /// The best value a long reference budget reached (a non-convex problem): an estimate.
+    Estimate,
 }
 
 /// Something to minimize, built for one seed.

@@ -86,7 +86,7 @@ pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
         .map(|(_, l, _)| serde_json::from_slice::<RunRecord>(l))
         .collect();
     let mut records = Vec::with_capacity(parsed.len());
-    for ((number, _, complete), result) in lines.iter().zip(parsed) {
+    for ((number, line, complete), result) in lines.iter().zip(parsed) {
         match result {
             Ok(record) => records.push(record),
             Err(_) if !complete => {
@@ -99,7 +99,7 @@ pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
                 return Err(RecordError::Corrupt {
                     path: display,
                     line: *number,
-                    reason: e.to_string(),
+                    reason: other_schema(line).unwrap_or_else(|| e.to_string()),
                 });
             }
         }
@@ -107,6 +107,23 @@ pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
     Ok(ResultsRead {
         records,
         torn_tail: false,
+    })
+}
+
+/// For a line that is a record of another layout version, what to say instead of the parse
+/// error.
+fn other_schema(line: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        schema: u32,
+    }
+    let v: Version = serde_json::from_slice(line).ok()?;
+    (v.schema != super::SCHEMA_VERSION).then(|| {
+        format!(
+            "a record of layout version {}, written by another optbench; this one reads version {}: rerun the grid",
+            v.schema,
+            super::SCHEMA_VERSION
+        )
     })
 }
 

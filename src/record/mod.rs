@@ -14,12 +14,12 @@ mod file;
 use serde::{Deserialize, Serialize};
 
 use crate::grid::RunSpec;
-use crate::problem::Family;
+use crate::problem::{Family, OptimumKind};
 
 pub use file::{RecordError, ResultsWriter, encode_line, finalize, merge_files, read_results};
 
 /// Version of the record layout.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The JSON Schema of a record.
 pub const SCHEMA: &str = include_str!("run-record.schema.json");
@@ -126,6 +126,19 @@ pub struct Best {
     pub test_loss: f64,
 }
 
+/// f* of a run's problem instance: what every score is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptimumRecord {
+    /// The training objective at the optimum.
+    pub loss: f64,
+    /// Exact, solved, or an estimate.
+    pub kind: OptimumKind,
+    /// Norm of the full training gradient where the solver stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gradient_norm: Option<f64>,
+}
+
 /// One finished run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
@@ -141,9 +154,8 @@ pub struct RunRecord {
     pub dim: usize,
     /// Samples per split.
     pub samples: Samples,
-    /// Known optimum of the training objective, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optimum: Option<f64>,
+    /// f* of the instance.
+    pub optimum: OptimumRecord,
     /// How it ended.
     pub status: Status,
     /// The epoch at which it diverged (not recorded in the curves).
@@ -246,7 +258,8 @@ impl RunRecord {
         ]
         .iter()
         .all(|v| v.iter().all(|x| x.is_finite()))
-            && self.optimum.is_none_or(f64::is_finite)
+            && self.optimum.loss.is_finite()
+            && self.optimum.gradient_norm.is_none_or(f64::is_finite)
             && self.best.validation_loss.is_finite()
             && self.best.test_loss.is_finite()
             && self.spec.lr.is_finite()

@@ -130,7 +130,7 @@ pub fn effective_grid(a: &Analysis) -> EffectiveGrid<'_> {
         optimizers: a
             .optimizers
             .iter()
-            .map(|o| (o.label.as_str(), o.default_lr.as_str()))
+            .map(|o| (o.label.as_str(), o.spec.as_str()))
             .collect(),
         batch_modes: &a.batch_modes,
         schedules: &a.schedules,

@@ -147,6 +147,17 @@ fn fmt_gap(score: f64) -> String {
     plots::gap_text(score)
 }
 
+/// How an optimum is known, in words.
+fn optimum_kind_text(kind: crate::problem::OptimumKind) -> &'static str {
+    match kind {
+        crate::problem::OptimumKind::Exact => "exact",
+        crate::problem::OptimumKind::Solved => "solved in the crate to near machine precision",
+        crate::problem::OptimumKind::Estimate => {
+            "an estimate: the best value of a long reference budget"
+        }
+    }
+}
+
 fn fmt_num(x: f64) -> String {
     if !x.is_finite() {
         return "–".into();
@@ -485,7 +496,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                     title => Serde(&pr.title),
                     spec => Serde(&pr.problem),
                     family => pr.family.describe(),
-                    optimum => Serde(pr.optimum.map(fmt_num)),
+                    optimum => Serde(format!("{} ({})", fmt_num(pr.optimum), optimum_kind_text(pr.optimum_kind))),
                     runs => pr.runs,
                     diverged => pr.diverged,
                     start => Serde(fmt_num(pr.test.start)),

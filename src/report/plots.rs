@@ -92,7 +92,7 @@ pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
             continue;
         }
         let (mut x, m, lo, hi) = band(&rs, |r, i| {
-            Some(p.train.gap(r.curves.train_loss[i]).max(GAP_FLOOR))
+            Some(crate::tuning::gap_at(r, i).max(GAP_FLOOR))
         });
         if by_time {
             let (epochs, secs, _, _) = band(&rs, |r, i| Some(r.curves.seconds[i]));

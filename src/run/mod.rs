@@ -10,7 +10,14 @@
 //! Divergence ends a run: a non-finite value, or a training loss above
 //! [`BLOWUP`]·max(1, |initial training loss|). The epoch is recorded as `diverged_epoch`.
 //!
-//! May use: `grid`, `record`, `problem`, `optim`, `schedule`, `batch`, `data`, `rng`, `error`.
+//! A grid runs configuration by configuration, all in parallel: each sweeps its learning
+//! rates on the tuning seeds, bracketing the best (see `crate::tuning`), then runs its
+//! evaluation seeds at the picked rate. Every decision reads only the configuration's own
+//! tuning records, so the records are the same whatever the thread count, the sharding (by
+//! configuration) or an interruption and `--resume` at any point.
+//!
+//! May use: `grid`, `record`, `tuning`, `problem`, `optim`, `schedule`, `batch`, `data`, `rng`,
+//! `error`.
 
 mod progress;
 
@@ -24,15 +31,15 @@ use rayon::prelude::*;
 use crate::batch::{self, Batches};
 use crate::data::Split;
 use crate::error::Error;
-use crate::grid::{Expansion, Grid, RunSpec, expand};
+use crate::grid::{self, Configuration, Grid, Plan, RunSpec};
 use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace};
 use crate::record::{
-    Best, Correct, Curves, PerEpoch, RecordError, ResultsWriter, RunRecord, SCHEMA_VERSION,
-    Samples, Status, TRAJECTORY_POINTS, downsample, encode_line, finalize, microseconds,
-    read_results, recorded_epochs, six_digits,
+    Best, Correct, Curves, OptimumRecord, PerEpoch, RecordError, ResultsWriter, RunRecord,
+    SCHEMA_VERSION, Samples, Status, TRAJECTORY_POINTS, downsample, encode_line, finalize,
+    microseconds, read_results, recorded_epochs, six_digits,
 };
 use crate::rng;
-use crate::{optim, schedule};
+use crate::{optim, schedule, tuning};
 
 pub use progress::Progress;
 
@@ -58,6 +65,8 @@ pub struct Instance {
     pub family: Family,
     /// Whether it is a 2-D landscape (its trajectory is recorded).
     pub planar: bool,
+    /// f* of its training objective.
+    pub optimum: OptimumRecord,
 }
 
 /// Builds the problem instance a run needs.
@@ -65,10 +74,24 @@ pub fn instance(spec: &RunSpec) -> Result<Instance, Error> {
     let parsed = problem::parse(&spec.problem)?;
     let problem: Arc<dyn Problem> = Arc::from(parsed.config.build(spec.problem_seed())?);
     let planar = !problem.has_data() && problem.dim() == 2;
+    // TEMP until every problem solves its optimum: 0 bounds every data loss from below.
+    let optimum = problem.optimum().map_or(
+        OptimumRecord {
+            loss: 0.0,
+            kind: problem::OptimumKind::Estimate,
+            gradient_norm: None,
+        },
+        |o| OptimumRecord {
+            loss: o.loss,
+            kind: o.kind,
+            gradient_norm: o.gradient_norm,
+        },
+    );
     Ok(Instance {
         problem,
         family: parsed.family,
         planar,
+        optimum,
     })
 }
 
@@ -252,7 +275,7 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
             validation: sizes.validation,
             test: sizes.test,
         },
-        optimum: problem.optimum().map(|o| o.loss).filter(|v| v.is_finite()),
+        optimum: instance.optimum,
         status: if diverged_epoch.is_some() {
             Status::Diverged
         } else {
@@ -292,7 +315,7 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Worker threads (default: rayon's, one per core).
     pub jobs: Option<usize>,
-    /// Run only shard `index` of `count`.
+    /// Run only shard `index` of `count` (configurations are sharded).
     pub shard: Option<(usize, usize)>,
     /// Keep the records already in `out` and skip their runs.
     pub resume: bool,
@@ -303,7 +326,9 @@ pub struct RunOptions {
 /// What a grid run did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary {
-    /// Runs in this shard of the grid.
+    /// Configurations in this shard of the grid.
+    pub configurations: usize,
+    /// Runs in this shard (executed now or resumed).
     pub runs: usize,
     /// Runs executed now.
     pub executed: usize,
@@ -311,6 +336,11 @@ pub struct RunSummary {
     pub resumed: usize,
     /// Runs that diverged (executed now or resumed).
     pub diverged: usize,
+    /// Sweep points added beyond the initial sweeps (bracketing), over all configurations.
+    pub extensions: usize,
+    /// Configurations whose pick is still on an edge of what was tried (at the cap, or a
+    /// sweep that may not extend).
+    pub edge_picks: usize,
     /// Combinations left out, with reasons.
     pub skipped: Vec<crate::grid::Skip>,
     /// Wall seconds.
@@ -319,25 +349,139 @@ pub struct RunSummary {
     pub gradient_evals: u64,
 }
 
+/// What one configuration did.
+#[derive(Debug, Clone, Copy, Default)]
+struct Outcome {
+    runs: usize,
+    executed: usize,
+    diverged: usize,
+    gradient_evals: u64,
+    extensions: usize,
+    edge_pick: bool,
+}
+
+/// Everything the workers share.
+struct Shared<'a> {
+    fingerprint: &'a str,
+    instances: HashMap<(&'a str, usize), Instance>,
+    /// Scores and statuses of the records already in the file, by run id.
+    done: HashMap<String, (f64, bool)>,
+    writer: Mutex<ResultsWriter>,
+    out: &'a std::path::Path,
+    progress: Progress,
+}
+
+impl Shared<'_> {
+    /// Executes (or finds in the file) each of `specs`, in parallel; returns their scores in
+    /// order, and adds to `outcome`.
+    fn scores(&self, specs: &[RunSpec], outcome: &mut Outcome) -> Result<Vec<f64>, Error> {
+        let results: Vec<Result<(f64, bool, bool, u64), Error>> = specs
+            .par_iter()
+            .map(|spec| {
+                if let Some(&(score, diverged)) = self.done.get(&spec.id) {
+                    return Ok((score, diverged, false, 0));
+                }
+                let inst = &self.instances[&(spec.problem.as_str(), spec.seed_index)];
+                let record = execute(spec, inst, self.fingerprint)?;
+                debug_assert!(record.is_finite());
+                let line = encode_line(&record).map_err(|e| RecordError::Write {
+                    path: self.out.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                self.writer
+                    .lock()
+                    .expect("a writer panicked")
+                    .append_line(&line)?;
+                let diverged = record.status == Status::Diverged;
+                self.progress.finished(diverged);
+                Ok((tuning::score(&record), diverged, true, record.gradient_evals()))
+            })
+            .collect();
+        let mut scores = Vec::with_capacity(specs.len());
+        for r in results {
+            let (score, diverged, executed, evals) = r?;
+            outcome.runs += 1;
+            outcome.executed += usize::from(executed);
+            outcome.diverged += usize::from(diverged);
+            outcome.gradient_evals += evals;
+            scores.push(score);
+        }
+        Ok(scores)
+    }
+
+    /// Runs one configuration: its sweep on the tuning seeds, bracketed round by round, then
+    /// the evaluation seeds at the picked lr (and at the optimizer's own lr when the
+    /// configuration carries the "no tuning" budget). Decisions read only this
+    /// configuration's tuning scores, so they are the same whatever ran before, in parallel,
+    /// or in another shard.
+    fn configuration(&self, c: &Configuration) -> Result<Outcome, Error> {
+        let mut outcome = Outcome::default();
+        let (low, high) = c.sweep.bounds();
+        let mut tried: BTreeMap<i32, f64> = BTreeMap::new();
+        let mut next: Vec<i32> = c.sweep.initial();
+        loop {
+            let specs: Vec<RunSpec> = next.iter().flat_map(|&k| c.tuning_runs(k)).collect();
+            let scores = self.scores(&specs, &mut outcome)?;
+            for (i, &k) in next.iter().enumerate() {
+                let of_k = &scores[i * c.tuning_seeds..(i + 1) * c.tuning_seeds];
+                tried.insert(k, tuning::median(of_k));
+            }
+            let points = points(c, &tried);
+            let grow = tuning::extend(&points);
+            let (first, last) = (*tried.keys().next().expect("tried"), *tried.keys().last().expect("tried"));
+            next.clear();
+            if grow.lower && first > low {
+                next.push(first - 1);
+            }
+            if grow.upper && last < high {
+                next.push(last + 1);
+            }
+            if next.is_empty() {
+                break;
+            }
+            outcome.extensions += next.len();
+            self.progress.grow(next.len() * c.tuning_seeds);
+        }
+        let points = points(c, &tried);
+        let at = tuning::pick(&points).expect("a sweep has points");
+        let ks: Vec<i32> = tried.keys().copied().collect();
+        let k = ks[at];
+        outcome.edge_pick = ks.len() > 1 && (at == 0 || at == ks.len() - 1);
+        let mut specs: Vec<RunSpec> = c.evaluation_runs(k).collect();
+        if c.evaluates_own_lr && k != c.sweep.own() {
+            specs.extend(c.evaluation_runs(c.sweep.own()));
+        }
+        self.scores(&specs, &mut outcome)?;
+        Ok(outcome)
+    }
+}
+
+/// The tuning evidence of a configuration, sorted by lr.
+fn points(c: &Configuration, tried: &BTreeMap<i32, f64>) -> Vec<tuning::Point> {
+    tried
+        .iter()
+        .map(|(&k, &score)| tuning::Point {
+            lr: c.sweep.lr(k),
+            score,
+        })
+        .collect()
+}
+
 /// Runs a grid (or one shard of it) into `options.out`.
 pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> {
     let started = Instant::now();
-    let expansion: Expansion = expand(grid);
-    let runs = match options.shard {
-        Some((index, count)) => expansion.shard(index, count),
-        None => expansion.runs.clone(),
+    let plan: Plan = grid::plan(grid);
+    let configurations: Vec<&Configuration> = match options.shard {
+        Some((index, count)) => plan.shard(index, count),
+        None => plan.configurations.iter().collect(),
     };
     let existing = if options.resume && options.out.exists() {
         let read = read_results(&options.out)?;
-        if let Some(foreign) = read
-            .records
-            .iter()
-            .find(|r| r.grid != expansion.fingerprint)
-        {
+        if let Some(foreign) = read.records.iter().find(|r| r.grid != plan.fingerprint) {
             return Err(RecordError::ForeignGrid {
                 path: options.out.display().to_string(),
                 found: foreign.grid.clone(),
-                expected: expansion.fingerprint.clone(),
+                expected: plan.fingerprint.clone(),
             }
             .into());
         }
@@ -345,22 +489,18 @@ pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> 
     } else {
         None
     };
-    let done: HashMap<&str, &RunRecord> = existing
+    let done: HashMap<String, (f64, bool)> = existing
         .iter()
         .flat_map(|r| &r.records)
-        .map(|r| (r.spec.id.as_str(), r))
+        .map(|r| {
+            (
+                r.spec.id.clone(),
+                (tuning::score(r), r.status == Status::Diverged),
+            )
+        })
         .collect();
-    let todo: Vec<&RunSpec> = runs
-        .iter()
-        .filter(|r| !done.contains_key(r.id.as_str()))
-        .collect();
-    let resumed = runs.len() - todo.len();
-    let resumed_diverged = runs
-        .iter()
-        .filter_map(|r| done.get(r.id.as_str()))
-        .filter(|r| r.status == Status::Diverged)
-        .count();
     let writer = Mutex::new(ResultsWriter::open(&options.out, existing.as_ref())?);
+    drop(existing);
 
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
@@ -370,59 +510,55 @@ pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> 
         b.build()
             .map_err(|e| Error::Usage(format!("--jobs: {e}")))?
     };
-    let progress = Progress::new(todo.len(), options.progress);
-    let (executed, diverged, gradient_evals) =
-        pool.install(|| -> Result<(usize, usize, u64), Error> {
-            // Problem instances, built once per (problem, seed index) from its first run and
-            // shared; keys in sorted order, so the first failure reported is always the same.
-            let mut first: BTreeMap<(&str, usize), &RunSpec> = BTreeMap::new();
-            for &r in &todo {
-                first.entry((r.problem.as_str(), r.seed_index)).or_insert(r);
+    let seeds = grid.seeds();
+    let outcomes = pool.install(|| -> Result<Vec<Outcome>, Error> {
+        // Problem instances, built once per (problem, seed index) and shared; keys in sorted
+        // order, so the first failure reported is always the same.
+        let mut first: BTreeMap<(&str, usize), RunSpec> = BTreeMap::new();
+        for c in &configurations {
+            for s in 0..seeds {
+                first
+                    .entry((c.problem.as_str(), s))
+                    .or_insert_with(|| c.run(c.sweep.own(), s));
             }
-            let first: Vec<((&str, usize), &RunSpec)> = first.into_iter().collect();
-            let built: Vec<((&str, usize), Instance)> = first
-                .par_iter()
-                .map(|&(key, spec)| instance(spec).map(|i| (key, i)))
-                .collect::<Result<_, _>>()?;
-            let instances: HashMap<(&str, usize), Instance> = built.into_iter().collect();
-            let results: Vec<Result<(bool, u64), Error>> = todo
-                .par_iter()
-                .map(|spec| {
-                    let inst = &instances[&(spec.problem.as_str(), spec.seed_index)];
-                    let record = execute(spec, inst, &expansion.fingerprint)?;
-                    debug_assert!(record.is_finite());
-                    let line = encode_line(&record).map_err(|e| RecordError::Write {
-                        path: options.out.display().to_string(),
-                        reason: e.to_string(),
-                    })?;
-                    writer
-                        .lock()
-                        .expect("a writer panicked")
-                        .append_line(&line)?;
-                    let diverged = record.status == Status::Diverged;
-                    progress.finished(diverged);
-                    Ok((diverged, record.gradient_evals()))
-                })
-                .collect();
-            let mut totals = (0, 0, 0);
-            for r in results {
-                let (diverged, evals) = r?;
-                totals.0 += 1;
-                totals.1 += usize::from(diverged);
-                totals.2 += evals;
-            }
-            Ok(totals)
-        })?;
-    progress.finish();
-    drop(writer);
+        }
+        let first: Vec<((&str, usize), RunSpec)> = first.into_iter().collect();
+        let built: Vec<((&str, usize), Instance)> = first
+            .par_iter()
+            .map(|(key, spec)| instance(spec).map(|i| (*key, i)))
+            .collect::<Result<_, _>>()?;
+        let shared = Shared {
+            fingerprint: &plan.fingerprint,
+            instances: built.into_iter().collect(),
+            progress: Progress::new(
+                configurations.iter().map(|c| c.least_runs()).sum::<usize>(),
+                options.progress,
+            ),
+            done,
+            writer,
+            out: &options.out,
+        };
+        let outcomes = configurations
+            .par_iter()
+            .map(|c| shared.configuration(c))
+            .collect::<Result<Vec<_>, _>>();
+        shared.progress.finish();
+        outcomes
+    })?;
     finalize(&options.out)?;
+    let total = |f: fn(&Outcome) -> usize| outcomes.iter().map(f).sum::<usize>();
+    let executed = total(|o| o.executed);
+    let runs = total(|o| o.runs);
     Ok(RunSummary {
-        runs: runs.len(),
+        configurations: configurations.len(),
+        runs,
         executed,
-        resumed,
-        diverged: diverged + resumed_diverged,
-        skipped: expansion.skipped,
+        resumed: runs - executed,
+        diverged: total(|o| o.diverged),
+        extensions: total(|o| o.extensions),
+        edge_picks: total(|o| usize::from(o.edge_pick)),
+        skipped: plan.skipped,
         seconds: started.elapsed().as_secs_f64(),
-        gradient_evals,
+        gradient_evals: outcomes.iter().map(|o| o.gradient_evals).sum(),
     })
 }

@@ -14,7 +14,7 @@ const PLAIN_EVERY: Duration = Duration::from_secs(5);
 /// Reports finished runs.
 #[derive(Debug)]
 pub struct Progress {
-    total: usize,
+    total: AtomicUsize,
     done: AtomicUsize,
     diverged: AtomicUsize,
     started: Instant,
@@ -38,12 +38,20 @@ impl Progress {
             bar
         });
         Progress {
-            total,
+            total: AtomicUsize::new(total),
             done: AtomicUsize::new(0),
             diverged: AtomicUsize::new(0),
             started: Instant::now(),
             bar,
             plain: (enabled && !terminal).then(|| Mutex::new(Instant::now())),
+        }
+    }
+
+    /// `more` runs were added to the total (a sweep was extended).
+    pub fn grow(&self, more: usize) {
+        self.total.fetch_add(more, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.inc_length(more as u64);
         }
     }
 
@@ -62,7 +70,7 @@ impl Progress {
         }
         if let Some(last) = &self.plain {
             let mut last = last.lock().expect("progress lock");
-            if last.elapsed() >= PLAIN_EVERY || done == self.total {
+            if last.elapsed() >= PLAIN_EVERY || done == self.total.load(Ordering::Relaxed) {
                 *last = Instant::now();
                 eprintln!("{}", self.line(done, div));
             }
@@ -70,17 +78,17 @@ impl Progress {
     }
 
     fn line(&self, done: usize, diverged: usize) -> String {
+        let total = self.total.load(Ordering::Relaxed);
         let secs = self.started.elapsed().as_secs_f64().max(1e-9);
         let rate = done as f64 / secs;
         let eta = if rate > 0.0 {
-            (self.total - done) as f64 / rate
+            total.saturating_sub(done) as f64 / rate
         } else {
             0.0
         };
         format!(
-            "optbench: {done}/{} runs ({:.0}%), {diverged} diverged, {rate:.1} runs/s, ETA {eta:.0}s",
-            self.total,
-            100.0 * done as f64 / self.total.max(1) as f64
+            "optbench: {done}/{total} runs so far ({:.0}%), {diverged} diverged, {rate:.1} runs/s, ETA {eta:.0}s",
+            100.0 * done as f64 / total.max(1) as f64
         )
     }
 

@@ -210,6 +210,8 @@ impl Problem for LandscapeProblem {
         Some(Optimum {
             params: Some(best.x.clone()),
             loss: best.f,
+            kind: super::OptimumKind::Exact,
+            gradient_norm: None,
         })
     }
 
