@@ -308,13 +308,11 @@ struct ConfigRuns {
 /// configurations score the same on the tuning seeds). A pick without evaluation runs (a
 /// filter left them out) falls back to the best rate that has them.
 pub fn choose(records: &[RunRecord], runs: &[usize]) -> Option<Choice> {
-    configurations(records, runs)
-        .into_iter()
-        .min_by(|a, b| {
-            a.selection
-                .total_cmp(&b.selection)
-                .then_with(|| (&a.batch, &a.schedule).cmp(&(&b.batch, &b.schedule)))
-        })
+    configurations(records, runs).into_iter().min_by(|a, b| {
+        a.selection
+            .total_cmp(&b.selection)
+            .then_with(|| (&a.batch, &a.schedule).cmp(&(&b.batch, &b.schedule)))
+    })
 }
 
 /// Each configuration's pick among `runs`, in (label, batch, schedule) order.
@@ -467,9 +465,7 @@ fn problem_result(
             .collect()
     };
     let constant = |s: &RunSpec| s.schedule.starts_with("constant");
-    let has_constant = runs
-        .iter()
-        .any(|&i| constant(&records[i].spec));
+    let has_constant = runs.iter().any(|&i| constant(&records[i].spec));
     let mut tuned = Vec::new();
     let mut default = Vec::new();
     let mut configs = Vec::new();
@@ -478,7 +474,9 @@ fn problem_result(
         let t = choose(records, &all);
         let d = choose(
             records,
-            &of(&o.label, &|s| s.default_lr && (constant(s) || !has_constant)),
+            &of(&o.label, &|s| {
+                s.default_lr && (constant(s) || !has_constant)
+            }),
         );
         configs.push(configurations(records, &all));
         match t {

@@ -127,7 +127,10 @@ impl<'de> Deserialize<'de> for ProblemItem {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ProblemItem, E> {
                 Ok(ProblemItem::Spec(v.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ProblemItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ProblemItem, A::Error> {
                 ProblemTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     .map(ProblemItem::Table)
             }
@@ -183,7 +186,7 @@ impl OptimizerItem {
 
 /// The learning rates each configuration runs with (SPEC §7): a log-spaced sweep in steps of
 /// `step` decades around the optimizer's own lr, extended on the side of an edge that holds
-/// the best result on the tuning seeds (see `crate::tuning`) until the best is interior, the
+/// the best result on the tuning seeds (see the `tuning` module) until the best is interior, the
 /// edge diverges, or `max_decades` is reached; or an explicit list, which is not extended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -601,7 +604,10 @@ schedules = ["constant", "cosine"]
     fn parses_and_canonicalizes() {
         let g = Grid::from_toml(SMALL, "small.toml").unwrap();
         assert_eq!(g.name, "small");
-        assert_eq!(g.problems[0].spec, "rosenbrock:a=1.0,b=100.0,dim=2,noise=0.0");
+        assert_eq!(
+            g.problems[0].spec,
+            "rosenbrock:a=1.0,b=100.0,dim=2,noise=0.0"
+        );
         assert_eq!(g.optimizers[1].label, "Adam");
         assert_eq!(g.optimizers[1].default_lr, 0.01);
         assert_eq!(g.optimizers[0].label, "sgd");
@@ -624,17 +630,16 @@ schedules = ["constant", "cosine"]
         assert_eq!(p.batch_modes, vec!["stochastic"]);
         assert!(p.schedules[0].starts_with("cosine"), "{}", p.schedules[0]);
         assert_eq!(p.set, InstanceSet::Holdout);
-        let typo = SMALL.replace(
-            r#""logreg2d"]"#,
-            r#"{ spec = "logreg2d", epoch = 7 }]"#,
-        );
+        let typo = SMALL.replace(r#""logreg2d"]"#, r#"{ spec = "logreg2d", epoch = 7 }]"#);
         let e = Grid::from_toml(&typo, "g.toml").unwrap_err().to_string();
         assert!(e.contains("unknown field `epoch`"), "{e}");
         let all_held = SMALL.replace(
             r#"problems = ["rosenbrock", "logreg2d"]"#,
             r#"problems = [{ spec = "rosenbrock", set = "holdout" }]"#,
         );
-        let e = Grid::from_toml(&all_held, "g.toml").unwrap_err().to_string();
+        let e = Grid::from_toml(&all_held, "g.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("selection set"), "{e}");
     }
 

@@ -34,7 +34,9 @@ pub enum SeedRole {
 
 /// Which instances a problem belongs to: the recommendation is chosen on the selection set,
 /// and the held-out set only checks how it does on fresh instances of the same families.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum InstanceSet {
     /// The answer is chosen on it.

@@ -131,7 +131,11 @@ mod tests {
         let p = plan(&g);
         // 6 optimizers × 3 modes × 4 schedules + rprop × full × constant, × 3 seeds, 1 lr.
         assert_eq!(p.configurations.len(), 6 * 3 * 4 + 1);
-        assert!(p.configurations.iter().all(|c| c.sweep.initial().len() == 1));
+        assert!(
+            p.configurations
+                .iter()
+                .all(|c| c.sweep.initial().len() == 1)
+        );
         assert_eq!(p.least_runs(), (6 * 3 * 4 + 1) * 3);
     }
 }

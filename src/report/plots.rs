@@ -91,9 +91,7 @@ pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
         if rs.is_empty() {
             continue;
         }
-        let (mut x, m, lo, hi) = band(&rs, |r, i| {
-            Some(crate::tuning::gap_at(r, i).max(GAP_FLOOR))
-        });
+        let (mut x, m, lo, hi) = band(&rs, |r, i| Some(crate::tuning::gap_at(r, i).max(GAP_FLOOR)));
         if by_time {
             let (epochs, secs, _, _) = band(&rs, |r, i| Some(r.curves.seconds[i]));
             x = x

@@ -11,7 +11,7 @@
 //! [`BLOWUP`]·max(1, |initial training loss|). The epoch is recorded as `diverged_epoch`.
 //!
 //! A grid runs configuration by configuration, all in parallel: each sweeps its learning
-//! rates on the tuning seeds, bracketing the best (see `crate::tuning`), then runs its
+//! rates on the tuning seeds, bracketing the best (see the `tuning` module), then runs its
 //! evaluation seeds at the picked rate. Every decision reads only the configuration's own
 //! tuning records, so the records are the same whatever the thread count, the sharding (by
 //! configuration) or an interruption and `--resume` at any point.
@@ -379,6 +379,7 @@ impl Shared<'_> {
             .par_iter()
             .map(|spec| {
                 if let Some(&(score, diverged)) = self.done.get(&spec.id) {
+                    self.progress.finished(diverged);
                     return Ok((score, diverged, false, 0));
                 }
                 let inst = &self.instances[&(spec.problem.as_str(), spec.seed_index)];
@@ -394,7 +395,12 @@ impl Shared<'_> {
                     .append_line(&line)?;
                 let diverged = record.status == Status::Diverged;
                 self.progress.finished(diverged);
-                Ok((tuning::score(&record), diverged, true, record.gradient_evals()))
+                Ok((
+                    tuning::score(&record),
+                    diverged,
+                    true,
+                    record.gradient_evals(),
+                ))
             })
             .collect();
         let mut scores = Vec::with_capacity(specs.len());
@@ -428,7 +434,10 @@ impl Shared<'_> {
             }
             let points = points(c, &tried);
             let grow = tuning::extend(&points);
-            let (first, last) = (*tried.keys().next().expect("tried"), *tried.keys().last().expect("tried"));
+            let (first, last) = (
+                *tried.keys().next().expect("tried"),
+                *tried.keys().last().expect("tried"),
+            );
             next.clear();
             if grow.lower && first > low {
                 next.push(first - 1);
@@ -450,6 +459,7 @@ impl Shared<'_> {
         let mut specs: Vec<RunSpec> = c.evaluation_runs(k).collect();
         if c.evaluates_own_lr && k != c.sweep.own() {
             specs.extend(c.evaluation_runs(c.sweep.own()));
+            self.progress.grow(c.evaluation_seeds);
         }
         self.scores(&specs, &mut outcome)?;
         Ok(outcome)

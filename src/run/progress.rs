@@ -70,7 +70,7 @@ impl Progress {
         }
         if let Some(last) = &self.plain {
             let mut last = last.lock().expect("progress lock");
-            if last.elapsed() >= PLAIN_EVERY || done == self.total.load(Ordering::Relaxed) {
+            if last.elapsed() >= PLAIN_EVERY {
                 *last = Instant::now();
                 eprintln!("{}", self.line(done, div));
             }
@@ -92,10 +92,18 @@ impl Progress {
         )
     }
 
-    /// Clears the bar.
+    /// Clears the bar; in plain mode, prints the closing line.
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+        }
+        if self.plain.is_some() {
+            let done = self.done.load(Ordering::Relaxed);
+            eprintln!(
+                "{}",
+                self.line(done, self.diverged.load(Ordering::Relaxed))
+                    .replace(" so far", "")
+            );
         }
     }
 }

@@ -103,10 +103,7 @@ pub fn median(scores: &[f64]) -> f64 {
 /// Positions (in `points`, sorted by lr) of the near-best rates: finite and within [`MARGIN`]
 /// of the best. Empty when every rate diverged.
 pub fn near_best(points: &[Point]) -> Vec<usize> {
-    let best = points
-        .iter()
-        .map(|p| p.score)
-        .fold(f64::INFINITY, f64::min);
+    let best = points.iter().map(|p| p.score).fold(f64::INFINITY, f64::min);
     if !best.is_finite() {
         return Vec::new();
     }
@@ -229,7 +226,10 @@ mod tests {
         let inf = f64::INFINITY;
         assert_eq!(pick(&points(&[-1.0, -3.0, -2.0])), Some(1));
         // A plateau at the floor from 1 to 4: the middle (lower middle of four).
-        assert_eq!(pick(&points(&[-2.0, -8.0, -8.0, -8.0, -7.95, inf])), Some(2));
+        assert_eq!(
+            pick(&points(&[-2.0, -8.0, -8.0, -8.0, -7.95, inf])),
+            Some(2)
+        );
         assert_eq!(pick(&points(&[inf, inf])), Some(0));
         assert_eq!(pick(&[]), None);
     }

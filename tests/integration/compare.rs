@@ -18,7 +18,7 @@ batch_modes = ["full", "minibatch:size=64"]
 schedules = ["constant"]
 [lr]
 points = 3
-decades = 1
+max_decades = 2
 "#;
 
 fn optbench() -> Command {

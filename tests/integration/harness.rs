@@ -201,6 +201,7 @@ problems = ["rosenbrock", "quadratic", "linreg:samples=50,features=3"]
 optimizers = ["sgd:lr=1000000", "adam:lr=0.001"]
 [lr]
 points = 1
+bracket = false
 "#,
     );
     let out = dir.path().join("boom.jsonl");
@@ -278,7 +279,9 @@ fn paired_design_same_start_and_batches_for_every_optimizer() {
         }
     }
     // Same batches: the lecture's momentum with β = 0 is SGD, so on every mini-batch and
-    // stochastic run it must follow SGD's trajectory (to rounding: SGD's step is fused).
+    // stochastic run it must follow SGD's trajectory to rounding (SGD's step is fused) over
+    // its first epoch (1e-6: at the large rates a bracketed sweep reaches, 38 updates grow
+    // the rounding to ~1e-9), where another batch order would differ by ~1e-3.
     let mut compared = 0;
     for m in recs.iter().filter(|r| r.spec.optimizer_name == "momentum") {
         let s = recs
@@ -299,9 +302,9 @@ fn paired_design_same_start_and_batches_for_every_optimizer() {
                     )
             })
             .unwrap();
-        for (a, b) in m.curves.train_loss.iter().zip(&s.curves.train_loss) {
+        for (a, b) in m.curves.train_loss.iter().zip(&s.curves.train_loss).take(2) {
             assert!(
-                (a - b).abs() <= 1e-9 * b.abs().max(1e-12),
+                (a - b).abs() <= 1e-6 * b.abs().max(1e-12),
                 "{} {}: {a} vs {b}",
                 m.spec.problem,
                 m.spec.batch
@@ -498,7 +501,7 @@ fn progress_is_plain_lines_off_a_terminal_and_the_summary_lists_skips() {
     );
     assert!(
         stdout.contains(&format!(
-            "grid 'tiny': {total} runs ({total} run now, 0 resumed)"
+            "configurations, {total} runs ({total} run now, 0 resumed)"
         )),
         "{stdout}"
     );

@@ -27,7 +27,7 @@ batch_modes = ["full", "minibatch:size=16", "stochastic"]
 schedules = ["constant", "cosine"]
 [lr]
 points = 3
-decades = 2
+max_decades = 2
 "#;
 
 fn optbench() -> Command {
