@@ -11,10 +11,12 @@
 //! - **Equivalence.** Two results within [`MARGIN`] (0.1 decade, a factor of 1.26 in the gap)
 //!   are equal.
 //! - **Bracketing.** Each learning rate's evidence is its median score over the tuning seeds.
-//!   The *near-best* rates are those within [`MARGIN`] of the best. While the lowest (highest)
-//!   rate tried is near-best, the sweep extends one step on that side, until it is not, or the
-//!   sweep's cap is reached. A diverged rate is never near-best, so a sweep stops growing at the
-//!   first rate that diverges; when every rate diverged, the sweep extends downwards only.
+//!   The *near-best* rates are those within [`MARGIN`] of the best. While the highest rate
+//!   tried is near-best, the sweep extends one step upwards; while the lowest is near-best and
+//!   made progress (closed more than [`MARGIN`] of the gap: a rate too small to move stalls,
+//!   and lower ones stall too), one step downwards; until neither holds or the sweep's cap is
+//!   reached. A diverged rate is never near-best, so a sweep stops growing upwards at the first
+//!   rate that diverges; when every rate diverged, the sweep extends downwards only.
 //! - **Pick.** The middle of the near-best rates (the lower middle of an even count): where the
 //!   best results lie in a plateau, the pick keeps away from its edges.
 //!
@@ -121,8 +123,14 @@ pub struct Extend {
     pub upper: bool,
 }
 
-/// Where the sweep `points` (sorted by lr, at least one) must grow: on each side whose edge
-/// is near-best; downwards only when every rate diverged.
+/// Whether a score shows no progress: less than [`MARGIN`] of the gap closed (or worse).
+pub fn stalled(score: f64) -> bool {
+    score > -MARGIN
+}
+
+/// Where the sweep `points` (sorted by lr, at least one) must grow: upwards when its highest
+/// rate is near-best; downwards when its lowest is near-best and not stalled, or when every
+/// rate diverged.
 pub fn extend(points: &[Point]) -> Extend {
     let near = near_best(points);
     if near.is_empty() {
@@ -132,7 +140,7 @@ pub fn extend(points: &[Point]) -> Extend {
         };
     }
     Extend {
-        lower: near[0] == 0,
+        lower: near[0] == 0 && !stalled(points[0].score),
         upper: near[near.len() - 1] == points.len() - 1,
     }
 }
@@ -211,6 +219,14 @@ mod tests {
         );
         // A diverged edge stops the growth on its side.
         assert_eq!(extend(&points(&[-1.0, -3.0, inf])).upper, false);
+        // Every rate too small to move: upwards only.
+        assert_eq!(
+            extend(&points(&[-0.01, -0.02, -0.05])),
+            Extend {
+                lower: false,
+                upper: true
+            }
+        );
         // Everything diverged: downwards only.
         assert_eq!(
             extend(&points(&[inf, inf])),

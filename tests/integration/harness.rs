@@ -565,3 +565,59 @@ fn render_merges_and_refuses_conflicts() {
     // Failed renders leave the old report as it was.
     assert_eq!(fs::read(report.join("index.html")).unwrap(), index_before);
 }
+
+/// SGD with a default lr five decades too small on a quadratic (λ from 1 to 10: gradient
+/// descent converges fastest near lr = 2/11 and diverges above 0.2): the initial sweep
+/// (1e-6.5 … 1e-5.5) holds no good rate, so the sweep must climb one half-decade at a time
+/// until a rate diverges, and the evaluation seeds must run at the best rate below it.
+#[test]
+fn bracketing_finds_an_optimum_far_outside_the_initial_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = write_grid(
+        dir.path(),
+        "far.toml",
+        r#"
+epochs = 60
+tuning_seeds = 2
+evaluation_seeds = 2
+problems = ["quadratic:kappa=10"]
+optimizers = ["sgd:lr=0.000001"]
+[lr]
+points = 3
+max_decades = 8
+"#,
+    );
+    let out = dir.path().join("far.jsonl");
+    let (code, stdout, err) = run(&["--grid", &grid, "--out", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("0 of 1 picks still on an edge"), "{stdout}");
+    let recs = records(&out);
+    let rel = |a: f64, b: f64| (a / b - 1.0).abs() < 1e-9;
+    let tuning_lrs = |status: Status| -> Vec<f64> {
+        let mut v: Vec<f64> = recs
+            .iter()
+            .filter(|r| r.spec.role == optbench::grid::SeedRole::Tuning && r.status == status)
+            .map(|r| r.spec.lr)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v
+    };
+    // Tried from 10^-6.5 up to 10^-0.5 (the first to diverge), one half-decade at a time.
+    let completed = tuning_lrs(Status::Completed);
+    let diverged = tuning_lrs(Status::Diverged);
+    assert_eq!(completed.len(), 12, "{completed:?}");
+    assert!(rel(completed[0], 10f64.powf(-6.5)) && rel(completed[11], 0.1), "{completed:?}");
+    assert_eq!(diverged.len(), 1, "{diverged:?}");
+    assert!(rel(diverged[0], 10f64.powf(-0.5)), "{diverged:?}");
+    // The evaluation seeds ran at the pick, 0.1, and at the optimizer's own lr.
+    let mut eval: Vec<f64> = recs
+        .iter()
+        .filter(|r| r.spec.role == optbench::grid::SeedRole::Evaluation)
+        .map(|r| r.spec.lr)
+        .collect();
+    eval.sort_by(f64::total_cmp);
+    assert_eq!(eval.len(), 4);
+    assert!(rel(eval[0], 1e-6) && rel(eval[1], 1e-6), "{eval:?}");
+    assert!(rel(eval[2], 0.1) && rel(eval[3], 0.1), "{eval:?}");
+}
