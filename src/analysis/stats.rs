@@ -7,7 +7,8 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use crate::rng;
 
 /// The q-quantile (0 ≤ q ≤ 1) by linear interpolation between order statistics (type 7, as
-/// NumPy's default). +∞ values sort last; `NaN` for an empty slice.
+/// NumPy's default). +∞ values sort last; between −∞ or +∞ and a finite value the quantile is
+/// that infinity (between −∞ and +∞ it is `NaN`); `NaN` for an empty slice.
 pub fn quantile(values: &[f64], q: f64) -> f64 {
     if values.is_empty() {
         return f64::NAN;
@@ -18,6 +19,10 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
     let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
     if lo == hi || v[lo] == v[hi] {
         return v[lo];
+    }
+    if v[lo] == f64::NEG_INFINITY && v[hi].is_finite() {
+        // −∞ + t·(x − (−∞)) would be −∞ + ∞ = NaN.
+        return f64::NEG_INFINITY;
     }
     v[lo] + (pos - lo as f64) * (v[hi] - v[lo])
 }
@@ -209,6 +214,14 @@ mod tests {
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(quantile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.25), 2.0);
         assert_eq!(median(&[1.0, f64::INFINITY, f64::INFINITY]), f64::INFINITY);
+        assert_eq!(median(&[0.0, 1.0, f64::INFINITY, 2.0]), 1.5);
+        assert_eq!(
+            median(&[0.0, 0.0, f64::INFINITY, f64::INFINITY]),
+            f64::INFINITY
+        );
+        let neg_inf = f64::NEG_INFINITY;
+        assert_eq!(median(&[0.0, 0.0, neg_inf, neg_inf]), neg_inf);
+        assert!(median(&[neg_inf, f64::INFINITY]).is_nan());
         assert!(median(&[]).is_nan());
         assert_eq!(median_iqr(&[1.0, 2.0, 3.0]), (2.0, 1.5, 2.5));
     }
