@@ -2,7 +2,7 @@
 //! paired t-test (Student's t from `statrs`) and Holm's step-down correction.
 
 use rand::RngExt;
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::{ChiSquared, ContinuousCDF, StudentsT};
 
 use crate::rng;
 
@@ -327,6 +327,74 @@ fn tie_sizes(ranks: &[f64]) -> impl Iterator<Item = f64> {
     sizes.into_iter()
 }
 
+/// Result of [`friedman`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FriedmanTest {
+    /// Friedman's chi-square statistic, tie-corrected; 0 when the test does not apply.
+    pub statistic: f64,
+    /// Degrees of freedom, k − 1 for k treatments.
+    pub df: usize,
+    /// p-value, P(χ²(df) ≥ statistic).
+    pub p_value: f64,
+    /// Each treatment's (column's) rank averaged over the blocks (rows); 1 is best.
+    pub mean_ranks: Vec<f64>,
+}
+
+/// Friedman's test that k treatments (columns, e.g. optimizers) do equally well over n blocks
+/// (rows, e.g. problem instances).
+///
+/// Each row is ranked by [`ranks_with_margin`] (so values within `margin` tie, and +∞ ranks
+/// last); with rank sums Rⱼ, the statistic is
+/// (12/(n·k·(k+1))·Σ Rⱼ² − 3·n·(k+1)) / C with the tie correction
+/// C = 1 − Σ(t³ − t)/(n·k·(k² − 1)) over every group of t tied values in every row, and p
+/// comes from the chi-square distribution with k − 1 degrees of freedom; with margin 0 this is
+/// `scipy.stats.friedmanchisquare`. With fewer than 2 rows or columns, or every row one tie,
+/// the statistic is 0 and p = 1.
+///
+/// # Panics
+/// If the rows differ in length (a table built wrongly, not a property of the data).
+pub fn friedman(table: &[Vec<f64>], margin: f64) -> FriedmanTest {
+    let n = table.len();
+    let k = table.first().map_or(0, Vec::len);
+    assert!(
+        table.iter().all(|row| row.len() == k),
+        "friedman: rows of unequal length"
+    );
+    let mut rank_sums = vec![0.0; k];
+    let mut ties = 0.0;
+    for row in table {
+        let r = ranks_with_margin(row, margin);
+        for (sum, r) in rank_sums.iter_mut().zip(&r) {
+            *sum += r;
+        }
+        ties += tie_sizes(&r).map(|t| t * (t * t - 1.0)).sum::<f64>();
+    }
+    let mean_ranks = rank_sums.iter().map(|s| s / n as f64).collect();
+    let df = k.saturating_sub(1);
+    let (nf, kf) = (n as f64, k as f64);
+    let correction = 1.0 - ties / (kf * (kf * kf - 1.0) * nf);
+    if n < 2 || k < 2 || correction <= 0.0 {
+        return FriedmanTest {
+            statistic: 0.0,
+            df,
+            p_value: 1.0,
+            mean_ranks,
+        };
+    }
+    let ssbn: f64 = rank_sums.iter().map(|s| s * s).sum();
+    let statistic = (12.0 / (kf * nf * (kf + 1.0)) * ssbn - 3.0 * nf * (kf + 1.0)) / correction;
+    let p_value = match ChiSquared::new(df as f64) {
+        Ok(dist) => dist.sf(statistic).clamp(0.0, 1.0),
+        Err(_) => 1.0,
+    };
+    FriedmanTest {
+        statistic,
+        df,
+        p_value,
+        mean_ranks,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -640,6 +708,65 @@ mod tests {
             "{}",
             approx.p_value
         );
+    }
+
+    #[test]
+    fn friedman_matches_scipy() {
+        for case in fixtures("friedman") {
+            let name = case["name"].as_str().expect("name");
+            let table: Vec<Vec<f64>> = case["table"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .map(nums)
+                .collect();
+            let t = friedman(&table, num(&case["margin"]));
+            assert_eq!(t.df, case["df"].as_u64().expect("df") as usize, "{name}");
+            assert_close(t.statistic, num(&case["statistic"]), name);
+            assert_close(t.p_value, num(&case["p_value"]), name);
+            for (got, want) in t.mean_ranks.iter().zip(nums(&case["mean_ranks"])) {
+                assert_close(*got, want, name);
+            }
+        }
+    }
+
+    #[test]
+    fn friedman_without_enough_data_or_differences_has_p_one() {
+        let one_row = friedman(&[vec![1.0, 2.0, 3.0]], 0.0);
+        assert_eq!(
+            (one_row.statistic, one_row.df, one_row.p_value),
+            (0.0, 2, 1.0)
+        );
+        assert_eq!(one_row.mean_ranks, vec![1.0, 2.0, 3.0]);
+        let one_column = friedman(&[vec![1.0], vec![2.0]], 0.0);
+        assert_eq!((one_column.df, one_column.p_value), (0, 1.0));
+        let empty = friedman(&[], 0.0);
+        assert_eq!((empty.df, empty.p_value), (0, 1.0));
+        assert!(empty.mean_ranks.is_empty());
+        // Every row one tie within the margin: no evidence either way.
+        let tied = friedman(&[vec![1.0, 1.1, 1.2], vec![5.0, 5.0, 4.9]], 0.5);
+        assert_eq!((tied.statistic, tied.p_value), (0.0, 1.0));
+        assert_eq!(tied.mean_ranks, vec![2.0, 2.0, 2.0]);
+    }
+
+    #[test]
+    fn friedman_with_two_treatments_follows_the_formula() {
+        // Column 0 wins 4 of 4 rows: R = (4, 8), statistic 12/(2·4·3)·80 − 3·4·3 = 4, df 1.
+        let table = vec![vec![0.0, 1.0]; 4];
+        let t = friedman(&table, 0.0);
+        assert!((t.statistic - 4.0).abs() < 1e-12, "{}", t.statistic);
+        assert_eq!(t.mean_ranks, vec![1.0, 2.0]);
+        assert!(
+            (t.p_value - 0.0455002638963584).abs() < 1e-12,
+            "{}",
+            t.p_value
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "rows of unequal length")]
+    fn friedman_rejects_a_ragged_table() {
+        friedman(&[vec![1.0, 2.0], vec![1.0]], 0.0);
     }
 
     #[test]
