@@ -1,5 +1,14 @@
-//! Statistics the analysis needs, written once: order statistics, a seeded bootstrap, the
-//! paired t-test (Student's t from `statrs`) and Holm's step-down correction.
+//! Statistics the analysis needs, written once: order statistics, ranks (with an equivalence
+//! margin inside which results tie), a seeded bootstrap (flat and hierarchical: instances,
+//! then seeds within each) with percentile intervals, the paired t-test, the Wilcoxon
+//! signed-rank test, Friedman's test and Holm's step-down correction.
+//!
+//! Problem instances are the unit of inference and seeds are repeated measures within them;
+//! a diverged run is +∞ and compares as worse than any finite result rather than being
+//! dropped. The Wilcoxon and Friedman tests are checked against SciPy
+//! (`tests/fixtures/generate_stats_fixtures.py`).
+//!
+//! May use: `rng` of this crate; `statrs` (Student's t, chi-square, erfc) and `rand`.
 
 use rand::RngExt;
 use statrs::distribution::{ChiSquared, ContinuousCDF, StudentsT};
@@ -116,6 +125,33 @@ impl Bootstrap {
     pub fn resample(&mut self, n: usize) -> Vec<usize> {
         (0..n).map(|_| self.rng.random_range(0..n.max(1))).collect()
     }
+
+    /// One hierarchical bootstrap replicate of a two-level sample (Saravanan, Berman & Sober
+    /// 2020): as many instances as there are, drawn with replacement, and within each drawn
+    /// instance `i` as many of its `seeds_per_instance[i]` seeds, drawn with replacement.
+    /// Returns (instance index, drawn seed indices) in draw order; an instance drawn twice
+    /// appears twice, each time with its own seed draw. An instance with no seeds gets an
+    /// empty draw. Each instance draw is followed by its seed draws, all from this stream.
+    pub fn hierarchical(&mut self, seeds_per_instance: &[usize]) -> Vec<(usize, Vec<usize>)> {
+        let n = seeds_per_instance.len();
+        (0..n)
+            .map(|_| {
+                let instance = self.rng.random_range(0..n);
+                (instance, self.resample(seeds_per_instance[instance]))
+            })
+            .collect()
+    }
+}
+
+/// The equal-tailed percentile interval of bootstrap `replicates` at confidence `level`
+/// (0.95 gives the 2.5% and 97.5% [`quantile`]s). `level` is clamped to [0, 1]; `NaN`s for no
+/// replicates or a `NaN` level.
+pub fn percentile_interval(replicates: &[f64], level: f64) -> (f64, f64) {
+    if level.is_nan() {
+        return (f64::NAN, f64::NAN);
+    }
+    let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
+    (quantile(replicates, tail), quantile(replicates, 1.0 - tail))
 }
 
 /// Result of a paired test.
@@ -792,5 +828,57 @@ mod tests {
         let a = Bootstrap::new(1).resample(10);
         assert_eq!(a, Bootstrap::new(1).resample(10));
         assert!(a.iter().all(|&i| i < 10));
+    }
+
+    #[test]
+    fn hierarchical_bootstrap_draws_instances_then_their_own_seeds() {
+        let seeds = [3, 1, 0, 5, 2];
+        let mut boot = Bootstrap::new(7);
+        let mut drawn = [0usize; 5];
+        for _ in 0..200 {
+            let replicate = boot.hierarchical(&seeds);
+            assert_eq!(replicate.len(), seeds.len());
+            for (instance, draw) in &replicate {
+                assert!(*instance < seeds.len());
+                assert_eq!(draw.len(), seeds[*instance]);
+                assert!(draw.iter().all(|&s| s < seeds[*instance]));
+                drawn[*instance] += 1;
+            }
+        }
+        // Drawn with replacement: every instance turns up, 200 on average.
+        assert!(drawn.iter().all(|&c| c > 100), "{drawn:?}");
+        assert!(Bootstrap::new(7).hierarchical(&[]).is_empty());
+    }
+
+    #[test]
+    fn hierarchical_bootstrap_is_seeded() {
+        let seeds = [4, 2, 6, 1];
+        let draw = |seed| {
+            let mut boot = Bootstrap::new(seed);
+            (boot.hierarchical(&seeds), boot.hierarchical(&seeds))
+        };
+        assert_eq!(draw(3), draw(3));
+        assert_ne!(draw(3), draw(4));
+        let (first, second) = draw(3);
+        assert_ne!(first, second, "consecutive replicates differ");
+    }
+
+    #[test]
+    fn percentile_interval_takes_the_equal_tails() {
+        let r: Vec<f64> = (0..=100).map(f64::from).collect();
+        // 0.95 is not exact in binary: (1 − 0.95)/2 = 0.025000000000000022.
+        let (lo, hi) = percentile_interval(&r, 0.95);
+        assert!(
+            (lo - 2.5).abs() < 1e-12 && (hi - 97.5).abs() < 1e-12,
+            "{lo} {hi}"
+        );
+        assert_eq!(percentile_interval(&r, 0.5), (25.0, 75.0));
+        assert_eq!(percentile_interval(&r, 1.0), (0.0, 100.0));
+        assert_eq!(percentile_interval(&r, 0.0), (50.0, 50.0));
+        assert_eq!(percentile_interval(&[2.0, 1.0], 2.0), (1.0, 2.0));
+        let (lo, hi) = percentile_interval(&[], 0.95);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (lo, hi) = percentile_interval(&r, f64::NAN);
+        assert!(lo.is_nan() && hi.is_nan());
     }
 }
