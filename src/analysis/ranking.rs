@@ -1,18 +1,54 @@
-//! Rankings across problems with bootstrap confidence, the group indistinguishable from the
-//! best (paired t-tests over (problem, evaluation seed) pairs, Holm-corrected), and pairwise
-//! win rates.
+//! Rankings across problem instances, the unit of inference (STATS.md): seeds are repeated
+//! measures, summarised per instance by their median first.
+//!
+//! - **Ranks.** On each instance the optimizers' median scores are ranked with ties inside the
+//!   equivalence margin ([`MARGIN`], averaged ranks); an optimizer's standing is its mean rank.
+//! - **Can the data tell them apart?** The Friedman test over instances, and each optimizer
+//!   against the top one by a Wilcoxon signed-rank test over instances (differences inside
+//!   the margin count as ties), Holm-corrected: those not significantly worse at α = 0.05 form
+//!   the *tied-best set*. Pairwise tests do not depend on which other optimizers are in the
+//!   pool (Benavoli et al. 2016).
+//! - **Effect sizes.** An optimizer's effect is the ratio of gaps to the median optimizer's,
+//!   averaged over instances on the log scale: 10^mean_i(median_o' s_io' − s_io), "leaves
+//!   that many times less of the gap". Intervals (and those of the mean rank) come from a
+//!   hierarchical bootstrap: instances drawn with replacement, then seeds within each.
+//! - **Same method.** Two optimizers whose tuned runs coincide (≥ [`SAME_SHARE`] of paired
+//!   evaluation runs end at the same training objective to 1e-9) are the same method here
+//!   (the lecture's momentum at 10× the lr is SGD with momentum); the report says so.
+//!
+//! Nothing is chosen by name or order: exact ties stay ties (display order among them is the
+//! optimizers' spec order, and is said to be a tie).
 
 use serde::Serialize;
 
 use super::stats::{self, Bootstrap};
-use super::{Analysis, Budget};
+use super::{Analysis, Budget, MARGIN};
 
-/// Bootstrap replicates for rank intervals.
+/// Bootstrap replicates for rank and effect intervals.
 pub const REPLICATES: usize = 1000;
 /// Seed of the bootstrap stream (fixed, so a report is reproducible).
 const BOOTSTRAP_SEED: u64 = 0x5eed_b007;
-/// Significance level of the paired tests (after Holm's correction).
+/// Significance level of the tests (after Holm's correction).
 pub const ALPHA: f64 = 0.05;
+/// Share of paired evaluation runs that must coincide for two optimizers to be one method.
+pub const SAME_SHARE: f64 = 0.9;
+
+/// A ratio of gaps with its 95% bootstrap interval: > 1 means less of the gap is left.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Effect {
+    /// Point estimate.
+    pub ratio: f64,
+    /// 95% interval.
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Effect {
+    /// Whether the interval excludes 1 (no effect).
+    pub fn is_clear(&self) -> bool {
+        self.low > 1.0 || self.high < 1.0
+    }
+}
 
 /// One optimizer's standing across a set of problems.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,19 +57,24 @@ pub struct Standing {
     pub optimizer: usize,
     /// Label.
     pub label: String,
-    /// Mean over problems of its rank (1 = best) by median evaluation score.
+    /// Mean over instances of its rank (1 = best; ties inside the margin averaged).
     pub mean_rank: f64,
-    /// 95% bootstrap interval of the mean rank (problems and seeds resampled).
+    /// 95% hierarchical-bootstrap interval of the mean rank.
     pub rank_low: f64,
     pub rank_high: f64,
-    /// Share of bootstrap replicates in which it has the best mean rank.
+    /// Share of bootstrap replicates in which it has the best mean rank (shared among exact
+    /// ties).
     pub p_best: f64,
-    /// Mean score over problems (median over seeds per problem).
+    /// Mean score over instances (median over seeds per instance).
     pub mean_score: f64,
-    /// Holm-adjusted p-value of the paired test against the best (1 for the best itself).
+    /// Its gap ratio to the median optimizer.
+    pub effect: Effect,
+    /// Holm-adjusted p-value of the Wilcoxon test against the top (1 for the top itself).
     pub p_vs_best: f64,
-    /// Whether the data cannot tell it from the best.
+    /// Whether the data cannot tell it from the top: the tied-best set.
     pub in_best_group: bool,
+    /// Other optimizers (indices) that are the same method here.
+    pub same_as: Vec<usize>,
 }
 
 /// Optimizers ranked over a set of problems under one budget.
@@ -43,14 +84,28 @@ pub struct Leaderboard {
     pub budget: Budget,
     /// Problem indices used.
     pub problems: Vec<usize>,
-    /// Best first.
+    /// Best first (by mean rank, then mean score; exact ties in spec order).
     pub standings: Vec<Standing>,
+    /// Friedman test over instances: statistic and p-value (can any optimizer be told from
+    /// another?).
+    pub friedman_statistic: f64,
+    pub friedman_p: f64,
 }
 
 impl Leaderboard {
-    /// The winner.
+    /// The top standing.
     pub fn best(&self) -> Option<&Standing> {
         self.standings.first()
+    }
+
+    /// The tied-best set.
+    pub fn tied_best(&self) -> Vec<&Standing> {
+        self.standings.iter().filter(|s| s.in_best_group).collect()
+    }
+
+    /// The standing of optimizer `o`.
+    pub fn of(&self, o: usize) -> Option<&Standing> {
+        self.standings.iter().find(|s| s.optimizer == o)
     }
 }
 
@@ -76,8 +131,24 @@ fn mean_ranks(medians: &[Vec<f64>]) -> Vec<f64> {
     let n = medians.first().map_or(0, Vec::len);
     let mut sum = vec![0.0; n];
     for row in medians {
-        for (s, r) in sum.iter_mut().zip(stats::ranks(row)) {
+        for (s, r) in sum.iter_mut().zip(stats::ranks_with_margin(row, MARGIN)) {
             *s += r;
+        }
+    }
+    sum.iter()
+        .map(|s| s / medians.len().max(1) as f64)
+        .collect()
+}
+
+/// Per optimizer, the mean over instances of (median optimizer's score − its score), in
+/// decades.
+fn effects(medians: &[Vec<f64>]) -> Vec<f64> {
+    let n = medians.first().map_or(0, Vec::len);
+    let mut sum = vec![0.0; n];
+    for row in medians {
+        let m = stats::median(row);
+        for (s, v) in sum.iter_mut().zip(row) {
+            *s += m - v;
         }
     }
     sum.iter()
@@ -91,12 +162,15 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
     let present: Vec<usize> = (0..a.optimizers.len())
         .filter(|&o| table.iter().all(|row| row[o].is_some()))
         .collect();
+    let empty = Leaderboard {
+        budget,
+        problems: problems.to_vec(),
+        standings: Vec::new(),
+        friedman_statistic: 0.0,
+        friedman_p: 1.0,
+    };
     if present.is_empty() || problems.is_empty() {
-        return Leaderboard {
-            budget,
-            problems: problems.to_vec(),
-            standings: Vec::new(),
-        };
+        return empty;
     }
     let scores = |p: usize, o: usize| table[p][o].as_deref().unwrap_or(&[]);
     let medians: Vec<Vec<f64>> = (0..problems.len())
@@ -108,22 +182,29 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
         })
         .collect();
     let ranks = mean_ranks(&medians);
+    let effect = effects(&medians);
+    let friedman = stats::friedman(&medians, MARGIN);
 
-    // Bootstrap: resample problems, and seeds within each problem.
+    // Hierarchical bootstrap: instances, then seeds within each.
+    let seeds: Vec<usize> = (0..problems.len())
+        .map(|p| {
+            present
+                .iter()
+                .map(|&o| scores(p, o).len())
+                .min()
+                .unwrap_or(0)
+        })
+        .collect();
     let mut boot = Bootstrap::new(BOOTSTRAP_SEED);
     let mut replicate_ranks: Vec<Vec<f64>> = vec![Vec::with_capacity(REPLICATES); present.len()];
-    let mut wins = vec![0usize; present.len()];
+    let mut replicate_effects: Vec<Vec<f64>> =
+        vec![Vec::with_capacity(REPLICATES); present.len()];
+    let mut wins = vec![0.0f64; present.len()];
     for _ in 0..REPLICATES {
-        let drawn = if problems.len() > 1 {
-            boot.resample(problems.len())
-        } else {
-            vec![0]
-        };
-        let rows: Vec<Vec<f64>> = drawn
-            .iter()
-            .map(|&p| {
-                let seeds = scores(p, present[0]).len();
-                let pick = boot.resample(seeds);
+        let rows: Vec<Vec<f64>> = boot
+            .hierarchical(&seeds)
+            .into_iter()
+            .map(|(p, pick)| {
                 present
                     .iter()
                     .map(|&o| {
@@ -135,12 +216,18 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
             })
             .collect();
         let r = mean_ranks(&rows);
-        let best = (0..r.len())
-            .min_by(|&x, &y| r[x].total_cmp(&r[y]))
-            .unwrap_or(0);
-        wins[best] += 1;
+        let best = r.iter().copied().fold(f64::INFINITY, f64::min);
+        let tied = r.iter().filter(|&&x| x == best).count() as f64;
+        for (k, &x) in r.iter().enumerate() {
+            if x == best {
+                wins[k] += 1.0 / tied;
+            }
+        }
         for (k, v) in r.into_iter().enumerate() {
             replicate_ranks[k].push(v);
+        }
+        for (k, v) in effects(&rows).into_iter().enumerate() {
+            replicate_effects[k].push(v);
         }
     }
 
@@ -153,28 +240,25 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
             ranks[x]
                 .total_cmp(&ranks[y])
                 .then(mean_score[x].total_cmp(&mean_score[y]))
-                .then(
+                .then_with(|| {
                     a.optimizers[present[x]]
-                        .label
-                        .cmp(&a.optimizers[present[y]].label),
-                )
+                        .spec
+                        .cmp(&a.optimizers[present[y]].spec)
+                })
         });
         o
     };
-    let best = order[0];
-    // Paired tests against the best over (problem, seed) pairs.
-    let pairs = |k: usize| -> Vec<f64> {
-        (0..problems.len())
-            .flat_map(|p| scores(p, present[k]).to_vec())
-            .collect()
-    };
-    let best_pairs = pairs(best);
+    let top = order[0];
+    // Each optimizer against the top over instances (medians over seeds).
+    let column = |k: usize| -> Vec<f64> { medians.iter().map(|row| row[k]).collect() };
+    let top_column = column(top);
     let others: Vec<usize> = order[1..].to_vec();
     let raw: Vec<f64> = others
         .iter()
         .map(|&k| {
-            let t = stats::paired_t_test(&pairs(k), &best_pairs);
-            if t.mean_difference <= 0.0 {
+            let t = stats::wilcoxon_signed_rank(&column(k), &top_column, MARGIN);
+            // One-sided in spirit: an optimizer better than the top is not "worse".
+            if t.median_difference.is_nan() || t.median_difference <= 0.0 {
                 1.0
             } else {
                 t.p_value
@@ -182,6 +266,7 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
         })
         .collect();
     let adjusted = stats::holm(&raw);
+    let same = same_methods(a, budget, problems);
     let standings = order
         .iter()
         .map(|&k| {
@@ -189,16 +274,28 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
                 .iter()
                 .position(|&o| o == k)
                 .map_or(1.0, |i| adjusted[i]);
+            let (lo, hi) = stats::percentile_interval(&replicate_ranks[k], 0.95);
+            let (elo, ehi) = stats::percentile_interval(&replicate_effects[k], 0.95);
             Standing {
                 optimizer: present[k],
                 label: a.optimizers[present[k]].label.clone(),
                 mean_rank: ranks[k],
-                rank_low: stats::quantile(&replicate_ranks[k], 0.025),
-                rank_high: stats::quantile(&replicate_ranks[k], 0.975),
-                p_best: wins[k] as f64 / REPLICATES as f64,
+                rank_low: lo,
+                rank_high: hi,
+                p_best: wins[k] / REPLICATES as f64,
                 mean_score: mean_score[k],
+                effect: Effect {
+                    ratio: 10f64.powf(effect[k]),
+                    low: 10f64.powf(elo),
+                    high: 10f64.powf(ehi),
+                },
                 p_vs_best,
                 in_best_group: p_vs_best >= ALPHA,
+                same_as: same
+                    .iter()
+                    .filter(|(x, y)| *x == present[k] || *y == present[k])
+                    .map(|&(x, y)| if x == present[k] { y } else { x })
+                    .collect(),
             }
         })
         .collect();
@@ -206,7 +303,47 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
         budget,
         problems: problems.to_vec(),
         standings,
+        friedman_statistic: friedman.statistic,
+        friedman_p: friedman.p_value,
     }
+}
+
+/// Pairs of optimizers (i < j) whose chosen runs under `budget` on `problems` coincide: at
+/// least [`SAME_SHARE`] of their paired evaluation runs (same problem and seed) end at the same
+/// training objective to 1e-9 relative, or both diverged.
+pub fn same_methods(a: &Analysis, budget: Budget, problems: &[usize]) -> Vec<(usize, usize)> {
+    let n = a.optimizers.len();
+    let finals = |p: usize, o: usize| -> Vec<Option<f64>> {
+        a.problems[p].choice(budget, o).map_or(Vec::new(), |c| {
+            c.runs
+                .iter()
+                .map(|&i| {
+                    let r = &a.records[i];
+                    (r.status == crate::record::Status::Completed).then(|| r.final_train_loss())
+                })
+                .collect()
+        })
+    };
+    let mut pairs = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            let (mut same, mut count) = (0usize, 0usize);
+            for &p in problems {
+                for (x, y) in finals(p, i).iter().zip(&finals(p, j)) {
+                    count += 1;
+                    same += usize::from(match (x, y) {
+                        (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
+                        (None, None) => true,
+                        _ => false,
+                    });
+                }
+            }
+            if count > 0 && same as f64 >= SAME_SHARE * count as f64 {
+                pairs.push((i, j));
+            }
+        }
+    }
+    pairs
 }
 
 /// Pairwise win rates under one budget.
@@ -215,7 +352,8 @@ pub struct WinRates {
     /// Optimizer indices (rows and columns).
     pub optimizers: Vec<usize>,
     /// `rate[i][j]`: share of (problem, seed) pairs where optimizer i's score is lower than
-    /// j's (ties count one half); `None` on the diagonal or without common pairs.
+    /// j's by more than the margin (ties inside the margin count one half); `None` on the
+    /// diagonal or without common pairs.
     pub rate: Vec<Vec<Option<f64>>>,
 }
 
@@ -239,10 +377,10 @@ pub fn win_rates(a: &Analysis, budget: Budget) -> WinRates {
                     for p in 0..a.problems.len() {
                         for (x, y) in scores(p, i).iter().zip(&scores(p, j)) {
                             count += 1;
-                            wins += if x < y {
-                                1.0
-                            } else if x == y {
+                            wins += if (x - y).abs() <= MARGIN {
                                 0.5
+                            } else if x < y {
+                                1.0
                             } else {
                                 0.0
                             };
