@@ -15,6 +15,7 @@
 //! May use: `record`, `tuning`, `grid`, `problem`, `optim`.
 
 pub mod claims;
+pub mod findings;
 pub mod ranking;
 mod sensitivity;
 mod speed;
@@ -32,6 +33,7 @@ use crate::record::{RunRecord, Status};
 use crate::tuning::{self, Point};
 
 pub use claims::{Claim, Verdict, claims};
+pub use findings::{Findings, Sentence, findings};
 pub use ranking::{Leaderboard, Standing, WinRates, leaderboard, win_rates};
 pub use sensitivity::{Sensitivity, sensitivity};
 pub use speed::{Speed, speed};
@@ -88,8 +90,9 @@ pub struct Choice {
     pub lr_factor: f64,
     /// Median score over the tuning seeds at this lr (the selection criterion).
     pub selection: f64,
-    /// Lowest and highest rate the configuration tried.
+    /// Lowest and highest rate the configuration tried, and how many rates.
     pub tried: (f64, f64),
+    pub tried_points: usize,
     /// Whether the pick is the lowest or highest rate tried (`None`: interior, or a single
     /// rate).
     pub edge: Option<Edge>,
@@ -398,6 +401,7 @@ fn config_choice(records: &[RunRecord], c: &ConfigRuns) -> Option<Choice> {
         lr_factor: s.lr / s.base_lr,
         selection: point.score,
         tried: (points[0].lr, points[points.len() - 1].lr),
+        tried_points: points.len(),
         edge,
         scores: eval.iter().map(|&i| run_score(&records[i])).collect(),
         diverged: eval
@@ -497,6 +501,7 @@ fn problem_result(
                     lr_factor: f64::NAN,
                     selection: f64::INFINITY,
                     tried: (f64::NAN, f64::NAN),
+                    tried_points: 0,
                     edge: None,
                     runs: Vec::new(),
                     scores: Vec::new(),

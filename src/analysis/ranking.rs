@@ -197,8 +197,7 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
         .collect();
     let mut boot = Bootstrap::new(BOOTSTRAP_SEED);
     let mut replicate_ranks: Vec<Vec<f64>> = vec![Vec::with_capacity(REPLICATES); present.len()];
-    let mut replicate_effects: Vec<Vec<f64>> =
-        vec![Vec::with_capacity(REPLICATES); present.len()];
+    let mut replicate_effects: Vec<Vec<f64>> = vec![Vec::with_capacity(REPLICATES); present.len()];
     let mut wins = vec![0.0f64; present.len()];
     for _ in 0..REPLICATES {
         let rows: Vec<Vec<f64>> = boot

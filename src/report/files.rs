@@ -93,7 +93,7 @@ pub fn results_jsonl(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
 pub struct EffectiveGrid<'a> {
     pub fingerprint: &'a str,
     pub runs: usize,
-    pub problems: Vec<(&'a str, usize)>,
+    pub problems: Vec<GridProblemView<'a>>,
     pub optimizers: Vec<(&'a str, &'a str)>,
     pub batch_modes: &'a [String],
     pub schedules: &'a [String],
@@ -101,6 +101,16 @@ pub struct EffectiveGrid<'a> {
     pub tuning_seeds: &'a [usize],
     pub evaluation_seeds: &'a [usize],
     pub grid_seed: u64,
+}
+
+/// One problem of the effective grid.
+#[derive(Debug, Serialize)]
+pub struct GridProblemView<'a> {
+    pub spec: &'a str,
+    pub family: &'static str,
+    pub set: crate::grid::InstanceSet,
+    pub epochs: usize,
+    pub configurations: usize,
 }
 
 /// The grid the records came from, as far as the records tell.
@@ -124,7 +134,13 @@ pub fn effective_grid(a: &Analysis) -> EffectiveGrid<'_> {
                     .iter()
                     .find(|r| r.spec.problem == p.problem)
                     .map_or(0, |r| r.spec.epochs);
-                (p.problem.as_str(), epochs)
+                GridProblemView {
+                    spec: p.problem.as_str(),
+                    family: p.family.describe(),
+                    set: p.set,
+                    epochs,
+                    configurations: p.configurations.iter().map(Vec::len).sum(),
+                }
             })
             .collect(),
         optimizers: a

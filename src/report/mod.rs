@@ -21,39 +21,36 @@ use minijinja::value::Serde;
 use minijinja::{Environment, context};
 use serde::Serialize;
 
-use crate::analysis::{
-    self, Analysis, Budget, Claim, Leaderboard, Sensitivity, Speed, WinRates, stats,
-};
+use crate::analysis::{self, Analysis, Claim, Findings, stats};
 use crate::error::Error;
 use crate::history;
 use crate::num::shortest;
-use crate::problem::Family;
 use crate::timing::TimingPass;
 
-pub use answer::Sentence;
+pub use answer::SentenceView;
 
-/// Everything derived from the analysis once and shared by pages and figures.
+/// The findings (computed once, in the analysis) and what the pages add to them: file names.
 #[derive(Debug, Clone)]
 pub struct Derived {
-    pub tuned: Leaderboard,
-    pub default: Leaderboard,
-    pub families: Vec<(Family, Leaderboard)>,
-    pub win_rates: WinRates,
-    pub sensitivity: Sensitivity,
-    pub speed: Speed,
-    pub claims: Vec<Claim>,
+    /// Everything the report says.
+    pub findings: Findings,
     /// File-name slug of each problem.
     pub slugs: Vec<String>,
-    /// Learning rates per optimizer in the sweep.
+    /// Most learning rates any tuned configuration tried.
     pub lr_points: usize,
 }
 
+impl std::ops::Deref for Derived {
+    type Target = Findings;
+    fn deref(&self) -> &Findings {
+        &self.findings
+    }
+}
+
 impl Derived {
-    /// Computes every statistic of the report.
+    /// Computes the findings and the page names.
     pub fn new(a: &Analysis) -> Derived {
-        let all: Vec<usize> = (0..a.problems.len()).collect();
-        let sensitivity = analysis::sensitivity(a);
-        let claims = analysis::claims(a, &sensitivity);
+        let findings = analysis::findings(a);
         let mut slugs: Vec<String> = Vec::new();
         for p in &a.problems {
             let base: String = p
@@ -80,15 +77,8 @@ impl Derived {
             slugs.push(slug);
         }
         Derived {
-            tuned: analysis::leaderboard(a, Budget::Tuned, &all),
-            default: analysis::leaderboard(a, Budget::Default, &all),
-            families: answer::families(a)
-                .into_iter()
-                .map(|(f, ps)| (f, analysis::leaderboard(a, Budget::Tuned, &ps)))
-                .collect(),
-            win_rates: analysis::win_rates(a, Budget::Tuned),
-            speed: analysis::speed(a),
-            lr_points: sensitivity
+            lr_points: findings
+                .sensitivity
                 .curves
                 .iter()
                 .flatten()
@@ -96,11 +86,22 @@ impl Derived {
                 .map(|c| c.factors.len())
                 .max()
                 .unwrap_or(1),
-            sensitivity,
-            claims,
+            findings,
             slugs,
         }
     }
+}
+
+/// The sweep step in decades: the smallest ratio between neighbouring rates any tuned
+/// configuration tried.
+fn sweep_step(d: &Derived) -> f64 {
+    d.sensitivity
+        .curves
+        .iter()
+        .flatten()
+        .flatten()
+        .flat_map(|c| c.factors.windows(2).map(|w| (w[1] / w[0]).log10()))
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// The page of a problem.
@@ -404,7 +405,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         figure(&mut files, "forgiveness", plots::forgiveness(a, &d.sensitivity),
             "How forgiving each optimizer is of a badly chosen learning rate: the width, in decades, of the learning-rate range that ends within a factor of 2 of its best final validation gap (median over problems); the tick marks the whole sweep. Taller bars need less tuning.".into()),
     ];
-    let sentences = answer::sentences(a, &d);
+    let sentences = answer::sentences(&d);
     files.push((
         "index.html".into(),
         render_page(
@@ -557,10 +558,26 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             timing_dim => timing.dim,
             timing_repeats => timing.repeats,
             replicates => analysis::ranking::REPLICATES,
+            margin => analysis::MARGIN,
+            alpha => analysis::ranking::ALPHA,
+            floor => analysis::SCORE_FLOOR,
+            findings_margin_step => format!("{} decade", analysis::findings::sig2(sweep_step(&d))),
+            targets => analysis::TARGETS.iter().map(|t| analysis::findings::sig2(*t)).collect::<Vec<_>>().join(", "),
+            good => analysis::findings::sig2(analysis::GOOD_TARGET),
+            edge_hits => Serde(d.edge_hits.iter().map(|e| context! {
+                title => &e.title, label => &e.label, batch => &e.batch, schedule => &e.schedule,
+                lr => fmt_num(e.lr), edge => format!("{:?}", e.edge).to_lowercase(),
+                tried => format!("{}–{}", fmt_num(e.tried.0), fmt_num(e.tried.1)), tuned => e.tuned,
+            }).collect::<Vec<_>>()),
         })?,
     ));
 
     // ---- data files ----
+    files.push((
+        "findings.json".into(),
+        serde_json::to_vec_pretty(&d.findings)
+            .map_err(|e| Error::Usage(format!("findings.json: {e}")))?,
+    ));
     files.push(("results.jsonl".into(), files::results_jsonl(&a.records)?));
     files.push(("results.csv".into(), files::results_csv(&a.records)?));
     files.push((

@@ -607,7 +607,10 @@ max_decades = 8
     let completed = tuning_lrs(Status::Completed);
     let diverged = tuning_lrs(Status::Diverged);
     assert_eq!(completed.len(), 12, "{completed:?}");
-    assert!(rel(completed[0], 10f64.powf(-6.5)) && rel(completed[11], 0.1), "{completed:?}");
+    assert!(
+        rel(completed[0], 10f64.powf(-6.5)) && rel(completed[11], 0.1),
+        "{completed:?}"
+    );
     assert_eq!(diverged.len(), 1, "{diverged:?}");
     assert!(rel(diverged[0], 10f64.powf(-0.5)), "{diverged:?}");
     // The evaluation seeds ran at the pick, 0.1, and at the optimizer's own lr.

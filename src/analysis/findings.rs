@@ -1,0 +1,1055 @@
+//! The findings: everything the report says, computed once from the analysis (records alone)
+//! and handed to the pages, which only lay it out; `findings.json` is its serialization.
+//!
+//! The answer is chosen on the *selection* instances and checked on the *held-out* ones. Every
+//! sentence states its effect as a ratio of gaps to f* with a 95% hierarchical-bootstrap
+//! interval (instances, then seeds), names a tied-best set where the data cannot separate the
+//! top, and never decides anything by a name or an order: exact ties are reported as ties.
+//!
+//! May use: the rest of `analysis`, `record`, `tuning`, `grid`, `problem`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::claims::Claim;
+use super::ranking::{ALPHA, Effect, Leaderboard, REPLICATES, Standing, WinRates};
+use super::sensitivity::Sensitivity;
+use super::speed::{GOOD_TARGET_INDEX, PROFILE_TAU, Speed};
+use super::stats::{self, Bootstrap};
+use super::{Analysis, Budget, Choice, Edge, GOOD_TARGET, MARGIN, SCORE_FLOOR, TARGETS};
+use crate::grid::InstanceSet;
+use crate::num::shortest;
+use crate::problem::Family;
+
+/// Seed of the bootstrap stream of the effects computed here (fixed: reports reproduce).
+const BOOTSTRAP_SEED: u64 = 0xf1d1_4b00;
+/// Below this median time to the good target, wall times are too close to the timer's
+/// resolution (1 µs) and to per-epoch overheads to rank optimizers by: 1000× the resolution.
+pub const WALL_TIME_FLOOR_SECONDS: f64 = 1e-3;
+
+/// What backs a sentence (the report turns it into a link).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Backing {
+    /// The rank intervals under a budget over a set of instances.
+    Ranks { set: InstanceSet, budget: Budget },
+    /// The learning-rate forgiveness figure.
+    Forgiveness,
+    /// A performance profile.
+    Profile { by_time: bool },
+    /// A problem's convergence figure.
+    Convergence { problem: usize },
+    /// A problem's schedule or batch-mode heatmap.
+    Settings { problem: usize, batch: bool },
+    /// The list of learning-rate edge hits.
+    EdgeHits,
+    /// The grid on the methodology page.
+    Grid,
+}
+
+/// One sentence of the answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sentence {
+    /// What question it answers ("the one to pick").
+    pub topic: String,
+    /// The sentence.
+    pub text: String,
+    /// How sure the data is, in words and numbers.
+    pub confidence: String,
+    /// The figure or table behind it.
+    pub backing: Backing,
+}
+
+/// The recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pick {
+    /// The optimizer's index in the analysis.
+    #[serde(skip)]
+    pub index: usize,
+    /// The optimizer's label (with the labels of the optimizers that are the same method here).
+    pub label: String,
+    /// Its spec at the recommended learning rate.
+    pub optimizer: String,
+    /// The recommended batch mode.
+    pub batch: String,
+    /// The recommended schedule.
+    pub schedule: String,
+    /// The recommended learning rate: its own lr times the median factor its tuned choices
+    /// used over the selection instances.
+    pub lr: f64,
+    /// That factor.
+    pub lr_factor: f64,
+    /// The lowest and highest lr its tuned choices used.
+    pub lr_range: (f64, f64),
+    /// Its gap ratio to the median optimizer (selection instances).
+    pub effect: Effect,
+    /// Mean rank and its 95% interval.
+    pub mean_rank: f64,
+    pub rank_interval: (f64, f64),
+    /// Labels of the optimizers the data cannot tell from it (itself included).
+    pub tied_best: Vec<String>,
+    /// Labels of the optimizers that are the same method here.
+    pub same_method: Vec<String>,
+    /// Selection instances it was chosen on.
+    pub instances: usize,
+}
+
+/// How the settings of one kind (batch mode or schedule) compare for one optimizer, each at
+/// its best configuration by the tuning seeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingComparison {
+    /// "batch mode" or "schedule".
+    pub kind: String,
+    /// The optimizer's label.
+    pub label: String,
+    /// The settings compared (canonical specs, short).
+    pub options: Vec<String>,
+    /// Mean rank of each over the instances (ties within the margin).
+    pub mean_ranks: Vec<f64>,
+    /// The best (lowest mean rank, then mean score).
+    pub best: usize,
+    /// For each option, the ratio of its gap to the best's (> 1: the best is better), with its
+    /// interval; `None` for the best itself.
+    pub versus: Vec<Option<Effect>>,
+    /// The options whose interval against the best reaches 1: not separable from it.
+    pub tied: Vec<usize>,
+    /// Instances compared.
+    pub instances: usize,
+}
+
+impl SettingComparison {
+    /// Whether one option is clearly best (no other option is tied with it).
+    pub fn is_clear(&self) -> bool {
+        self.tied.len() == 1
+    }
+}
+
+/// A configuration whose pick is the lowest or highest rate its sweep tried.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EdgeHit {
+    /// Problem index and title.
+    pub problem: usize,
+    pub title: String,
+    /// Optimizer label.
+    pub label: String,
+    pub batch: String,
+    pub schedule: String,
+    /// The picked lr and the range tried.
+    pub lr: f64,
+    pub tried: (f64, f64),
+    /// Which edge.
+    pub edge: Edge,
+    /// Whether it is the optimizer's tuned choice on that problem.
+    pub tuned: bool,
+}
+
+/// One family's board (selection instances of the family).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FamilyBoard {
+    pub family: Family,
+    pub board: Leaderboard,
+}
+
+/// Everything the report says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Findings {
+    /// Grid fingerprint.
+    pub grid: String,
+    /// The equivalence margin (decades of relative gap) and the significance level.
+    pub margin: f64,
+    pub alpha: f64,
+    /// The lowest score (log10 of the smallest relative gap told apart).
+    pub score_floor: f64,
+    /// Selection and held-out problem indices.
+    pub selection: Vec<usize>,
+    pub holdout: Vec<usize>,
+    /// Tuned and default boards on the selection instances.
+    pub tuned: Leaderboard,
+    pub default: Leaderboard,
+    /// The tuned board on the held-out instances.
+    pub holdout_board: Option<Leaderboard>,
+    /// Per family, on its selection instances.
+    pub families: Vec<FamilyBoard>,
+    /// Pairwise win rates (tuned, every instance).
+    pub win_rates: WinRates,
+    /// Learning-rate sensitivity.
+    pub sensitivity: Sensitivity,
+    /// Speed to the targets.
+    pub speed: Speed,
+    /// The lecture's claims.
+    pub claims: Vec<Claim>,
+    /// Groups of optimizer labels that are the same method here.
+    pub same_methods: Vec<Vec<String>>,
+    /// The recommendation.
+    pub pick: Option<Pick>,
+    /// The pick's batch-mode and schedule comparisons.
+    pub settings: Vec<SettingComparison>,
+    /// Per optimizer, its batch-mode and schedule comparisons (for whom a setting helps).
+    pub settings_by_optimizer: Vec<SettingComparison>,
+    /// Configurations whose pick is on an edge of their sweep.
+    pub edge_hits: Vec<EdgeHit>,
+    /// Tuned picks (problem × optimizer) and configurations in all.
+    pub tuned_picks: usize,
+    pub configurations: usize,
+    /// The first screen.
+    pub answer: Vec<Sentence>,
+}
+
+/// `x` to two significant digits as text ("18", "0.52", "1.3e-05").
+pub fn sig2(x: f64) -> String {
+    if !x.is_finite() {
+        return "∞".into();
+    }
+    shortest(format!("{x:.1e}").parse().unwrap_or(x))
+}
+
+/// "18× less of the gap than T (95% CI 6–40×)", or "more" when the ratio is below 1.
+pub fn effect_text(e: &Effect, than: &str) -> String {
+    if e.ratio >= 1.0 {
+        format!(
+            "leaves {}× less of the gap to f* than {than} (95% CI {}–{}×)",
+            sig2(e.ratio),
+            sig2(e.low),
+            sig2(e.high)
+        )
+    } else {
+        format!(
+            "leaves {}× more of the gap to f* than {than} (95% CI {}–{}×)",
+            sig2(1.0 / e.ratio),
+            sig2(1.0 / e.high),
+            sig2(1.0 / e.low)
+        )
+    }
+}
+
+/// "a, b and c".
+fn list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+/// The ratio of gaps between paired settings: 10^mean_i(median(worse_i) − median(better_i)),
+/// with a hierarchical-bootstrap interval (instances, then seeds, paired by seed).
+pub fn paired_effect(pairs: &[(Vec<f64>, Vec<f64>)], boot: &mut Bootstrap) -> Effect {
+    let estimate = |rows: &[(Vec<f64>, Vec<f64>)]| -> f64 {
+        let d: Vec<f64> = rows
+            .iter()
+            .map(|(a, b)| stats::median(a) - stats::median(b))
+            .collect();
+        stats::mean(&d)
+    };
+    let point = estimate(pairs);
+    let seeds: Vec<usize> = pairs.iter().map(|(a, b)| a.len().min(b.len())).collect();
+    let replicates: Vec<f64> = (0..REPLICATES)
+        .map(|_| {
+            let rows: Vec<(Vec<f64>, Vec<f64>)> = boot
+                .hierarchical(&seeds)
+                .into_iter()
+                .map(|(i, pick)| {
+                    let (a, b) = &pairs[i];
+                    (
+                        pick.iter().map(|&k| a[k]).collect(),
+                        pick.iter().map(|&k| b[k]).collect(),
+                    )
+                })
+                .collect();
+            estimate(&rows)
+        })
+        .collect();
+    let (lo, hi) = stats::percentile_interval(&replicates, 0.95);
+    Effect {
+        ratio: 10f64.powf(point),
+        low: 10f64.powf(lo),
+        high: 10f64.powf(hi),
+    }
+}
+
+/// Compares the options of one setting kind for optimizer `o` over the selection instances
+/// where it ran at least two of them (each option at its configuration with the best tuning
+/// score).
+fn compare_settings(
+    a: &Analysis,
+    o: usize,
+    problems: &[usize],
+    batch: bool,
+    boot: &mut Bootstrap,
+) -> Option<SettingComparison> {
+    let key = |c: &Choice| {
+        if batch {
+            c.batch.clone()
+        } else {
+            crate::schedule::registry().short(&c.schedule)
+        }
+    };
+    // Per instance: option → scores of its best configuration by the tuning seeds.
+    let mut rows: Vec<BTreeMap<String, &Choice>> = Vec::new();
+    for &p in problems {
+        let mut best: BTreeMap<String, &Choice> = BTreeMap::new();
+        for c in &a.problems[p].configurations[o] {
+            let k = key(c);
+            let better = best.get(&k).is_none_or(|b| {
+                c.selection
+                    .total_cmp(&b.selection)
+                    .then_with(|| (&c.batch, &c.schedule).cmp(&(&b.batch, &b.schedule)))
+                    .is_lt()
+            });
+            if better && !c.scores.is_empty() {
+                best.insert(k, c);
+            }
+        }
+        if best.len() >= 2 {
+            rows.push(best);
+        }
+    }
+    let first = rows.first()?;
+    let options: Vec<String> = first
+        .keys()
+        .filter(|k| rows.iter().all(|r| r.contains_key(*k)))
+        .cloned()
+        .collect();
+    if options.len() < 2 {
+        return None;
+    }
+    let medians: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| {
+            options
+                .iter()
+                .map(|k| r[k].median_score())
+                .collect::<Vec<f64>>()
+        })
+        .collect();
+    let mut rank_sum = vec![0.0; options.len()];
+    for row in &medians {
+        for (s, r) in rank_sum
+            .iter_mut()
+            .zip(stats::ranks_with_margin(row, MARGIN))
+        {
+            *s += r;
+        }
+    }
+    let mean_ranks: Vec<f64> = rank_sum.iter().map(|s| s / rows.len() as f64).collect();
+    let mean_score = |k: usize| stats::mean(&medians.iter().map(|r| r[k]).collect::<Vec<_>>());
+    let best = (0..options.len())
+        .min_by(|&x, &y| {
+            mean_ranks[x]
+                .total_cmp(&mean_ranks[y])
+                .then(mean_score(x).total_cmp(&mean_score(y)))
+        })
+        .unwrap_or(0);
+    let versus: Vec<Option<Effect>> = (0..options.len())
+        .map(|k| {
+            (k != best).then(|| {
+                let pairs: Vec<(Vec<f64>, Vec<f64>)> = rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r[&options[k]].scores.clone(),
+                            r[&options[best]].scores.clone(),
+                        )
+                    })
+                    .collect();
+                paired_effect(&pairs, boot)
+            })
+        })
+        .collect();
+    let tied = (0..options.len())
+        .filter(|&k| versus[k].is_none_or(|e| e.low <= 1.0))
+        .collect();
+    Some(SettingComparison {
+        kind: if batch { "batch mode" } else { "schedule" }.into(),
+        label: a.optimizers[o].label.clone(),
+        options,
+        mean_ranks,
+        best,
+        versus,
+        tied,
+        instances: rows.len(),
+    })
+}
+
+/// Computes the findings of an analysis.
+pub fn findings(a: &Analysis) -> Findings {
+    let selection = a.problems_in(InstanceSet::Selection);
+    let holdout = a.problems_in(InstanceSet::Holdout);
+    let all: Vec<usize> = (0..a.problems.len()).collect();
+    let sensitivity = super::sensitivity(a);
+    let claims = super::claims(a, &sensitivity);
+    let tuned = super::leaderboard(a, Budget::Tuned, &selection);
+    let default = super::leaderboard(a, Budget::Default, &selection);
+    let holdout_board =
+        (!holdout.is_empty()).then(|| super::leaderboard(a, Budget::Tuned, &holdout));
+    let mut by_family: BTreeMap<Family, Vec<usize>> = BTreeMap::new();
+    for &p in &selection {
+        by_family.entry(a.problems[p].family).or_default().push(p);
+    }
+    let families: Vec<FamilyBoard> = by_family
+        .into_iter()
+        .map(|(family, ps)| FamilyBoard {
+            family,
+            board: super::leaderboard(a, Budget::Tuned, &ps),
+        })
+        .collect();
+    // Same-method groups over every instance (pairs joined into groups).
+    let pairs = super::ranking::same_methods(a, Budget::Tuned, &all);
+    let mut group_of: Vec<usize> = (0..a.optimizers.len()).collect();
+    for &(i, j) in &pairs {
+        let (gi, gj) = (group_of[i], group_of[j]);
+        for g in group_of.iter_mut() {
+            if *g == gj {
+                *g = gi;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (o, &g) in group_of.iter().enumerate() {
+        groups
+            .entry(g)
+            .or_default()
+            .push(a.optimizers[o].label.clone());
+    }
+    let same_methods: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
+
+    let mut boot = Bootstrap::new(BOOTSTRAP_SEED);
+    let settings_by_optimizer: Vec<SettingComparison> = (0..a.optimizers.len())
+        .flat_map(|o| {
+            [true, false]
+                .into_iter()
+                .filter_map(|batch| compare_settings(a, o, &selection, batch, &mut boot))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut edge_hits = Vec::new();
+    let (mut tuned_picks, mut configurations) = (0, 0);
+    for (p, pr) in a.problems.iter().enumerate() {
+        for (o, configs) in pr.configurations.iter().enumerate() {
+            let t = &pr.tuned[o];
+            tuned_picks += usize::from(!t.runs.is_empty());
+            for c in configs {
+                configurations += 1;
+                if let Some(edge) = c.edge {
+                    edge_hits.push(EdgeHit {
+                        problem: p,
+                        title: pr.title.clone(),
+                        label: c.label.clone(),
+                        batch: c.batch.clone(),
+                        schedule: crate::schedule::registry().short(&c.schedule),
+                        lr: c.lr,
+                        tried: c.tried,
+                        edge,
+                        tuned: c.batch == t.batch && c.schedule == t.schedule,
+                    });
+                }
+            }
+        }
+    }
+    let speed = super::speed(a);
+    let mut f = Findings {
+        grid: a.grid.clone(),
+        margin: MARGIN,
+        alpha: ALPHA,
+        score_floor: SCORE_FLOOR,
+        win_rates: super::win_rates(a, Budget::Tuned),
+        pick: None,
+        settings: Vec::new(),
+        answer: Vec::new(),
+        selection,
+        holdout,
+        tuned,
+        default,
+        holdout_board,
+        families,
+        sensitivity,
+        speed,
+        claims,
+        same_methods,
+        settings_by_optimizer,
+        edge_hits,
+        tuned_picks,
+        configurations,
+    };
+    f.pick = pick(a, &f);
+    if let Some(p) = &f.pick {
+        f.settings = f
+            .settings_by_optimizer
+            .iter()
+            .filter(|s| s.label == a.optimizers[p.index].label)
+            .cloned()
+            .collect();
+    }
+    f.answer = answer(a, &f);
+    f
+}
+
+/// The labels of the optimizers that are the same method as `o`.
+fn same_as(a: &Analysis, f: &Findings, o: usize) -> Vec<String> {
+    let label = &a.optimizers[o].label;
+    f.same_methods
+        .iter()
+        .find(|g| g.contains(label))
+        .map(|g| g.iter().filter(|l| *l != label).cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The top of the tuned board, with its recommended settings and lr.
+fn pick(a: &Analysis, f: &Findings) -> Option<Pick> {
+    let top = f.tuned.best()?;
+    let o = top.optimizer;
+    let choices: Vec<&Choice> = f
+        .tuned
+        .problems
+        .iter()
+        .map(|&p| &a.problems[p].tuned[o])
+        .filter(|c| !c.runs.is_empty())
+        .collect();
+    let setting = |batch: bool| -> String {
+        f.settings_by_optimizer
+            .iter()
+            .find(|s| s.label == top.label && (s.kind == "batch mode") == batch)
+            .map(|s| s.options[s.best].clone())
+            .unwrap_or_else(|| {
+                // A single option everywhere: the one its tuned choices use.
+                choices
+                    .first()
+                    .map(|c| {
+                        if batch {
+                            c.batch.clone()
+                        } else {
+                            crate::schedule::registry().short(&c.schedule)
+                        }
+                    })
+                    .unwrap_or_default()
+            })
+    };
+    let factors: Vec<f64> = choices.iter().map(|c| c.lr_factor).collect();
+    let factor = stats::median(&factors);
+    let base = choices.first().map_or(f64::NAN, |c| c.lr / c.lr_factor);
+    let lr = base * factor;
+    let lrs = choices.iter().map(|c| c.lr);
+    let lr_range = (
+        lrs.clone().fold(f64::INFINITY, f64::min),
+        lrs.fold(0.0, f64::max),
+    );
+    let same = same_as(a, f, o);
+    let mut label = top.label.clone();
+    for s in &same {
+        label.push_str(" = ");
+        label.push_str(s);
+    }
+    let optimizer = crate::optim::parse(&a.optimizers[o].spec)
+        .map(|p| {
+            p.params
+                .with("lr", crate::spec::Value::Float(lr))
+                .to_string()
+        })
+        .unwrap_or_else(|_| a.optimizers[o].spec.clone());
+    Some(Pick {
+        index: o,
+        label,
+        optimizer,
+        batch: setting(true),
+        schedule: setting(false),
+        lr,
+        lr_factor: factor,
+        lr_range,
+        effect: top.effect,
+        mean_rank: top.mean_rank,
+        rank_interval: (top.rank_low, top.rank_high),
+        tied_best: f
+            .tuned
+            .tied_best()
+            .iter()
+            .map(|s| s.label.clone())
+            .collect(),
+        same_method: same,
+        instances: f.tuned.problems.len(),
+    })
+}
+
+/// "quadratic, rosenbrock and logreg2d".
+fn titles(a: &Analysis, problems: &[usize]) -> String {
+    list(
+        &problems
+            .iter()
+            .map(|&p| a.problems[p].title.clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The confidence line of a board's top.
+fn board_confidence(board: &Leaderboard, top: &Standing, seeds: usize) -> String {
+    let tied = board.tied_best().len();
+    let others = board.standings.len().saturating_sub(1);
+    format!(
+        "Mean rank {:.1} of {} over {} instances × {seeds} evaluation seeds (95% interval {:.1}–{:.1}); first in {:.0}% of hierarchical-bootstrap resamples; Friedman p = {}; {} of the {others} others {} not significantly worse than it (Wilcoxon signed-rank over instances, ties within {MARGIN} decade, Holm, α = {ALPHA}).",
+        top.mean_rank,
+        board.standings.len(),
+        board.problems.len(),
+        top.rank_low,
+        top.rank_high,
+        100.0 * top.p_best,
+        sig2(board.friedman_p),
+        tied - 1,
+        if tied == 2 { "is" } else { "are" },
+    )
+}
+
+/// The top of a board as a sentence opening: one name, or the tied-best set.
+fn top_text(a: &Analysis, f: &Findings, board: &Leaderboard) -> Option<(String, Standing)> {
+    let top = board.best()?.clone();
+    let tied: Vec<String> = board
+        .tied_best()
+        .iter()
+        .map(|s| {
+            let same = same_as(a, f, s.optimizer);
+            if same.is_empty() {
+                s.label.clone()
+            } else {
+                format!("{} (the same method here as {})", s.label, list(&same))
+            }
+        })
+        .collect();
+    Some((
+        if tied.len() == 1 {
+            tied[0].clone()
+        } else {
+            format!(
+                "any of {} {} — the data cannot separate them; {} ranks best on average",
+                tied.len(),
+                list(&tied),
+                top.label
+            )
+        },
+        top,
+    ))
+}
+
+fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    if a.runs == 0 {
+        return out;
+    }
+    if a.diverged == a.runs {
+        out.push(Sentence {
+            topic: "every run diverged".into(),
+            text: format!("All {} runs diverged: no optimizer, schedule, batch mode or learning rate in this grid reached a finite result, so nothing can be recommended from it.", a.runs),
+            confidence: "Every record has status \"diverged\".".into(),
+            backing: Backing::Grid,
+        });
+        return out;
+    }
+    let seeds = a.evaluation_seeds.len();
+    let selection = Backing::Ranks {
+        set: InstanceSet::Selection,
+        budget: Budget::Tuned,
+    };
+    if let (Some(p), Some((opening, top))) = (&f.pick, top_text(a, f, &f.tuned)) {
+        let lr = if (p.lr_factor - 1.0).abs() < 1e-9 {
+            "its own learning rate".to_string()
+        } else {
+            format!("{}× its own learning rate", sig2(p.lr_factor))
+        };
+        out.push(Sentence {
+            topic: "the one to pick".into(),
+            text: format!(
+                "Pick {opening}: with {} batches and the {} schedule, at about {lr} (lr {}; tuned per problem between {} and {}). It {}.",
+                p.batch,
+                p.schedule,
+                sig2(p.lr),
+                sig2(p.lr_range.0),
+                sig2(p.lr_range.1),
+                effect_text(&p.effect, "the median optimizer")
+            ),
+            confidence: board_confidence(&f.tuned, &top, seeds),
+            backing: selection.clone(),
+        });
+        if let Some(h) = &f.holdout_board
+            && let Some(s) = h.of(top.optimizer)
+        {
+            let tied: Vec<String> = h.tied_best().iter().map(|s| s.label.clone()).collect();
+            out.push(Sentence {
+                topic: "on held-out instances".into(),
+                text: format!(
+                    "On {} held-out instances ({}), which took no part in the choice, {} ranks {:.1} of {} (95% interval {:.1}–{:.1}) and {} the tied-best set there ({}); it {}.",
+                    h.problems.len(),
+                    titles(a, &h.problems),
+                    top.label,
+                    s.mean_rank,
+                    h.standings.len(),
+                    s.rank_low,
+                    s.rank_high,
+                    if s.in_best_group { "is in" } else { "is not in" },
+                    list(&tied),
+                    effect_text(&s.effect, "the median optimizer there")
+                ),
+                confidence: format!(
+                    "Held-out instances are fresh instances of the selection set's families; Friedman p = {} there.",
+                    sig2(h.friedman_p)
+                ),
+                backing: Backing::Ranks {
+                    set: InstanceSet::Holdout,
+                    budget: Budget::Tuned,
+                },
+            });
+        }
+    }
+    if let Some((opening, top)) = top_text(a, f, &f.default) {
+        out.push(Sentence {
+            topic: "at default settings".into(),
+            text: format!(
+                "Without tuning (each optimizer's own learning rate, constant schedule), {opening}; it {}.",
+                effect_text(&top.effect, "the median optimizer")
+            ),
+            confidence: board_confidence(&f.default, &top, seeds),
+            backing: Backing::Ranks {
+                set: InstanceSet::Selection,
+                budget: Budget::Default,
+            },
+        });
+    }
+    out.extend(forgiving(a, f));
+    out.extend(fastest(a, f));
+    for fb in &f.families {
+        let Some((opening, top)) = top_text(a, f, &fb.board) else {
+            continue;
+        };
+        let first = fb.board.problems[0];
+        out.push(Sentence {
+            topic: format!("for {}", fb.family.describe()),
+            text: format!(
+                "For {} problems ({}): {opening}; it {}.",
+                fb.family.describe(),
+                titles(a, &fb.board.problems),
+                effect_text(&top.effect, "the median optimizer")
+            ),
+            confidence: format!(
+                "Mean rank {:.1} of {} over {} instance(s) (95% interval {:.1}–{:.1}); {} other(s) not significantly worse{}.",
+                top.mean_rank,
+                fb.board.standings.len(),
+                fb.board.problems.len(),
+                top.rank_low,
+                top.rank_high,
+                fb.board.tied_best().len() - 1,
+                if fb.board.problems.len() < 6 {
+                    " (with fewer than 6 instances no Wilcoxon test can reach α = 0.05, so a family of few instances always reports a wide tie)"
+                } else {
+                    ""
+                }
+            ),
+            backing: Backing::Convergence { problem: first },
+        });
+    }
+    out.extend(settings(a, f));
+    out.push(edges(a, f));
+    out
+}
+
+/// The most forgiving of a badly chosen lr, among the tied-best set.
+fn forgiving(a: &Analysis, f: &Findings) -> Option<Sentence> {
+    let widths = |o: usize| -> Vec<f64> {
+        f.tuned
+            .problems
+            .iter()
+            .filter_map(|&p| f.sensitivity.curves[p][o].as_ref().map(|c| c.width))
+            .collect()
+    };
+    let candidates: Vec<usize> = f.tuned.tied_best().iter().map(|s| s.optimizer).collect();
+    let median_width = |o: usize| stats::median(&widths(o));
+    let best = candidates
+        .iter()
+        .map(|&o| median_width(o))
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !best.is_finite() {
+        return None;
+    }
+    let widest: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&o| (median_width(o) - best).abs() < 1e-9)
+        .collect();
+    let all: Vec<f64> = (0..a.optimizers.len())
+        .map(median_width)
+        .filter(|w| w.is_finite())
+        .collect();
+    let names: Vec<String> = widest
+        .iter()
+        .map(|&o| a.optimizers[o].label.clone())
+        .collect();
+    let step = a.records.first().map(|_| sweep_step(a)).unwrap_or(f64::NAN);
+    Some(Sentence {
+        topic: "the most forgiving".into(),
+        text: format!(
+            "Most forgiving of a badly chosen learning rate, among the tied-best: {}, which {} within a factor of 2 of {} best result over {} decades of learning rate (median over {} instances; the median optimizer: {} decades).",
+            list(&names),
+            if names.len() == 1 { "stays" } else { "stay" },
+            if names.len() == 1 { "its" } else { "their" },
+            sig2(best),
+            f.tuned.problems.len(),
+            sig2(stats::median(&all)),
+        ),
+        confidence: format!(
+            "Widths are measured on the tuning seeds in the sweep's own steps of {} decade; {} optimizer(s) share the widest.",
+            sig2(step),
+            names.len()
+        ),
+        backing: Backing::Forgiveness,
+    })
+}
+
+/// The sweep step in decades: the smallest gap between neighbouring rates of a configuration.
+fn sweep_step(a: &Analysis) -> f64 {
+    f64::min(
+        1.0,
+        a.problems
+            .iter()
+            .flat_map(|p| p.tuned.iter())
+            .filter(|c| c.tried.1 > c.tried.0)
+            .map(|c| {
+                // The tuned configuration's rates are multiples of its step apart.
+                let ratio = (c.tried.1 / c.tried.0).log10();
+                let n = c.tried_points.max(2) - 1;
+                ratio / n as f64
+            })
+            .fold(f64::INFINITY, f64::min),
+    )
+}
+
+/// The fastest to a good solution, by evaluations, and by wall time where it can be told.
+fn fastest(a: &Analysis, f: &Findings) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let s = &f.speed;
+    let target = format!("{} of the starting gap", sig2(GOOD_TARGET));
+    let runs = s.instances;
+    for by_time in [false, true] {
+        let scores = if by_time {
+            &s.profile_score_seconds
+        } else {
+            &s.profile_score_evals
+        };
+        let kind = if by_time {
+            "wall time"
+        } else {
+            "gradient evaluations"
+        };
+        if by_time {
+            let too_fast = s
+                .median_seconds_to_good
+                .is_none_or(|t| t < WALL_TIME_FLOOR_SECONDS);
+            if too_fast {
+                out.push(Sentence {
+                    topic: "the fastest by wall time".into(),
+                    text: format!(
+                        "Not answered by wall time: the median run reaches {target} in {} — too close to the timer's 1 µs resolution and to per-epoch overheads to rank optimizers by (the threshold is {} ms); the answer by gradient evaluations stands.",
+                        s.median_seconds_to_good
+                            .map_or("no time at all (no run reached it)".to_string(), |t| format!("{} µs", sig2(t * 1e6))),
+                        sig2(WALL_TIME_FLOOR_SECONDS * 1e3)
+                    ),
+                    confidence: "Wall times are measured on this machine; they say nothing about another.".into(),
+                    backing: Backing::Profile { by_time: true },
+                });
+                continue;
+            }
+        }
+        let best = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !(best > 0.0) {
+            out.push(Sentence {
+                topic: format!("the fastest by {kind}"),
+                text: format!("No optimizer reached {target} on any of the {runs} evaluation runs: there is no fastest."),
+                confidence: format!("Targets are relative gaps to f*: {}.", TARGETS.iter().map(|t| sig2(*t)).collect::<Vec<_>>().join(", ")),
+                backing: Backing::Profile { by_time },
+            });
+            continue;
+        }
+        let fastest: Vec<usize> = (0..scores.len())
+            .filter(|&o| (scores[o] - best).abs() < 1e-12)
+            .collect();
+        let names: Vec<String> = fastest
+            .iter()
+            .map(|&o| a.optimizers[o].label.clone())
+            .collect();
+        let reached = s.reached[fastest[0]][GOOD_TARGET_INDEX];
+        let all_reached: Vec<f64> = s
+            .reached
+            .iter()
+            .map(|r| r[GOOD_TARGET_INDEX] as f64)
+            .collect();
+        out.push(Sentence {
+            topic: format!("the fastest by {kind}"),
+            text: format!(
+                "Fastest to a good solution ({target}) by {kind}: {}, with a performance-profile score of {} (1: always the fastest, 0: never within {}× of it; the median optimizer scores {}). It reached the target on {reached} of {runs} evaluation runs (the median optimizer: {}).",
+                list(&names),
+                sig2(best),
+                sig2(PROFILE_TAU),
+                sig2(stats::median(scores)),
+                sig2(stats::median(&all_reached)),
+            ),
+            confidence: format!(
+                "Runs are (problem, evaluation seed) pairs of each optimizer's tuned choice, every problem counted; a run that never reaches the target counts as a failure.{}",
+                if by_time { " Wall times are measured on this machine." } else { "" }
+            ),
+            backing: Backing::Profile { by_time },
+        });
+    }
+    out
+}
+
+/// Which batch mode and which schedule help: for the pick, and for how many optimizers.
+fn settings(a: &Analysis, f: &Findings) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for batch in [true, false] {
+        let kind = if batch { "batch mode" } else { "schedule" };
+        let of_kind: Vec<&SettingComparison> = f
+            .settings_by_optimizer
+            .iter()
+            .filter(|s| s.kind == kind)
+            .collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let mut clear: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut unclear = Vec::new();
+        for s in &of_kind {
+            if s.is_clear() {
+                clear
+                    .entry(s.options[s.best].as_str())
+                    .or_default()
+                    .push(&s.label);
+            } else {
+                unclear.push(s.label.as_str());
+            }
+        }
+        let pick_text = f
+            .settings
+            .iter()
+            .find(|s| s.kind == kind)
+            .map(|s| {
+                let best = &s.options[s.best];
+                let others: Vec<String> = (0..s.options.len())
+                    .filter(|&k| k != s.best)
+                    .map(|k| {
+                        let e = s.versus[k].expect("every other option has an effect");
+                        format!(
+                            "{} {}× (95% CI {}–{}×)",
+                            s.options[k],
+                            sig2(e.ratio),
+                            sig2(e.low),
+                            sig2(e.high)
+                        )
+                    })
+                    .collect();
+                if s.is_clear() {
+                    format!(
+                        "For {}, {best} is best: the others leave more of the gap ({}) over {} instance(s).",
+                        s.label,
+                        list(&others),
+                        s.instances
+                    )
+                } else {
+                    let tied: Vec<String> = s.tied.iter().map(|&k| s.options[k].clone()).collect();
+                    format!(
+                        "For {}, the data cannot separate {} (gap ratios to {best}: {}) over {} instance(s).",
+                        s.label,
+                        list(&tied),
+                        list(&others),
+                        s.instances
+                    )
+                }
+            })
+            .unwrap_or_default();
+        let counts: Vec<String> = clear
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k} is clearly best for {} ({})",
+                    v.len(),
+                    list(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                )
+            })
+            .collect();
+        let first = of_kind
+            .first()
+            .and_then(|s| {
+                let o = a.optimizer_index(&s.label)?;
+                f.selection
+                    .iter()
+                    .copied()
+                    .find(|&p| a.problems[p].configurations[o].len() > 1)
+            })
+            .unwrap_or(0);
+        out.push(Sentence {
+            topic: format!("which {kind} helps"),
+            text: format!(
+                "{pick_text} Across optimizers: {}{} no clear best for {} of {}.",
+                list(&counts),
+                if counts.is_empty() { "" } else { ";" },
+                unclear.len(),
+                of_kind.len()
+            ),
+            confidence: format!(
+                "Each {kind} at the configuration with the best tuning-seed score, compared on evaluation seeds over the selection instances where several were run; \"clearly\" means the 95% interval of every other option's gap ratio lies above 1."
+            ),
+            backing: Backing::Settings {
+                problem: first,
+                batch,
+            },
+        });
+    }
+    out
+}
+
+/// The learning-rate picks still on an edge of their sweep.
+fn edges(a: &Analysis, f: &Findings) -> Sentence {
+    let tuned: Vec<&EdgeHit> = f.edge_hits.iter().filter(|e| e.tuned).collect();
+    let describe = |e: &EdgeHit| {
+        format!(
+            "{} on {} ({}, {}) at {} ({} end of {}–{})",
+            e.label,
+            e.title,
+            e.batch,
+            e.schedule,
+            sig2(e.lr),
+            match e.edge {
+                Edge::Low => "low",
+                Edge::High => "high",
+            },
+            sig2(e.tried.0),
+            sig2(e.tried.1)
+        )
+    };
+    let text = if f.edge_hits.is_empty() {
+        format!(
+            "Every learning rate is bracketed: none of the {} tuned picks (nor of the {} configurations' picks) sits on an edge of its sweep.",
+            f.tuned_picks, f.configurations
+        )
+    } else {
+        let named: Vec<String> = f.edge_hits.iter().take(12).map(describe).collect();
+        format!(
+            "{} of {} tuned picks ({:.1}%) and {} of {} configuration picks sit on an edge of their sweep, where a better rate may lie outside it: {}{}.",
+            tuned.len(),
+            f.tuned_picks,
+            100.0 * tuned.len() as f64 / f.tuned_picks.max(1) as f64,
+            f.edge_hits.len(),
+            f.configurations,
+            named.join("; "),
+            if f.edge_hits.len() > 12 {
+                format!(
+                    "; and {} more (findings.json lists them all)",
+                    f.edge_hits.len() - 12
+                )
+            } else {
+                String::new()
+            }
+        )
+    };
+    let _ = a;
+    Sentence {
+        topic: "learning rates bracketed".into(),
+        text,
+        confidence: "A sweep extends past an edge that holds its best rate until the best is interior, the edge diverges, or the sweep's cap; an edge pick is at the cap or in a sweep that was not allowed to extend.".into(),
+        backing: Backing::EdgeHits,
+    }
+}
