@@ -193,6 +193,7 @@ mod tests {
                 ns_per_param: 3.5,
                 bound_ns_per_param: 26.0,
             }],
+            machine: Some("timed <machine>".into()),
         }
     }
 
