@@ -3,10 +3,12 @@
 # array script (slurm-array.sh), and run locally by tests/integration/compare.rs:
 #
 #   steps.sh shard I N          run shard I of N into $WORK/shards/shard-I.jsonl (resumable)
-#   steps.sh merge [BASELINE]   render every shard into $WORK/site with the history appended;
-#                               then, if BASELINE (a published report folder) exists, compare
-#                               against it: $WORK/compare.md, $WORK/site/benchmark.json, and
-#                               this script's exit code (1: a timing regression).
+#   steps.sh merge [BASELINE]   take the timing pass on this machine ($WORK/timing.json; render
+#                               measures nothing), render every shard with it into $WORK/site
+#                               with the history appended; then, if BASELINE (a published report
+#                               folder) exists, compare against it: $WORK/compare.md,
+#                               $WORK/site/benchmark.json, and this script's exit code (1: a
+#                               timing regression).
 #
 # Settings (environment):
 #   OPTBENCH            the binary (default: optbench on PATH)
@@ -52,7 +54,10 @@ merge)
         echo "steps.sh merge: no shard results in $work/shards" >&2
         exit 2
     fi
-    "$optbench" render "${shards[@]}" --out "$work/site" --name nightly --history "$history"
+    # The step costs compared night to night come from this one machine, not from the shards'.
+    "$optbench" timing --out "$work/timing.json"
+    "$optbench" render "${shards[@]}" --out "$work/site" --name nightly --history "$history" \
+        --timing "$work/timing.json"
     cp "$history" "$work/site/history.jsonl"
     baseline=${2:-}
     if [ -n "$baseline" ] && [ -f "$baseline/results.jsonl" ]; then

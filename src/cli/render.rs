@@ -1,7 +1,9 @@
-//! `optbench render RESULTS... [--out DIR]`: merges results files (deduplicated by run id; two
-//! different records under one id are an error naming both files), prints, per problem, each
-//! optimizer's best configuration under the tuning protocol, and writes the report from the
-//! records alone. Any error leaves the old report as it was.
+//! `optbench render RESULTS... [--out DIR] [--timing FILE]`: merges results files
+//! (deduplicated by run id; two different records under one id are an error naming both
+//! files), prints, per problem, each optimizer's best configuration under the tuning protocol,
+//! and writes the report from files alone: the records, and the timing pass recorded in FILE
+//! or beside the results (`timing::file`), if any. It measures nothing. Any error leaves the
+//! old report as it was.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,7 +17,7 @@ use crate::history;
 use crate::num::shortest;
 use crate::record::merge_files;
 use crate::report::{self, Inputs, Provenance};
-use crate::timing;
+use crate::timing::{self, TimingPass};
 
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
@@ -34,6 +36,31 @@ pub(super) struct RenderArgs {
     /// Append this report's summary to a JSON-lines history FILE and draw its trend charts.
     #[arg(long, value_name = "FILE")]
     history: Option<PathBuf>,
+    /// The timing pass to draw, recorded by `optbench timing --out FILE` (default: the
+    /// `*timing.json` beside a `*results.jsonl` given, if there is one; else none is drawn).
+    #[arg(long, value_name = "FILE")]
+    timing: Option<PathBuf>,
+}
+
+/// A timing pass read from the file it was recorded in.
+pub(super) struct Recorded {
+    pub path: PathBuf,
+    pub pass: TimingPass,
+}
+
+/// The timing pass to draw: `explicit` when given, else the one recorded beside the results
+/// files, else none.
+fn recorded_timing(
+    explicit: Option<&Path>,
+    results: &[PathBuf],
+) -> Result<Option<Recorded>, Error> {
+    Ok(match explicit {
+        Some(path) => Some(Recorded {
+            path: path.to_path_buf(),
+            pass: timing::file::read(path)?,
+        }),
+        None => timing::file::find_beside(results)?.map(|(path, pass)| Recorded { path, pass }),
+    })
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> {
@@ -46,6 +73,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
             grids.into_iter().collect::<Vec<_>>().join(", ")
         )));
     }
+    let timing = recorded_timing(args.timing.as_deref(), &args.results)?;
     let prior = prior_history(args.history.as_deref())?;
     let analysis = Analysis::new(records);
     out.write_all(summary_table(&analysis).as_bytes())
@@ -64,7 +92,14 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         name,
     };
     let history_file = args.history.as_deref().map(|p| (p, prior));
-    render_and_tell(&analysis, &args.out, &provenance, history_file, out)
+    render_and_tell(
+        &analysis,
+        &args.out,
+        &provenance,
+        timing.as_ref(),
+        history_file,
+        out,
+    )
 }
 
 /// The history entries already in `path` (checked before any work is done).
@@ -76,22 +111,21 @@ pub(super) fn prior_history(path: Option<&Path>) -> Result<Vec<history::Entry>, 
     history::read(path)
 }
 
-/// Takes the timing pass, writes the report (with trend charts when a history is kept), then
-/// appends this report's entry to the history and prints where the index is. Shared with
-/// `report`.
+/// Writes the report with the recorded timing pass, if any (and trend charts when a history
+/// is kept), then appends this report's entry to the history and prints where the timing came
+/// from and where the index is. Shared with `report`. Measures nothing.
 pub(super) fn render_and_tell(
     analysis: &Analysis,
     dir: &Path,
     provenance: &Provenance,
+    timing: Option<&Recorded>,
     history_file: Option<(&Path, Vec<history::Entry>)>,
     out: &mut impl Write,
 ) -> Result<(), Error> {
-    let timed = std::time::Instant::now();
-    let timing = timing::measure(timing::REPORT_DIM, timing::REPEATS);
-    let timing_seconds = timed.elapsed().as_secs_f64();
+    let pass = timing.map(|t| &t.pass);
     let entry = history::Entry::new(
         analysis,
-        &timing,
+        pass,
         &history::Context {
             grid_name: &provenance.name,
             run_seconds: provenance.run_seconds,
@@ -107,16 +141,22 @@ pub(super) fn render_and_tell(
         dir,
         &Inputs {
             provenance,
-            timing: &timing,
+            timing: pass,
             history: &entries,
         },
     )?;
     if let Some((path, _)) = history_file {
         history::append(path, &entry)?;
     }
+    let source = match timing {
+        Some(t) => format!("timing pass from {}", t.path.display()),
+        None => "no timing pass recorded (record one with `optbench timing --out FILE`, then \
+                 `optbench render ... --timing FILE`)"
+            .to_string(),
+    };
     writeln!(
         out,
-        "timing pass {timing_seconds:.1} s, rendered in {:.1} s: {}",
+        "{source}; rendered in {:.1} s: {}",
         written.seconds,
         written.index.display()
     )

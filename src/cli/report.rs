@@ -1,4 +1,7 @@
-//! `optbench report`: run a grid (default: the `quick` preset) and render its report.
+//! `optbench report`: run a grid (default: the `quick` preset), take the timing pass on this
+//! machine and record it beside the results (`DIR.timing.json`), and render the report from
+//! both. `--resume` resumes the runs but always measures the timing pass again: the machine
+//! may not be the one that made the old file.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,7 +9,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::render::{prior_history, render_and_tell};
+use super::render::{Recorded, prior_history, render_and_tell};
 use super::run::{GridArgs, check_jobs, summary_text};
 use super::stdout_error;
 use crate::analysis::Analysis;
@@ -14,6 +17,7 @@ use crate::error::Error;
 use crate::record::read_results;
 use crate::report::Provenance;
 use crate::run::{self, RunOptions};
+use crate::timing;
 
 #[derive(Debug, Args)]
 pub(super) struct ReportArgs {
@@ -36,14 +40,25 @@ pub(super) struct ReportArgs {
     history: Option<PathBuf>,
 }
 
-/// The working results file of a report folder: `reports/latest` → `reports/latest.results.jsonl`.
-pub(super) fn working_results(out: &std::path::Path) -> PathBuf {
+/// `DIR` with `suffix` appended to its name: `reports/latest` → `reports/latest{suffix}`.
+fn beside_folder(out: &std::path::Path, suffix: &str) -> PathBuf {
     let mut name = out
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
-    name.push(".results.jsonl");
+    name.push(suffix);
     out.with_file_name(name)
+}
+
+/// The working results file of a report folder: `reports/latest` → `reports/latest.results.jsonl`.
+pub(super) fn working_results(out: &std::path::Path) -> PathBuf {
+    beside_folder(out, ".results.jsonl")
+}
+
+/// The timing file of a report folder, beside its working results file by the convention
+/// `render` follows (`timing::file::beside`): `reports/latest` → `reports/latest.timing.json`.
+pub(super) fn working_timing(out: &std::path::Path) -> PathBuf {
+    beside_folder(out, ".timing.json")
 }
 
 pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> {
@@ -65,6 +80,18 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     out.write_all(summary_text(&grid, &summary, &results.display().to_string()).as_bytes())
         .map_err(stdout_error)?;
     let records = read_results(&results)?.records;
+    // Measured after the runs (never reused on --resume), recorded before the render.
+    let timing_path = working_timing(&args.out);
+    let timed = Instant::now();
+    let pass = timing::measure(timing::REPORT_DIM, timing::REPEATS);
+    let timing_seconds = timed.elapsed().as_secs_f64();
+    timing::file::write(&timing_path, &pass)?;
+    writeln!(
+        out,
+        "timing pass {timing_seconds:.1} s, recorded in {}",
+        timing_path.display()
+    )
+    .map_err(stdout_error)?;
     let provenance = Provenance {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         run_seconds: Some(started.elapsed().as_secs_f64()),
@@ -76,7 +103,34 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
         &Analysis::new(records),
         &args.out,
         &provenance,
+        Some(&Recorded {
+            path: timing_path,
+            pass,
+        }),
         history_file,
         out,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// `render DIR.results.jsonl` finds the timing pass `report` recorded for DIR.
+    #[test]
+    fn the_recorded_timing_is_where_render_looks_for_it() {
+        for dir in ["reports/latest", "latest", "/tmp/a b/night.1"] {
+            let dir = Path::new(dir);
+            assert_eq!(
+                timing::file::beside(&working_results(dir)),
+                Some(working_timing(dir)),
+                "{dir:?}"
+            );
+        }
+        assert_eq!(
+            working_timing(Path::new("reports/latest")),
+            Path::new("reports/latest.timing.json")
+        );
+    }
 }

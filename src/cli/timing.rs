@@ -1,8 +1,9 @@
-//! `optbench timing`: the timing pass alone (the report's step-cost figure, as a table): the
-//! STREAM triad's bandwidth, then each update's cost per parameter against the bound its bytes
-//! set at that bandwidth.
+//! `optbench timing [--out FILE]`: the timing pass alone (the report's step-cost figure, as a
+//! table): the STREAM triad's bandwidth, then each update's cost per parameter against the
+//! bound its bytes set at that bandwidth. `--out` records it as JSON for `render --timing`.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -22,6 +23,9 @@ pub(super) struct TimingArgs {
     /// Print the timing pass as JSON (the report's timing.json).
     #[arg(long)]
     json: bool,
+    /// Also record the pass in FILE as JSON (written atomically), for `render --timing FILE`.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 /// The largest dimension accepted: 10⁸ parameters. The widest rule holds five vectors
@@ -42,9 +46,16 @@ pub(super) fn run(args: &TimingArgs, out: &mut impl Write) -> Result<(), Error> 
             args.repeats
         )));
     }
+    // A path that cannot be written is refused before the pass is measured.
+    if let Some(path) = &args.out {
+        timing::file::check_writable(path)?;
+    }
     let pass = timing::measure(args.dim, args.repeats);
+    if let Some(path) = &args.out {
+        timing::file::write(path, &pass)?;
+    }
     let text = if args.json {
-        serde_json::to_string_pretty(&pass).expect("plain numbers") + "\n"
+        timing::file::to_json(&pass)
     } else {
         let mut s = format!(
             "triad bandwidth {:.1} GiB/s at {} elements ({})\n{:<36} {:>6} {:>10} {:>10} {:>9}\n",
@@ -66,6 +77,9 @@ pub(super) fn run(args: &TimingArgs, out: &mut impl Write) -> Result<(), Error> 
                 c.bound_ns_per_param,
                 c.percent_of_bound()
             );
+        }
+        if let Some(path) = &args.out {
+            s += &format!("recorded in {}\n", path.display());
         }
         s
     };

@@ -1,6 +1,7 @@
 //! The history of nightly summaries (SPEC §13): one JSON line per report made with
 //! `--history FILE`, holding what a trend chart needs: per optimizer, its best loss on each
-//! problem and its step cost; the grid's wall time; the commit and machine.
+//! problem and its step cost; the grid's wall time; the commit and machine. A report
+//! rendered without a timing pass makes an entry without bandwidth or step costs.
 //!
 //! The file is appended one whole line at a time, after the report is in place; reading it
 //! names the line of any entry that does not parse.
@@ -24,8 +25,9 @@ pub struct OptimizerSummary {
     /// configuration over the evaluation seeds; `None` where it diverged.
     pub best_loss: BTreeMap<String, Option<f64>>,
     /// Nanoseconds per parameter of one update, from the timing pass, when it measures this
-    /// optimizer's rule (see `timing::MEASURED_RULES`); `None` otherwise (`ars` has no update
-    /// kernel, a custom label or an unmeasured variant is not matched).
+    /// optimizer's rule (see `timing::MEASURED_RULES`); `None` otherwise (no timing pass was
+    /// recorded, `ars` has no update kernel, a custom label or an unmeasured variant is not
+    /// matched).
     pub step_cost_ns: Option<f64>,
 }
 
@@ -46,10 +48,11 @@ pub struct Entry {
     pub runs: usize,
     /// Wall seconds of the run stage (`None` when the report was rendered from files).
     pub run_seconds: Option<f64>,
-    /// The machine, as the report's manifest names it.
+    /// The machine the entry's timings come from, as the report's manifest names machines:
+    /// the timing pass's when it recorded one, else the one that made the entry.
     pub machine: String,
-    /// The triad bandwidth of the timing pass, GiB/s.
-    pub bandwidth_gib_s: f64,
+    /// The triad bandwidth of the timing pass, GiB/s; `None` when no pass was recorded.
+    pub bandwidth_gib_s: Option<f64>,
     /// Per optimizer label.
     pub optimizers: BTreeMap<String, OptimizerSummary>,
 }
@@ -64,8 +67,8 @@ pub struct Context<'a> {
 }
 
 impl Entry {
-    /// The summary of `analysis` and `timing`, dated now.
-    pub fn new(analysis: &Analysis, timing: &TimingPass, context: &Context<'_>) -> Entry {
+    /// The summary of `analysis` and `timing` (when a pass was recorded), dated now.
+    pub fn new(analysis: &Analysis, timing: Option<&TimingPass>, context: &Context<'_>) -> Entry {
         let optimizers = analysis
             .optimizers
             .iter()
@@ -83,9 +86,7 @@ impl Entry {
                 // The measured rule this optimizer is (its label is a spec such as
                 // `sgd:momentum=0.9`); a variant the timing pass does not measure has none.
                 let step_cost_ns = timing
-                    .costs
-                    .iter()
-                    .find(|c| c.spec == info.label)
+                    .and_then(|t| t.costs.iter().find(|c| c.spec == info.label))
                     .map(|c| c.ns_per_param);
                 (
                     info.label.clone(),
@@ -104,8 +105,10 @@ impl Entry {
             grid: analysis.grid.clone(),
             runs: analysis.runs,
             run_seconds: context.run_seconds,
-            machine: crate::timing::machine(),
-            bandwidth_gib_s: timing.bandwidth.gib_per_second(),
+            machine: timing
+                .and_then(|t| t.machine.clone())
+                .unwrap_or_else(crate::timing::machine),
+            bandwidth_gib_s: timing.map(|t| t.bandwidth.gib_per_second()),
             optimizers,
         }
     }
@@ -193,6 +196,7 @@ mod tests {
                 ns_per_param: 3.5,
                 bound_ns_per_param: 26.0,
             }],
+            machine: Some("timed <machine>".into()),
         }
     }
 
@@ -222,14 +226,15 @@ mod tests {
         let a = analysis();
         let e = Entry::new(
             &a,
-            &timing(),
+            Some(&timing()),
             &Context {
                 grid_name: "t",
                 run_seconds: Some(1.5),
             },
         );
         assert_eq!(e.runs, a.runs);
-        assert_eq!(e.bandwidth_gib_s, 2.0);
+        assert_eq!(e.bandwidth_gib_s, Some(2.0));
+        assert_eq!(e.machine, "timed <machine>");
         assert_eq!(e.run_seconds, Some(1.5));
         let adam = &e.optimizers["adam"];
         assert_eq!(adam.step_cost_ns, Some(3.5));
@@ -246,6 +251,27 @@ mod tests {
         assert!(e.date.ends_with('Z') && e.date.len() == 20, "{}", e.date);
     }
 
+    /// A report rendered without a timing pass still makes an entry: losses, and no
+    /// bandwidth or step cost; it reads back.
+    #[test]
+    fn an_entry_without_a_timing_pass_has_losses_and_no_step_costs() {
+        let a = analysis();
+        let e = Entry::new(
+            &a,
+            None,
+            &Context {
+                grid_name: "t",
+                run_seconds: None,
+            },
+        );
+        assert_eq!(e.bandwidth_gib_s, None);
+        assert_eq!(e.machine, crate::timing::machine());
+        assert!(e.optimizers.values().all(|o| o.step_cost_ns.is_none()));
+        assert_eq!(e.optimizers["adam"].best_loss.len(), 2);
+        let line = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), e);
+    }
+
     #[test]
     fn history_round_trips_and_names_a_bad_line() {
         let dir = tempfile::tempdir().unwrap();
@@ -256,7 +282,7 @@ mod tests {
             grid_name: "t",
             run_seconds: None,
         };
-        let first = Entry::new(&a, &timing(), &context);
+        let first = Entry::new(&a, Some(&timing()), &context);
         let mut second = first.clone();
         second.run_seconds = Some(2.0);
         append(&path, &first).unwrap();

@@ -127,8 +127,9 @@ pub struct Provenance {
 pub struct Inputs<'a> {
     /// How it was made.
     pub provenance: &'a Provenance,
-    /// The timing pass of this machine (step-cost figure, `timing.json`).
-    pub timing: &'a TimingPass,
+    /// The recorded timing pass (step-cost figure, `timing.json`); none: the methodology page
+    /// says how to record one, and there is no `timing.json`.
+    pub timing: Option<&'a TimingPass>,
     /// History entries, oldest first, this report's last; none: no trend page.
     pub history: &'a [history::Entry],
 }
@@ -510,26 +511,35 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     }
 
     // ---- methodology ----
-    let timing = inputs.timing;
-    let step = figure(
-        &mut files,
-        "step-cost",
-        plots::step_cost(timing),
-        plots::step_cost_caption(timing),
-    );
-    let costs: Vec<minijinja::Value> = timing
-        .costs
-        .iter()
-        .map(|c| {
-            context! {
-                spec => &c.spec,
-                bytes => c.bytes_per_param,
-                ns => format!("{:.3}", c.ns_per_param),
-                bound => format!("{:.3}", c.bound_ns_per_param),
-                percent => format!("{:.0}", c.percent_of_bound()),
-            }
-        })
-        .collect();
+    let timing = inputs.timing.map(|timing| {
+        let step = figure(
+            &mut files,
+            "step-cost",
+            plots::step_cost(timing),
+            plots::step_cost_caption(timing),
+        );
+        let costs: Vec<minijinja::Value> = timing
+            .costs
+            .iter()
+            .map(|c| {
+                context! {
+                    spec => &c.spec,
+                    bytes => c.bytes_per_param,
+                    ns => format!("{:.3}", c.ns_per_param),
+                    bound => format!("{:.3}", c.bound_ns_per_param),
+                    percent => format!("{:.0}", c.percent_of_bound()),
+                }
+            })
+            .collect();
+        context! {
+            step => Serde(&step),
+            costs => Serde(&costs),
+            bandwidth => format!("{:.1}", timing.bandwidth.gib_per_second()),
+            dim => timing.dim,
+            repeats => timing.repeats,
+            machine => timing.machine.as_deref().unwrap_or("not recorded"),
+        }
+    });
     let registry = |entries: Vec<&crate::spec::EntryInfo>| -> Vec<minijinja::Value> {
         entries
             .into_iter()
@@ -552,11 +562,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             problems => Serde(registry(crate::problem::entries().collect())),
             provenance => Serde(provenance),
             machine => Serde(crate::timing::machine()),
-            step => Serde(&step),
-            costs => Serde(&costs),
-            bandwidth => format!("{:.1}", timing.bandwidth.gib_per_second()),
-            timing_dim => timing.dim,
-            timing_repeats => timing.repeats,
+            timing => timing,
             replicates => analysis::ranking::REPLICATES,
             margin => analysis::MARGIN,
             alpha => analysis::ranking::ALPHA,
@@ -584,10 +590,12 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         "grid.json".into(),
         serde_json::to_vec_pretty(&grid).map_err(|e| Error::Usage(format!("grid.json: {e}")))?,
     ));
-    files.push((
-        "timing.json".into(),
-        serde_json::to_vec_pretty(timing).map_err(|e| Error::Usage(format!("timing.json: {e}")))?,
-    ));
+    if let Some(timing) = inputs.timing {
+        files.push((
+            "timing.json".into(),
+            crate::timing::file::to_json(timing).into_bytes(),
+        ));
+    }
 
     // ---- history ----
     if !inputs.history.is_empty() {
@@ -622,7 +630,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         "render_seconds": render_seconds,
         "grid_fingerprint": a.grid,
         "runs": a.runs,
-        "bandwidth_gib_s": timing.bandwidth.gib_per_second(),
+        "bandwidth_gib_s": inputs.timing.map(|t| t.bandwidth.gib_per_second()),
         "history_entries": inputs.history.len(),
         "files": files.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
     });

@@ -527,16 +527,17 @@ pub fn step_cost_caption(timing: &TimingPass) -> String {
             c.percent_of_bound()
         ),
         Some(c) => format!(
-            "{} reaches only {:.0}% of its bound: its arithmetic, not memory, limits it on this machine.",
+            "{} reaches only {:.0}% of its bound: its arithmetic, not memory, limits it on the machine timed.",
             c.spec,
             c.percent_of_bound()
         ),
         None => "No update was measured.".into(),
     };
     format!(
-        "Measured cost of one update per parameter ({} parameters, single thread, median of {} steps) against the bound that the bytes each rule must move set at this machine's STREAM-triad bandwidth ({:.1} GiB/s); the label gives the share of the bound reached (above 100%: an in-place update avoids the triad's write-allocate traffic). {verdict} This figure times the machine that rendered the report.",
+        "Measured cost of one update per parameter ({} parameters, single thread, median of {} steps) against the bound that the bytes each rule must move set at this machine's STREAM-triad bandwidth ({:.1} GiB/s); the label gives the share of the bound reached (above 100%: an in-place update avoids the triad's write-allocate traffic). {verdict} This figure times the machine that ran the timing pass ({}), which need not be the one that rendered the report.",
         timing.dim,
         timing.repeats,
-        timing.bandwidth.gib_per_second()
+        timing.bandwidth.gib_per_second(),
+        timing.machine.as_deref().unwrap_or("not recorded")
     )
 }

@@ -35,7 +35,9 @@ pub fn table(history: &[Entry]) -> Vec<Row> {
             run_seconds: e
                 .run_seconds
                 .map_or_else(|| "–".into(), |s| format!("{s:.1}")),
-            bandwidth: format!("{:.1}", e.bandwidth_gib_s),
+            bandwidth: e
+                .bandwidth_gib_s
+                .map_or_else(|| "–".into(), |b| format!("{b:.1}")),
             machine: e.machine.clone(),
         })
         .collect()
@@ -122,7 +124,9 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
             .collect()
     };
     let step_series = per_optimizer(&|o| o.step_cost_ns);
-    out.push((
+    // Entries rendered without a timing pass have no step cost: no chart without one.
+    if !step_series.is_empty() {
+        out.push((
         "trend-step-cost".to_string(),
         figures::line_chart(&LineChart {
             title: "Update cost per parameter per history entry".into(),
@@ -135,6 +139,7 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
         }),
         "Each optimizer's measured update cost per parameter (timing pass, single thread) per entry. Update kernels are memory-bound, so a step up for one optimizer alone points at its kernel; all of them together point at the machine.".into(),
     ));
+    }
 
     let problems: BTreeSet<&str> = history
         .iter()
@@ -190,7 +195,7 @@ mod tests {
             runs: 10,
             run_seconds: Some(30.0 + i as f64),
             machine: "test <machine>".into(),
-            bandwidth_gib_s: 20.0,
+            bandwidth_gib_s: Some(20.0),
             optimizers,
         }
     }
@@ -234,5 +239,24 @@ mod tests {
         let figs = figures(&rendered);
         assert_eq!(figs[0].0, "trend-step-cost");
         assert_eq!(figs.len(), 3);
+
+        // Entries rendered without a timing pass carry no step cost or bandwidth: no empty
+        // step-cost chart, and a dash in the table.
+        let untimed: Vec<Entry> = rendered
+            .into_iter()
+            .map(|mut e| {
+                e.bandwidth_gib_s = None;
+                for o in e.optimizers.values_mut() {
+                    o.step_cost_ns = None;
+                }
+                e
+            })
+            .collect();
+        let ids: Vec<String> = figures(&untimed).into_iter().map(|f| f.0).collect();
+        assert!(
+            ids.iter().all(|id| id.starts_with("trend-loss-")),
+            "{ids:?}"
+        );
+        assert_eq!(table(&untimed)[0].bandwidth, "–");
     }
 }

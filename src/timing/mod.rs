@@ -1,6 +1,8 @@
 //! The timing pass (SPEC §11): the machine's streaming memory bandwidth, measured with a
 //! STREAM-style triad, and the cost of one update of each first-order rule against the bound
-//! that bandwidth sets. The report draws it (step-cost figure) and the history keeps it.
+//! that bandwidth sets. It is measured by `optbench timing` and `optbench report`, recorded
+//! as JSON where it is measured ([`file`]), and drawn by the report (step-cost figure) and
+//! kept by the history from that record: rendering never measures.
 //!
 //! Timings describe the machine and moment they were taken; nothing else in optbench depends
 //! on them, and no test asserts them. The criterion bench `benches/kernels.rs` is the careful
@@ -12,6 +14,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::optim::{self, Method};
+
+pub mod file;
+
+pub use file::TimingError;
 
 /// Every first-order rule the timing pass and the kernel benches measure: each optimizer at
 /// its defaults, and the options that change the state it streams.
@@ -101,6 +107,9 @@ pub struct TimingPass {
     pub bandwidth: Bandwidth,
     /// Each rule of [`MEASURED_RULES`].
     pub costs: Vec<StepCost>,
+    /// The machine measured ([`machine`]); `None` in a pass recorded before it was kept.
+    #[serde(default)]
+    pub machine: Option<String>,
 }
 
 /// Median wall nanoseconds of `repeats` calls of `f`, after one untimed call.
@@ -175,6 +184,7 @@ pub fn measure(dim: usize, repeats: usize) -> TimingPass {
         repeats,
         bandwidth,
         costs,
+        machine: Some(machine()),
     }
 }
 

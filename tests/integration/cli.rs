@@ -400,3 +400,55 @@ fn timing_pass_measures_every_rule() {
         assert_eq!(o.status.code(), Some(2), "{bad:?}");
     }
 }
+
+/// `optbench timing --out FILE` records the pass it prints, as the JSON `render --timing`
+/// reads; a FILE that cannot be written is refused before anything is measured or written.
+#[test]
+fn timing_out_records_the_pass_and_refuses_a_bad_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pass.timing.json");
+    let o = Command::cargo_bin("optbench")
+        .unwrap()
+        .args([
+            "timing",
+            "--dim",
+            "1000",
+            "--repeats",
+            "1",
+            "--json",
+            "--out",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The file is what --json printed, byte for byte.
+    assert_eq!(std::fs::read(&file).unwrap(), o.stdout);
+    let pass: optbench::timing::TimingPass = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(pass.dim, 1000);
+    assert_eq!(pass.machine, Some(optbench::timing::machine()));
+    assert_eq!(optbench::timing::file::read(&file).unwrap(), pass);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "a temporary file is left"
+    );
+
+    for bad in [
+        dir.path().join("missing/pass.json"),
+        dir.path().to_path_buf(),
+    ] {
+        let o = Command::cargo_bin("optbench")
+            .unwrap()
+            .args(["timing", "--dim", "1000", "--repeats", "1", "--out"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(o.stdout.is_empty(), "measured before refusing {bad:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&bad.display().to_string()), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

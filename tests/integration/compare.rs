@@ -304,6 +304,11 @@ fn sharded_nightly_flow_equals_the_single_run() {
         "{second}"
     );
     assert!(second.contains("## Behaviour changes: 0"), "{second}");
+    // `render` measures nothing: the merge step records the timing pass and draws it, so the
+    // step costs are still compared night to night.
+    assert!(work.join("timing.json").exists());
+    assert!(site.join("timing.json").exists());
+    assert!(second.contains("| step cost adam |"), "{second}");
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(site.join("benchmark.json")).unwrap()).unwrap();
     assert!(

@@ -1,7 +1,8 @@
 //! The report end to end: a tiny grid run and rendered into a temp folder; every page and
 //! figure exists, every SVG is well-formed XML without NaN, every relative link and image
 //! resolves (anchors included), nothing comes from the network, labels with HTML show as text,
-//! merged shards render the same pages as the whole run, and an all-diverged grid renders.
+//! merged shards render the same pages as the whole run, an all-diverged grid renders, and
+//! `render` draws the timing pass from its record alone (it measures nothing).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -145,6 +146,13 @@ fn report_pages_figures_links_and_escaping() {
     ] {
         assert!(folder.join(f).exists(), "{f} missing");
     }
+    // The timing pass `report` measured is recorded beside its working results file, and the
+    // report's timing.json is that record.
+    let recorded = dir.path().join("report.timing.json");
+    assert_eq!(
+        fs::read_to_string(&recorded).unwrap(),
+        fs::read_to_string(folder.join("timing.json")).unwrap()
+    );
     let pages = read_pages(&folder);
     let problem_pages: Vec<&String> = pages.keys().filter(|p| p.starts_with("problem-")).collect();
     assert_eq!(problem_pages.len(), 3, "{problem_pages:?}");
@@ -418,4 +426,246 @@ fn history_appends_and_draws_trends() {
         assert!(err.contains("history file"), "{err}");
         assert!(!fresh.exists(), "{bad:?}: rendered before failing");
     }
+}
+
+/// A grid small enough to run in a moment: what the timing tests need is records.
+const SMALL: &str = r#"
+epochs = 3
+tuning_seeds = 1
+evaluation_seeds = 1
+problems = ["rosenbrock"]
+optimizers = ["sgd", "adam"]
+[lr]
+points = 1
+"#;
+
+/// A hand-made timing pass whose numbers no machine would measure: if `render` drew a pass
+/// it measured, none of them would show.
+const HAND_MADE: &str = r#"{
+  "dim": 4242,
+  "repeats": 7,
+  "bandwidth": { "bytes_per_second": 1325534281728.0 },
+  "costs": [
+    { "spec": "adam", "name": "adam", "bytes_per_param": 56, "ns_per_param": 7.125, "bound_ns_per_param": 3.5 },
+    { "spec": "sgd", "name": "sgd", "bytes_per_param": 24, "ns_per_param": 0.375, "bound_ns_per_param": 1.5 }
+  ],
+  "machine": "hand-made test machine 9000"
+}"#;
+
+/// `render` with no timing file anywhere: no timing.json, no step-cost figure, and the
+/// methodology page says plainly that no timing pass was recorded and how to record one.
+#[test]
+fn render_without_a_recorded_timing_pass_measures_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    report(dir.path(), SMALL);
+    // The same records under a name with no timing file beside it.
+    let results = dir.path().join("runs.jsonl");
+    fs::copy(dir.path().join("report.results.jsonl"), &results).unwrap();
+    let out = dir.path().join("untimed");
+    let history = dir.path().join("history.jsonl");
+    let o = optbench()
+        .arg("render")
+        .arg(&results)
+        .arg("--out")
+        .arg(&out)
+        .arg("--history")
+        .arg(&history)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.contains("no timing pass recorded"), "{stdout}");
+    assert!(!out.join("timing.json").exists());
+    assert!(!out.join("figures/step-cost.svg").exists());
+    let pages = read_pages(&out);
+    let methodology = &pages["methodology.html"];
+    assert!(
+        methodology.contains("No timing pass was recorded for this report"),
+        "{methodology}"
+    );
+    assert!(methodology.contains("optbench timing --out FILE"));
+    assert!(methodology.contains("--timing FILE"));
+    assert!(!methodology.contains("GiB/s"));
+    for page in pages.keys() {
+        check_links(&out, page, &pages);
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["bandwidth_gib_s"].is_null(), "{manifest}");
+    // The history entry keeps the losses and records no bandwidth or step cost.
+    let entry: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&history).unwrap().trim()).unwrap();
+    assert!(entry["bandwidth_gib_s"].is_null(), "{entry}");
+    assert!(
+        entry["optimizers"]["adam"]["step_cost_ns"].is_null(),
+        "{entry}"
+    );
+    assert!(
+        entry["optimizers"]["adam"]["best_loss"]
+            .as_object()
+            .unwrap()
+            .len()
+            == 1
+    );
+}
+
+/// `render --timing FILE`, and a FILE beside the results found without `--timing`: the
+/// report's timing.json, figure and methodology table hold exactly the recorded numbers.
+#[test]
+fn render_draws_exactly_the_recorded_timing_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    report(dir.path(), SMALL);
+    let hand_made: serde_json::Value = serde_json::from_str(HAND_MADE).unwrap();
+    let check = |out: &Path, history: &Path| {
+        let written: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join("timing.json")).unwrap()).unwrap();
+        assert_eq!(written, hand_made);
+        let methodology = &read_pages(out)["methodology.html"];
+        for needle in [
+            "1234.5 GiB/s",
+            "at 4242 parameters",
+            "median of 7 steps",
+            "hand-made test machine 9000",
+            "<td class=\"num\">7.125</td><td class=\"num\">3.500</td><td class=\"num\">49</td>",
+            "<td class=\"num\">0.375</td><td class=\"num\">1.500</td><td class=\"num\">400</td>",
+        ] {
+            assert!(methodology.contains(needle), "methodology lacks {needle}");
+        }
+        assert!(!methodology.contains("No timing pass was recorded"));
+        let svg = fs::read_to_string(out.join("figures/step-cost.svg")).unwrap();
+        assert!(
+            svg.contains("adam 49%") && svg.contains("sgd 400%"),
+            "{svg}"
+        );
+        assert!(svg.contains("4242 parameters"));
+        let manifest: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["bandwidth_gib_s"], 1234.5);
+        let entry: serde_json::Value =
+            serde_json::from_str(fs::read_to_string(history).unwrap().lines().last().unwrap())
+                .unwrap();
+        assert_eq!(entry["bandwidth_gib_s"], 1234.5);
+        assert_eq!(entry["optimizers"]["adam"]["step_cost_ns"], 7.125);
+        assert_eq!(entry["machine"], "hand-made test machine 9000");
+    };
+    let history = dir.path().join("history.jsonl");
+    let render = |results: &Path, out: &Path, extra: &[&Path]| {
+        let o = optbench()
+            .arg("render")
+            .arg(results)
+            .arg("--out")
+            .arg(out)
+            .arg("--history")
+            .arg(&history)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+
+    // Given with --timing (the results' own recorded pass, beside them, is not used then).
+    let file = dir.path().join("hand-made.json");
+    fs::write(&file, HAND_MADE).unwrap();
+    let results = dir.path().join("report.results.jsonl");
+    let out = dir.path().join("explicit");
+    let stdout = render(&results, &out, &[Path::new("--timing"), &file]);
+    assert!(stdout.contains("timing pass from"), "{stdout}");
+    assert!(stdout.contains("hand-made.json"), "{stdout}");
+    check(&out, &history);
+
+    // Found beside a results file by the naming convention.
+    let results = dir.path().join("night.results.jsonl");
+    fs::copy(dir.path().join("report.results.jsonl"), &results).unwrap();
+    fs::write(dir.path().join("night.timing.json"), HAND_MADE).unwrap();
+    let out = dir.path().join("beside");
+    let stdout = render(&results, &out, &[]);
+    assert!(stdout.contains("night.timing.json"), "{stdout}");
+    check(&out, &history);
+
+    // A report folder's results.jsonl finds the folder's timing.json: re-rendering a
+    // report keeps its timing pass.
+    let again = dir.path().join("again");
+    render(&out.join("results.jsonl"), &again, &[]);
+    check(&again, &history);
+}
+
+/// A timing file that cannot be used stops `render` before anything is written: exit 2, one
+/// line naming the file and what is wrong; the old report and the history stay as they were.
+#[test]
+fn a_bad_timing_file_stops_render_with_exit_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = report(dir.path(), SMALL);
+    let results = dir.path().join("report.results.jsonl");
+    let index_before = fs::read(folder.join("index.html")).unwrap();
+    let history = dir.path().join("history.jsonl");
+    let fresh = dir.path().join("never");
+    let bad = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        fs::write(&p, text).unwrap();
+        p
+    };
+    let no_adam_time = HAND_MADE.replace("7.125", "0");
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (bad("truncated.json", &HAND_MADE[..40]), "not a timing pass"),
+        (bad("results.json", "{\"spec\": {}}"), "missing field"),
+        (bad("zero.json", &no_adam_time), "adam: ns_per_param is 0"),
+        (dir.path().join("missing.json"), "cannot read"),
+    ];
+    for out in [&fresh, &folder] {
+        for (file, what) in &cases {
+            let o = optbench()
+                .arg("render")
+                .arg(&results)
+                .arg("--out")
+                .arg(out)
+                .arg("--history")
+                .arg(&history)
+                .arg("--timing")
+                .arg(file)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{file:?}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains(&file.display().to_string()), "{err}");
+            assert!(err.contains(what), "{what}: {err}");
+        }
+    }
+    assert!(!fresh.exists());
+    assert_eq!(fs::read(folder.join("index.html")).unwrap(), index_before);
+    assert!(!history.exists());
+
+    // The same for a bad file found beside the results, and for two files beside two
+    // results files (which one to draw is the user's choice).
+    fs::write(dir.path().join("report.timing.json"), "[]").unwrap();
+    let o = optbench()
+        .arg("render")
+        .arg(&results)
+        .arg("--out")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("report.timing.json"), "{err}");
+    fs::write(dir.path().join("report.timing.json"), HAND_MADE).unwrap();
+    let other = dir.path().join("other.results.jsonl");
+    fs::copy(&results, &other).unwrap();
+    fs::write(dir.path().join("other.timing.json"), HAND_MADE).unwrap();
+    let o = optbench()
+        .arg("render")
+        .arg(&results)
+        .arg(&other)
+        .arg("--out")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("other.timing.json") && err.contains("--timing FILE"),
+        "{err}"
+    );
+    assert!(!fresh.exists());
 }
