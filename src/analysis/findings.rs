@@ -19,11 +19,13 @@ use super::speed::{GOOD_TARGET_INDEX, PROFILE_TAU, Speed};
 use super::stats::{self, Bootstrap};
 use super::{Analysis, Budget, Choice, Edge, GOOD_TARGET, MARGIN, SCORE_FLOOR, TARGETS};
 use crate::grid::InstanceSet;
-use crate::num::shortest;
 use crate::problem::Family;
 
 /// Seed of the bootstrap stream of the effects computed here (fixed: reports reproduce).
 const BOOTSTRAP_SEED: u64 = 0xf1d1_4b00;
+/// Fewer instances than this cannot give a two-sided Wilcoxon signed-rank p-value below 0.05
+/// (the smallest is 2/2^n), so a family of fewer is reported as a lead.
+pub const FEW_INSTANCES: usize = 6;
 /// Below this median time to the good target, wall times are too close to the timer's
 /// resolution (1 µs) and to per-epoch overheads to rank optimizers by: 1000× the resolution.
 pub const WALL_TIME_FLOOR_SECONDS: f64 = 1e-3;
@@ -96,7 +98,11 @@ pub struct Pick {
 }
 
 /// How the settings of one kind (batch mode or schedule) compare for one optimizer, each at
-/// its best configuration by the tuning seeds.
+/// its best configuration by the tuning seeds. Settings need not all exist on every instance
+/// (the stochastic mode may run on a few only): each pair is compared on the instances it
+/// shares, the best is the one that wins most pairs (by more than the margin, on the mean
+/// score difference; half a win for a tie), and each other setting's gap ratio to it comes
+/// with its interval on the instances they share.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SettingComparison {
     /// "batch mode" or "schedule".
@@ -105,16 +111,18 @@ pub struct SettingComparison {
     pub label: String,
     /// The settings compared (canonical specs, short).
     pub options: Vec<String>,
-    /// Mean rank of each over the instances (ties within the margin).
-    pub mean_ranks: Vec<f64>,
-    /// The best (lowest mean rank, then mean score).
+    /// Pairs each wins against the others.
+    pub wins: Vec<f64>,
+    /// The best.
     pub best: usize,
     /// For each option, the ratio of its gap to the best's (> 1: the best is better), with its
-    /// interval; `None` for the best itself.
+    /// interval; `None` for the best itself and for an option that shares no instance with it.
     pub versus: Vec<Option<Effect>>,
+    /// Instances each option shares with the best.
+    pub shared: Vec<usize>,
     /// The options whose interval against the best reaches 1: not separable from it.
     pub tied: Vec<usize>,
-    /// Instances compared.
+    /// Instances where at least two options ran.
     pub instances: usize,
 }
 
@@ -196,12 +204,29 @@ pub struct Findings {
     pub answer: Vec<Sentence>,
 }
 
-/// `x` to two significant digits as text ("18", "0.52", "1.3e-05").
+/// `x` to two significant digits as text: "18", "0.52", "2100", "1.3e-5", "4.2e6".
 pub fn sig2(x: f64) -> String {
     if !x.is_finite() {
-        return "∞".into();
+        return if x > 0.0 { "∞" } else { "−∞" }.into();
     }
-    shortest(format!("{x:.1e}").parse().unwrap_or(x))
+    if x == 0.0 {
+        return "0".into();
+    }
+    let rounded: f64 = format!("{x:.1e}").parse().unwrap_or(x);
+    let magnitude = rounded.abs();
+    if (1e-3..1e5).contains(&magnitude) {
+        // Two significant digits, no trailing zeros after the point.
+        let decimals = (1 - magnitude.log10().floor() as i32).max(0) as usize;
+        let text = format!("{rounded:.decimals$}");
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        }
+    } else {
+        let text = format!("{rounded:.1e}");
+        text.replace(".0e", "e")
+    }
 }
 
 /// "18× less of the gap than T (95% CI 6–40×)", or "more" when the ratio is below 1.
@@ -305,68 +330,79 @@ fn compare_settings(
             rows.push(best);
         }
     }
-    let first = rows.first()?;
-    let options: Vec<String> = first
-        .keys()
-        .filter(|k| rows.iter().all(|r| r.contains_key(*k)))
-        .cloned()
-        .collect();
-    if options.len() < 2 {
+    if rows.is_empty() {
         return None;
     }
-    let medians: Vec<Vec<f64>> = rows
+    let options: Vec<String> = rows
         .iter()
-        .map(|r| {
-            options
-                .iter()
-                .map(|k| r[k].median_score())
-                .collect::<Vec<f64>>()
-        })
+        .flat_map(|r| r.keys().cloned())
+        .collect::<std::collections::BTreeSet<String>>()
+        .into_iter()
         .collect();
-    let mut rank_sum = vec![0.0; options.len()];
-    for row in &medians {
-        for (s, r) in rank_sum
-            .iter_mut()
-            .zip(stats::ranks_with_margin(row, MARGIN))
-        {
-            *s += r;
+    // Mean score difference of k over l on the instances both ran, and how many.
+    let versus_mean = |k: usize, l: usize| -> Option<f64> {
+        let d: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| {
+                Some(r.get(&options[k])?.median_score() - r.get(&options[l])?.median_score())
+            })
+            .collect();
+        (!d.is_empty()).then(|| stats::mean(&d))
+    };
+    let n = options.len();
+    let mut wins = vec![0.0f64; n];
+    let mut total = vec![0.0f64; n];
+    for k in 0..n {
+        for l in 0..n {
+            if k == l {
+                continue;
+            }
+            if let Some(d) = versus_mean(k, l) {
+                total[k] += d;
+                wins[k] += if d < -MARGIN {
+                    1.0
+                } else if d <= MARGIN {
+                    0.5
+                } else {
+                    0.0
+                };
+            }
         }
     }
-    let mean_ranks: Vec<f64> = rank_sum.iter().map(|s| s / rows.len() as f64).collect();
-    let mean_score = |k: usize| stats::mean(&medians.iter().map(|r| r[k]).collect::<Vec<_>>());
-    let best = (0..options.len())
+    let best = (0..n)
         .min_by(|&x, &y| {
-            mean_ranks[x]
-                .total_cmp(&mean_ranks[y])
-                .then(mean_score(x).total_cmp(&mean_score(y)))
+            wins[y]
+                .total_cmp(&wins[x])
+                .then(total[x].total_cmp(&total[y]))
         })
         .unwrap_or(0);
-    let versus: Vec<Option<Effect>> = (0..options.len())
+    let mut shared = vec![0usize; n];
+    let versus: Vec<Option<Effect>> = (0..n)
         .map(|k| {
-            (k != best).then(|| {
-                let pairs: Vec<(Vec<f64>, Vec<f64>)> = rows
-                    .iter()
-                    .map(|r| {
-                        (
-                            r[&options[k]].scores.clone(),
-                            r[&options[best]].scores.clone(),
-                        )
-                    })
-                    .collect();
-                paired_effect(&pairs, boot)
-            })
+            let pairs: Vec<(Vec<f64>, Vec<f64>)> = rows
+                .iter()
+                .filter_map(|r| {
+                    Some((
+                        r.get(&options[k])?.scores.clone(),
+                        r.get(&options[best])?.scores.clone(),
+                    ))
+                })
+                .collect();
+            shared[k] = pairs.len();
+            (k != best && !pairs.is_empty()).then(|| paired_effect(&pairs, boot))
         })
         .collect();
-    let tied = (0..options.len())
-        .filter(|&k| versus[k].is_none_or(|e| e.low <= 1.0))
+    let tied = (0..n)
+        .filter(|&k| k == best || versus[k].is_none_or(|e| e.low <= 1.0))
         .collect();
     Some(SettingComparison {
         kind: if batch { "batch mode" } else { "schedule" }.into(),
         label: a.optimizers[o].label.clone(),
         options,
-        mean_ranks,
+        wins,
         best,
         versus,
+        shared,
         tied,
         instances: rows.len(),
     })
@@ -376,7 +412,6 @@ fn compare_settings(
 pub fn findings(a: &Analysis) -> Findings {
     let selection = a.problems_in(InstanceSet::Selection);
     let holdout = a.problems_in(InstanceSet::Holdout);
-    let all: Vec<usize> = (0..a.problems.len()).collect();
     let sensitivity = super::sensitivity(a);
     let claims = super::claims(a, &sensitivity);
     let tuned = super::leaderboard(a, Budget::Tuned, &selection);
@@ -395,9 +430,13 @@ pub fn findings(a: &Analysis) -> Findings {
         })
         .collect();
     // Same-method groups over every instance (pairs joined into groups).
-    let pairs = super::ranking::same_methods(a, Budget::Tuned, &all);
     let mut group_of: Vec<usize> = (0..a.optimizers.len()).collect();
-    for &(i, j) in &pairs {
+    for &super::ranking::SameMethod {
+        first: i,
+        second: j,
+        ..
+    } in &a.same_methods
+    {
         let (gi, gj) = (group_of[i], group_of[j]);
         for g in group_of.iter_mut() {
             if *g == gj {
@@ -493,6 +532,32 @@ fn same_as(a: &Analysis, f: &Findings, o: usize) -> Vec<String> {
         .find(|g| g.contains(label))
         .map(|g| g.iter().filter(|l| *l != label).cloned().collect())
         .unwrap_or_default()
+}
+
+/// "the same method here as X at 10× its lr", or empty.
+fn same_as_text(a: &Analysis, o: usize) -> String {
+    let parts: Vec<String> = a
+        .same_methods
+        .iter()
+        .filter(|m| m.first == o || m.second == o)
+        .map(|m| {
+            let (other, ratio) = if m.first == o {
+                (m.second, m.lr_ratio)
+            } else {
+                (m.first, 1.0 / m.lr_ratio)
+            };
+            format!(
+                "{} with {}× the learning rate",
+                a.optimizers[other].label,
+                sig2(ratio)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("the same method here as {}", list(&parts))
+    }
 }
 
 /// The top of the tuned board, with its recommended settings and lr.
@@ -599,17 +664,17 @@ fn board_confidence(board: &Leaderboard, top: &Standing, seeds: usize) -> String
 }
 
 /// The top of a board as a sentence opening: one name, or the tied-best set.
-fn top_text(a: &Analysis, f: &Findings, board: &Leaderboard) -> Option<(String, Standing)> {
+fn top_text(a: &Analysis, board: &Leaderboard) -> Option<(String, Standing)> {
     let top = board.best()?.clone();
     let tied: Vec<String> = board
         .tied_best()
         .iter()
         .map(|s| {
-            let same = same_as(a, f, s.optimizer);
+            let same = same_as_text(a, s.optimizer);
             if same.is_empty() {
                 s.label.clone()
             } else {
-                format!("{} (the same method here as {})", s.label, list(&same))
+                format!("{} ({same})", s.label)
             }
         })
         .collect();
@@ -618,7 +683,7 @@ fn top_text(a: &Analysis, f: &Findings, board: &Leaderboard) -> Option<(String, 
             tied[0].clone()
         } else {
             format!(
-                "any of {} {} — the data cannot separate them; {} ranks best on average",
+                "any of these {} (the data cannot separate them): {}; {} ranks best on average",
                 tied.len(),
                 list(&tied),
                 top.label
@@ -647,7 +712,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
         set: InstanceSet::Selection,
         budget: Budget::Tuned,
     };
-    if let (Some(p), Some((opening, top))) = (&f.pick, top_text(a, f, &f.tuned)) {
+    if let (Some(p), Some((opening, top))) = (&f.pick, top_text(a, &f.tuned)) {
         let lr = if (p.lr_factor - 1.0).abs() < 1e-9 {
             "its own learning rate".to_string()
         } else {
@@ -697,7 +762,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             });
         }
     }
-    if let Some((opening, top)) = top_text(a, f, &f.default) {
+    if let Some((opening, top)) = top_text(a, &f.default) {
         out.push(Sentence {
             topic: "at default settings".into(),
             text: format!(
@@ -714,32 +779,46 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
     out.extend(forgiving(a, f));
     out.extend(fastest(a, f));
     for fb in &f.families {
-        let Some((opening, top)) = top_text(a, f, &fb.board) else {
+        let n = fb.board.problems.len();
+        let Some(top) = fb.board.best() else {
             continue;
         };
         let first = fb.board.problems[0];
+        let (text, confidence) = if n < FEW_INSTANCES {
+            (
+                format!(
+                    "For {} problems ({}): {} ranks best on average and {} — a lead, not a verdict: {n} instance(s) are too few for a test over instances to separate any optimizer.",
+                    fb.family.describe(),
+                    titles(a, &fb.board.problems),
+                    top.label,
+                    effect_text(&top.effect, "the median optimizer")
+                ),
+                format!(
+                    "Mean rank {:.1} of {} (95% hierarchical-bootstrap interval {:.1}–{:.1}); a Wilcoxon signed-rank test over {n} instances cannot reach α = {ALPHA}, so the held-out instances and the overall board carry the evidence.",
+                    top.mean_rank,
+                    fb.board.standings.len(),
+                    top.rank_low,
+                    top.rank_high,
+                ),
+            )
+        } else {
+            let Some((opening, top)) = top_text(a, &fb.board) else {
+                continue;
+            };
+            (
+                format!(
+                    "For {} problems ({}): {opening}; it {}.",
+                    fb.family.describe(),
+                    titles(a, &fb.board.problems),
+                    effect_text(&top.effect, "the median optimizer")
+                ),
+                board_confidence(&fb.board, &top, seeds),
+            )
+        };
         out.push(Sentence {
             topic: format!("for {}", fb.family.describe()),
-            text: format!(
-                "For {} problems ({}): {opening}; it {}.",
-                fb.family.describe(),
-                titles(a, &fb.board.problems),
-                effect_text(&top.effect, "the median optimizer")
-            ),
-            confidence: format!(
-                "Mean rank {:.1} of {} over {} instance(s) (95% interval {:.1}–{:.1}); {} other(s) not significantly worse{}.",
-                top.mean_rank,
-                fb.board.standings.len(),
-                fb.board.problems.len(),
-                top.rank_low,
-                top.rank_high,
-                fb.board.tied_best().len() - 1,
-                if fb.board.problems.len() < 6 {
-                    " (with fewer than 6 instances no Wilcoxon test can reach α = 0.05, so a family of few instances always reports a wide tie)"
-                } else {
-                    ""
-                }
-            ),
+            text,
+            confidence,
             backing: Backing::Convergence { problem: first },
         });
     }
@@ -930,32 +1009,31 @@ fn settings(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                 let best = &s.options[s.best];
                 let others: Vec<String> = (0..s.options.len())
                     .filter(|&k| k != s.best)
-                    .map(|k| {
-                        let e = s.versus[k].expect("every other option has an effect");
-                        format!(
-                            "{} {}× (95% CI {}–{}×)",
+                    .map(|k| match s.versus[k] {
+                        Some(e) => format!(
+                            "{} {}× (95% CI {}–{}×, {} instance(s))",
                             s.options[k],
                             sig2(e.ratio),
                             sig2(e.low),
-                            sig2(e.high)
-                        )
+                            sig2(e.high),
+                            s.shared[k]
+                        ),
+                        None => format!("{} (no instance shared)", s.options[k]),
                     })
                     .collect();
                 if s.is_clear() {
                     format!(
-                        "For {}, {best} is best: the others leave more of the gap ({}) over {} instance(s).",
+                        "For {}, {best} is best: the others leave more of the gap to f* ({}).",
                         s.label,
                         list(&others),
-                        s.instances
                     )
                 } else {
                     let tied: Vec<String> = s.tied.iter().map(|&k| s.options[k].clone()).collect();
                     format!(
-                        "For {}, the data cannot separate {} (gap ratios to {best}: {}) over {} instance(s).",
+                        "For {}, the data cannot separate {} (gap ratios to {best}: {}).",
                         s.label,
                         list(&tied),
                         list(&others),
-                        s.instances
                     )
                 }
             })

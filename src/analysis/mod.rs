@@ -197,6 +197,8 @@ pub struct Analysis {
     pub schedules: Vec<String>,
     /// Per problem.
     pub problems: Vec<ProblemResult>,
+    /// Optimizers whose runs coincide at a fixed lr ratio: the same method here.
+    pub same_methods: Vec<ranking::SameMethod>,
 }
 
 impl Analysis {
@@ -251,7 +253,8 @@ impl Analysis {
             .iter()
             .map(|p| problem_result(&records, p, &optimizers))
             .collect();
-        Analysis {
+        let mut a = Analysis {
+            same_methods: Vec::new(),
             grid: records.first().map(|r| r.grid.clone()).unwrap_or_default(),
             runs: records.len(),
             diverged: records
@@ -266,7 +269,9 @@ impl Analysis {
             schedules,
             problems,
             records,
-        }
+        };
+        a.same_methods = ranking::same_methods(&a);
+        a
     }
 
     /// Index of the optimizer with `label`.

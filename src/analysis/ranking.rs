@@ -12,9 +12,9 @@
 //!   averaged over instances on the log scale: 10^mean_i(median_o' s_io' − s_io), "leaves
 //!   that many times less of the gap". Intervals (and those of the mean rank) come from a
 //!   hierarchical bootstrap: instances drawn with replacement, then seeds within each.
-//! - **Same method.** Two optimizers whose tuned runs coincide (≥ [`SAME_SHARE`] of paired
-//!   evaluation runs end at the same training objective to 1e-9) are the same method here
-//!   (the lecture's momentum at 10× the lr is SGD with momentum); the report says so.
+//! - **Same method.** Two optimizers whose runs coincide at some fixed ratio of learning rates
+//!   (see [`same_methods`]) are the same method here (the lecture's momentum at 10× the lr is
+//!   SGD with momentum); the report says so.
 //!
 //! Nothing is chosen by name or order: exact ties stay ties (display order among them is the
 //! optimizers' spec order, and is said to be a tie).
@@ -265,7 +265,7 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
         })
         .collect();
     let adjusted = stats::holm(&raw);
-    let same = same_methods(a, budget, problems);
+    let same: Vec<(usize, usize)> = a.same_methods.iter().map(|m| (m.first, m.second)).collect();
     let standings = order
         .iter()
         .map(|&k| {
@@ -307,42 +307,108 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
     }
 }
 
-/// Pairs of optimizers (i < j) whose chosen runs under `budget` on `problems` coincide: at
-/// least [`SAME_SHARE`] of their paired evaluation runs (same problem and seed) end at the same
-/// training objective to 1e-9 relative, or both diverged.
-pub fn same_methods(a: &Analysis, budget: Budget, problems: &[usize]) -> Vec<(usize, usize)> {
+/// Two optimizers that are the same method here: every run of one is a run of the other at
+/// `lr_ratio` times its learning rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SameMethod {
+    /// Optimizer indices, `first < second`.
+    pub first: usize,
+    pub second: usize,
+    /// lr of `second` over the lr of `first` at which their runs coincide.
+    pub lr_ratio: f64,
+    /// Runs compared at that ratio, and the share that coincide.
+    pub matched: usize,
+    pub share: f64,
+}
+
+/// Pairs of optimizers whose runs coincide: for runs at one problem, batch mode, schedule and
+/// seed, an lr ratio c (the most frequent among runs that end at the same training objective
+/// to 8 significant digits) such that at least [`SAME_SHARE`] of the pairs of runs at lr and
+/// c·lr end at the same objective to 1e-9 relative (or both diverged), over at least half of
+/// the runs of either. The lecture's momentum is SGD with momentum at a tenth of its lr.
+pub fn same_methods(a: &Analysis) -> Vec<SameMethod> {
+    use std::collections::HashMap;
+    type Cell<'r> = (&'r str, &'r str, &'r str, usize);
     let n = a.optimizers.len();
-    let finals = |p: usize, o: usize| -> Vec<Option<f64>> {
-        a.problems[p].choice(budget, o).map_or(Vec::new(), |c| {
-            c.runs
-                .iter()
-                .map(|&i| {
-                    let r = &a.records[i];
-                    (r.status == crate::record::Status::Completed).then(|| r.final_train_loss())
-                })
-                .collect()
-        })
+    // Per optimizer: cell → (lr, final objective; None: diverged).
+    let mut runs: Vec<HashMap<Cell, Vec<(f64, Option<f64>)>>> = vec![HashMap::new(); n];
+    let mut counts = vec![0usize; n];
+    for r in &a.records {
+        let Some(o) = a.optimizer_index(&r.spec.label) else {
+            continue;
+        };
+        let cell = (
+            r.spec.problem.as_str(),
+            r.spec.batch.as_str(),
+            r.spec.schedule.as_str(),
+            r.spec.seed_index,
+        );
+        let value = (r.status == crate::record::Status::Completed).then(|| r.final_train_loss());
+        runs[o].entry(cell).or_default().push((r.spec.lr, value));
+        counts[o] += 1;
+    }
+    let key = |v: f64| format!("{v:.8e}");
+    let coincide = |v: &Option<f64>, w: &Option<f64>| match (v, w) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
+        (None, None) => true,
+        _ => false,
     };
-    let mut pairs = Vec::new();
+    let mut out = Vec::new();
     for i in 0..n {
-        for j in i + 1..n {
-            let (mut same, mut count) = (0usize, 0usize);
-            for &p in problems {
-                for (x, y) in finals(p, i).iter().zip(&finals(p, j)) {
-                    count += 1;
-                    same += usize::from(match (x, y) {
-                        (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
-                        (None, None) => true,
-                        _ => false,
-                    });
+        // (cell, rounded objective) → lr of optimizer i.
+        let mut index: HashMap<(Cell, String), f64> = HashMap::new();
+        for (cell, rs) in &runs[i] {
+            for (lr, v) in rs {
+                if let Some(v) = v {
+                    index.insert((*cell, key(*v)), *lr);
                 }
             }
-            if count > 0 && same as f64 >= SAME_SHARE * count as f64 {
-                pairs.push((i, j));
+        }
+        for j in i + 1..n {
+            let mut ratios: HashMap<i64, usize> = HashMap::new();
+            for (cell, rs) in &runs[j] {
+                for (lr, v) in rs {
+                    if let Some(v) = v
+                        && let Some(lr_i) = index.get(&(*cell, key(*v)))
+                    {
+                        let r = (lr / lr_i).log10();
+                        *ratios.entry((r * 1e6).round() as i64).or_default() += 1;
+                    }
+                }
+            }
+            let Some((&micro, _)) = ratios.iter().max_by_key(|(k, c)| (**c, -**k)) else {
+                continue;
+            };
+            let ratio = 10f64.powf(micro as f64 / 1e6);
+            let (mut matched, mut same) = (0usize, 0usize);
+            for (cell, rs) in &runs[i] {
+                let Some(others) = runs[j].get(cell) else {
+                    continue;
+                };
+                for (lr, v) in rs {
+                    let target = lr * ratio;
+                    if let Some((_, w)) =
+                        others.iter().find(|(l, _)| (l / target - 1.0).abs() < 1e-6)
+                    {
+                        matched += 1;
+                        same += usize::from(coincide(v, w));
+                    }
+                }
+            }
+            let least = counts[i].min(counts[j]);
+            let share = same as f64 / matched.max(1) as f64;
+            if matched * 2 >= least && share >= SAME_SHARE {
+                out.push(SameMethod {
+                    first: i,
+                    second: j,
+                    lr_ratio: ratio,
+                    matched,
+                    share,
+                });
             }
         }
     }
-    pairs
+    out
 }
 
 /// Pairwise win rates under one budget.

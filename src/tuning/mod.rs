@@ -13,9 +13,10 @@
 //! - **Bracketing.** Each learning rate's evidence is its median score over the tuning seeds.
 //!   The *near-best* rates are those within [`MARGIN`] of the best. While the highest rate
 //!   tried is near-best, the sweep extends one step upwards; while the lowest is near-best and
-//!   made progress (closed more than [`MARGIN`] of the gap: a rate too small to move stalls,
-//!   and lower ones stall too), one step downwards; until neither holds or the sweep's cap is
-//!   reached. A diverged rate is never near-best, so a sweep stops growing upwards at the first
+//!   either made progress (closed more than [`MARGIN`] of the gap: a rate too small to move
+//!   stalls, and lower ones stall too) or beats its neighbour by more than [`MARGIN`] (the
+//!   results still improve downwards), one step downwards; until neither holds or the sweep's
+//!   cap is reached. A diverged rate is never near-best, so a sweep stops growing upwards at the first
 //!   rate that diverges; when every rate diverged, the sweep extends downwards only.
 //! - **Pick.** The middle of the near-best rates (the lower middle of an even count): where the
 //!   best results lie in a plateau, the pick keeps away from its edges.
@@ -129,8 +130,8 @@ pub fn stalled(score: f64) -> bool {
 }
 
 /// Where the sweep `points` (sorted by lr, at least one) must grow: upwards when its highest
-/// rate is near-best; downwards when its lowest is near-best and not stalled, or when every
-/// rate diverged.
+/// rate is near-best; downwards when its lowest is near-best and either not stalled or better
+/// than its neighbour by more than the margin, or when every rate diverged.
 pub fn extend(points: &[Point]) -> Extend {
     let near = near_best(points);
     if near.is_empty() {
@@ -140,7 +141,11 @@ pub fn extend(points: &[Point]) -> Extend {
         };
     }
     Extend {
-        lower: near[0] == 0 && !stalled(points[0].score),
+        lower: near[0] == 0
+            && (!stalled(points[0].score)
+                || points
+                    .get(1)
+                    .is_some_and(|next| points[0].score < next.score - MARGIN)),
         upper: near[near.len() - 1] == points.len() - 1,
     }
 }
@@ -219,6 +224,8 @@ mod tests {
         );
         // A diverged edge stops the growth on its side.
         assert_eq!(extend(&points(&[-1.0, -3.0, inf])).upper, false);
+        // Stalled, but still improving downwards: extend down.
+        assert!(extend(&points(&[0.0, 0.5, inf])).lower);
         // Every rate too small to move: upwards only.
         assert_eq!(
             extend(&points(&[-0.01, -0.02, -0.05])),
