@@ -303,11 +303,12 @@ fn compare_settings(
     batch: bool,
     boot: &mut Bootstrap,
 ) -> Option<SettingComparison> {
+    // Schedules by kind: one problem's `step` may step every 5 epochs, another's every 50.
     let key = |c: &Choice| {
         if batch {
             c.batch.clone()
         } else {
-            crate::schedule::registry().short(&c.schedule)
+            c.schedule.split(':').next().unwrap_or(&c.schedule).to_string()
         }
     };
     // Per instance: option → scores of its best configuration by the tuning seeds.
@@ -584,7 +585,7 @@ fn pick(a: &Analysis, f: &Findings) -> Option<Pick> {
                         if batch {
                             c.batch.clone()
                         } else {
-                            crate::schedule::registry().short(&c.schedule)
+                            c.schedule.split(':').next().unwrap_or(&c.schedule).to_string()
                         }
                     })
                     .unwrap_or_default()

@@ -66,7 +66,7 @@ pub fn preset(name: &str) -> Result<Grid, GridError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::plan;
+    use crate::grid::{InstanceSet, plan};
     use crate::problem::{self, Family};
 
     #[test]
@@ -84,8 +84,9 @@ mod tests {
         );
     }
 
-    /// SPEC §7: quick has every optimizer, every batch mode, at least four schedules, one
-    /// problem of each family, at least three seeds and five learning rates.
+    /// SPEC §7: quick has every optimizer, every batch mode, at least four schedules, several
+    /// instances of each family with some held out, at least five evaluation seeds, and
+    /// bracketed half-decade sweeps of at least five initial points.
     #[test]
     fn quick_covers_what_the_spec_asks() {
         let g = preset("quick").unwrap();
@@ -95,19 +96,24 @@ mod tests {
         }
         for mode in crate::batch::entries() {
             assert!(
-                g.batch_modes.iter().any(|b| b.starts_with(mode.name)),
+                g.problems
+                    .iter()
+                    .any(|p| p.batch_modes.iter().any(|b| b.starts_with(mode.name))),
                 "{}",
                 mode.name
             );
         }
-        assert!(g.schedules.len() >= 4);
-        assert!(g.seeds() >= 3);
-        assert!(g.lr.rates(0.01).len() >= 5);
-        let families: Vec<Family> = g
+        let mut schedules: Vec<&str> = g
             .problems
             .iter()
-            .map(|p| problem::parse(&p.spec).unwrap().family)
+            .flat_map(|p| p.schedules.iter().map(|s| s.split(':').next().unwrap()))
             .collect();
+        schedules.sort_unstable();
+        schedules.dedup();
+        assert!(schedules.len() >= 4, "{schedules:?}");
+        assert!(g.evaluation_seeds >= 5);
+        assert!(g.lr.rates(0.01).len() >= 5);
+        assert!(g.lr.bracket && g.lr.step <= 0.5);
         for f in [
             Family::SmoothConvex,
             Family::Ravine,
@@ -116,7 +122,14 @@ mod tests {
             Family::SparseFeatures,
             Family::NeuralNetwork,
         ] {
-            assert!(families.contains(&f), "{f:?}");
+            let of = |set: InstanceSet| {
+                g.problems
+                    .iter()
+                    .filter(|p| p.set == set && problem::parse(&p.spec).unwrap().family == f)
+                    .count()
+            };
+            assert!(of(InstanceSet::Selection) >= 2, "{f:?}");
+            assert!(of(InstanceSet::Holdout) >= 1, "{f:?}");
         }
     }
 
