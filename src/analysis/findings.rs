@@ -308,7 +308,11 @@ fn compare_settings(
         if batch {
             c.batch.clone()
         } else {
-            c.schedule.split(':').next().unwrap_or(&c.schedule).to_string()
+            c.schedule
+                .split(':')
+                .next()
+                .unwrap_or(&c.schedule)
+                .to_string()
         }
     };
     // Per instance: option → scores of its best configuration by the tuning seeds.
@@ -585,7 +589,11 @@ fn pick(a: &Analysis, f: &Findings) -> Option<Pick> {
                         if batch {
                             c.batch.clone()
                         } else {
-                            c.schedule.split(':').next().unwrap_or(&c.schedule).to_string()
+                            c.schedule
+                                .split(':')
+                                .next()
+                                .unwrap_or(&c.schedule)
+                                .to_string()
                         }
                     })
                     .unwrap_or_default()

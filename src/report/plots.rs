@@ -14,11 +14,18 @@ use crate::timing::TimingPass;
 /// Relative gaps below this are drawn at this value (log axes).
 const GAP_FLOOR: f64 = 1e-8;
 
-/// Colour and dash of an optimizer label: its family colour, dashed for a variant (a label
-/// that is not the bare registry name).
+/// Colour and dash of an optimizer: its family colour, dashed for a variant (a spec whose keys
+/// other than lr differ from the registry entry's defaults). Never from its label, so renaming
+/// an optimizer changes no figure but its legend text.
 pub fn style(a: &Analysis, o: usize) -> (figures::Rgb, bool) {
     let info = &a.optimizers[o];
-    (figures::color_for(&info.name), info.label != info.name)
+    let without_lr = |spec: &str| {
+        crate::optim::parse(spec)
+            .map(|p| p.params.without("lr").to_string())
+            .ok()
+    };
+    let variant = without_lr(&info.spec) != without_lr(&info.name);
+    (figures::color_for(&info.name), variant)
 }
 
 /// The line of one tuned configuration: its median with the interquartile band.

@@ -1,6 +1,7 @@
 //! End-to-end tests, one binary (as ripgrep does): torch parity of every optimizer and
 //! schedule, the command line, and the registries.
 
+mod answer;
 mod cli;
 mod compare;
 mod data;
