@@ -96,7 +96,7 @@ mod tests {
         ] {
             let problem = parse(spec).unwrap().config.build(2).unwrap();
             let optimum = problem.optimum().expect("least squares has a closed form");
-            let exact = optimum.params.unwrap();
+            let exact = optimum.params.clone().unwrap();
             // The solution is stationary: the gradient over the whole training set vanishes.
             let all: Vec<usize> = (0..problem.train_len()).collect();
             let mut g = vec![0.0; problem.dim()];

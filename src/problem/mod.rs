@@ -1,7 +1,10 @@
 //! Problems: what is minimized (SPEC §6). One interface serves the analytic landscapes and the
 //! data models: a dimension, seeded initial parameters, loss and gradient over a batch of
 //! training-sample indices written into caller-provided buffers, evaluation on the
-//! train/validation/test splits, and a known optimum where one exists.
+//! train/validation/test splits, and the optimum f* of the training objective: known for the
+//! analytic landscapes, solved to near machine precision for the convex data models, and
+//! estimated by a long reference solve for the networks (see `solve`). A built problem computes
+//! its optimum once, on first request, and keeps it.
 //!
 //! A spec string gives a [`ProblemConfig`]; `build(seed)` draws what the seed decides (the
 //! synthetic data, the split) and returns the [`Problem`]. Every loss and gradient evaluation
@@ -17,6 +20,7 @@ mod linreg;
 mod logreg2d;
 mod mlp;
 mod softmax;
+mod solve;
 mod sparse_logreg;
 mod workspace;
 
@@ -40,6 +44,8 @@ pub mod streams {
     pub const DATA: u64 = 1;
     /// The train/validation/test split.
     pub const SPLIT: u64 = 2;
+    /// The starts of the reference solves that estimate a non-convex problem's optimum.
+    pub const OPTIMUM: u64 = 3;
 }
 
 /// A named dataset cut 60/20/20 (stratified) and standardized with training statistics, from
@@ -128,13 +134,33 @@ pub struct Evaluation {
     pub accuracy: Option<f64>,
 }
 
-/// The best value the problem admits, where it is known.
-#[derive(Debug, Clone, PartialEq)]
+/// The optimum f* of a problem's training objective (mean loss + ½·l2·‖W‖² over the training
+/// split; f(x) for a landscape), and how it is known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Optimum {
-    /// A minimizer, when known.
+    /// A minimizer, when known (for an estimate: the best point found).
     pub params: Option<Vec<f64>>,
     /// The training objective there.
     pub loss: f64,
+    /// How it is known.
+    pub kind: OptimumKind,
+    /// Euclidean norm of the full training gradient at `params` (every built-in problem
+    /// computes it; `None` where `params` is unknown).
+    pub gradient_norm: Option<f64>,
+}
+
+/// How an [`Optimum`] is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimumKind {
+    /// In closed form: an analytic landscape's documented minimum.
+    Exact,
+    /// Solved numerically to near machine precision (‖∇f‖ ≤ 1e-8·max(1, |f|), usually far
+    /// less): the convex data models.
+    Solved,
+    /// The best value a long reference solve reached: an upper bound on f*, for non-convex
+    /// problems or where no minimizer exists (separable data without L2).
+    Estimate,
 }
 
 /// Something to minimize, built for one seed.
@@ -180,8 +206,10 @@ pub trait Problem: Debug + Send + Sync {
     /// The objective (and accuracy) on a whole split.
     fn evaluate(&self, params: &[f64], split: Split, ws: &mut Workspace) -> Evaluation;
 
-    /// The known optimum of the training objective, if any.
-    fn optimum(&self) -> Option<Optimum> {
+    /// The optimum of the training objective: computed on the first call (for the data
+    /// problems a full-batch solve, see [`Optimum`]), then the same value every time. Every
+    /// built-in problem has one; `None` only for a landscape that documents no minimum.
+    fn optimum(&self) -> Option<&Optimum> {
         None
     }
 
