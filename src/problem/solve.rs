@@ -39,12 +39,12 @@
 //!   [`best_of`] runs it briefly from several starts and continues the lowest: the estimate
 //!   used for the non-convex `mlp`, which is only an upper bound on its global minimum.
 //!
-//! May use: the problem interface (`Problem`, `Workspace`, `Optimum`); nothing outside
-//! `problem`.
+//! May use: the problem interface (`Problem`, `Workspace`, `Optimum`) and `data::Split`.
 
 use std::collections::VecDeque;
 
 use super::{Optimum, OptimumKind, Problem, Workspace};
+use crate::data::Split;
 
 /// A solve stops once ‖∇f‖ ≤ STOP_TOLERANCE·max(1, |f|).
 pub const STOP_TOLERANCE: f64 = 1e-10;
@@ -105,7 +105,8 @@ pub enum Stop {
 pub struct Solution {
     /// The last point.
     pub params: Vec<f64>,
-    /// The training objective there.
+    /// The training objective there, as runs measure it ([`Problem::evaluate`] on the
+    /// training split).
     pub loss: f64,
     /// ‖∇f‖ there.
     pub gradient_norm: f64,
@@ -119,17 +120,19 @@ pub struct Solution {
 }
 
 impl Solution {
+    /// The solution at `params` (gradient `g` there), its loss measured as runs measure the
+    /// training objective, [`Problem::evaluate`] on the training split (the objective
+    /// `loss_grad` gave, up to summation order).
     fn at(
         params: Vec<f64>,
-        loss: f64,
         g: &[f64],
         stop: Stop,
         iterations: usize,
-        objective: &FullBatch,
+        objective: &mut FullBatch,
     ) -> Solution {
         Solution {
+            loss: objective.training_objective(&params),
             params,
-            loss,
             gradient_norm: norm(g),
             stop,
             iterations,
@@ -184,6 +187,11 @@ impl<'a> FullBatch<'a> {
         }
     }
 
+    /// The training objective as runs measure it (not counted: once per solve).
+    fn training_objective(&mut self, x: &[f64]) -> f64 {
+        self.problem.evaluate(x, Split::Train, &mut self.ws).loss
+    }
+
     fn loss_grad(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
         self.evaluations += 1;
         self.problem.loss_grad(x, &self.all, g, &mut self.ws)
@@ -226,11 +234,11 @@ pub(crate) fn newton_cg(problem: &dyn Curvature, start: Vec<f64>) -> Solution {
     for iteration in 0..NEWTON_ITERATIONS {
         let gn = norm(&g);
         if gn <= stop_tolerance(f) {
-            return Solution::at(x, f, &g, Stop::Converged, iteration, &objective);
+            return Solution::at(x, &g, Stop::Converged, iteration, &mut objective);
         }
         if bound.is_some_and(|b| f < b) {
-            let (x, f) = push_along_ray(&mut objective, x, f, &mut g);
-            return Solution::at(x, f, &g, Stop::Separated, iteration, &objective);
+            let x = push_along_ray(&mut objective, x, f, &mut g);
+            return Solution::at(x, &g, Stop::Separated, iteration, &mut objective);
         }
         problem.prepare_curvature(&x, &mut state);
         let tolerance = gn.sqrt().min(0.5) * gn;
@@ -263,7 +271,7 @@ pub(crate) fn newton_cg(problem: &dyn Curvature, start: Vec<f64>) -> Solution {
             t *= 0.5;
         }
         let Some(f_new) = accepted else {
-            return Solution::at(x, f, &g, Stop::Stalled, iteration, &objective);
+            return Solution::at(x, &g, Stop::Stalled, iteration, &mut objective);
         };
         std::mem::swap(&mut x, &mut x_new);
         std::mem::swap(&mut g, &mut g_new);
@@ -274,7 +282,7 @@ pub(crate) fn newton_cg(problem: &dyn Curvature, start: Vec<f64>) -> Solution {
     } else {
         Stop::IterationCap
     };
-    Solution::at(x, f, &g, stop, NEWTON_ITERATIONS, &objective)
+    Solution::at(x, &g, stop, NEWTON_ITERATIONS, &mut objective)
 }
 
 /// Buffers of the conjugate-gradient solve.
@@ -339,14 +347,14 @@ impl Scratch {
     }
 }
 
-/// On separated data: doubles `x` while the objective falls, until it is at most
-/// [`SEPARATED_FLOOR`]; leaves the gradient at the returned point in `g`.
+/// On separated data: doubles `x` (objective `f`) while the objective falls, until it is at
+/// most [`SEPARATED_FLOOR`]; leaves the gradient at the returned point in `g`.
 fn push_along_ray(
     objective: &mut FullBatch,
     mut x: Vec<f64>,
     mut f: f64,
     g: &mut [f64],
-) -> (Vec<f64>, f64) {
+) -> Vec<f64> {
     let mut doubled = vec![0.0; x.len()];
     let mut g_doubled = vec![0.0; x.len()];
     for _ in 0..64 {
@@ -362,7 +370,7 @@ fn push_along_ray(
         g.copy_from_slice(&g_doubled);
         f = f_doubled;
     }
-    (x, f)
+    x
 }
 
 /// Minimizes the full training objective from `start` by L-BFGS with a strong-Wolfe line
@@ -421,7 +429,7 @@ pub(crate) fn lbfgs(problem: &dyn Problem, start: Vec<f64>, iterations: usize) -
         g.copy_from_slice(&trial.g);
         f = f_new;
     }
-    Solution::at(x, f, &g, stop, taken, &objective)
+    Solution::at(x, &g, stop, taken, &mut objective)
 }
 
 /// d = −H·g by the L-BFGS two-loop recursion over `memory` (oldest first); H₀ = γI with
