@@ -354,6 +354,114 @@ impl Curvature for SparseLogreg {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::OptimumKind;
+    use crate::problem::solve::testing::check_hessian_vector;
+    use crate::problem::testing::{dense_newton, train_full_batch};
+
+    /// The mean log-loss + ½·l2·‖w‖², its gradient and Hessian, on the training rows made
+    /// dense, written out here.
+    fn dense_objective(part: &Part, l2: f64, theta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
+        let d = part.x.cols();
+        let (m, n) = (d + 1, part.y.len() as f64);
+        let (mut f, mut g, mut h) = (0.0, vec![0.0; m], vec![0.0; m * m]);
+        for (i, &y) in part.y.iter().enumerate() {
+            let mut row = vec![0.0; m];
+            let (cols, vals) = part.x.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                row[c as usize] = v;
+            }
+            row[d] = 1.0;
+            let z: f64 = row.iter().zip(theta).map(|(a, t)| a * t).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let y = f64::from(u8::from(y));
+            f += ((1.0 + z.exp()).ln() - y * z) / n;
+            for a in 0..m {
+                g[a] += (p - y) * row[a] / n;
+                for b in 0..m {
+                    h[a * m + b] += p * (1.0 - p) * row[a] * row[b] / n;
+                }
+            }
+        }
+        for j in 0..d {
+            f += 0.5 * l2 * theta[j] * theta[j];
+            g[j] += l2 * theta[j];
+            h[j * m + j] += l2;
+        }
+        (f, g, h)
+    }
+
+    #[test]
+    fn the_solved_optimum_matches_an_independent_dense_newton_solve() {
+        for (samples, features, nnz, l2) in [(200, 30, 5, 0.01), (400, 60, 3, 1e-3)] {
+            let config = SparseLogregConfig {
+                samples,
+                features,
+                nnz,
+                l2,
+            };
+            let problem = config.generate(5).unwrap();
+            let optimum = problem.optimum().unwrap();
+            assert_eq!(optimum.kind, OptimumKind::Solved, "{config:?}");
+            assert!(optimum.gradient_norm.unwrap() <= 1e-8, "{optimum:?}");
+            let (_, reference) = dense_newton(problem.dim(), 40, |t| {
+                dense_objective(&problem.train, l2, t)
+            });
+            assert!(
+                (optimum.loss - reference).abs() <= 1e-10 * reference,
+                "{config:?}: f* {} vs dense Newton {reference}",
+                optimum.loss
+            );
+            let trained = train_full_batch(&problem, "adam:lr=0.05", 3000, 5);
+            let reached = problem
+                .evaluate(&trained, Split::Train, &mut Workspace::new())
+                .loss;
+            assert!(
+                optimum.loss <= reached * (1.0 + 1e-14),
+                "{config:?}: f* {} above the reached {reached}",
+                optimum.loss
+            );
+        }
+    }
+
+    #[test]
+    fn more_features_than_samples_without_l2_separate_and_give_an_estimate() {
+        let config = SparseLogregConfig {
+            samples: 50,
+            features: 300,
+            nnz: 10,
+            l2: 0.0,
+        };
+        let problem = config.generate(1).unwrap();
+        let optimum = problem.optimum().unwrap();
+        assert_eq!(optimum.kind, OptimumKind::Estimate);
+        assert!(
+            optimum.loss.is_finite() && optimum.loss <= 1e-14,
+            "{optimum:?}"
+        );
+        let accuracy = problem
+            .evaluate(
+                optimum.params.as_ref().unwrap(),
+                Split::Train,
+                &mut Workspace::new(),
+            )
+            .accuracy;
+        assert_eq!(accuracy, Some(1.0));
+    }
+
+    #[test]
+    fn hessian_vector_products_match_differences_of_the_gradient() {
+        for l2 in [0.0, 0.1] {
+            let config = SparseLogregConfig {
+                samples: 100,
+                features: 40,
+                nnz: 4,
+                l2,
+            };
+            let problem = config.generate(2).unwrap();
+            let params: Vec<f64> = (0..problem.dim()).map(|i| (i as f64 * 0.7).cos()).collect();
+            check_hessian_vector(&problem, &params);
+        }
+    }
 
     #[test]
     fn frequencies_are_heavy_tailed_and_rows_sparse() {
