@@ -260,7 +260,7 @@ pub(crate) fn newton_cg(problem: &dyn Curvature, start: Vec<f64>) -> Solution {
             &mut ws,
         );
         let mut slope = dot(&g, &d);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             // Not a descent direction (rounding in CG): fall back to steepest descent.
             d.iter_mut().zip(&g).for_each(|(di, gi)| *di = -gi);
             slope = -gn * gn;
@@ -331,7 +331,7 @@ impl Scratch {
         for i in 0..iterations {
             problem.hessian_vector(state, p, hp, ws);
             let curvature = dot(p, hp);
-            if !(curvature > 0.0) {
+            if curvature.is_nan() || curvature <= 0.0 {
                 if i == 0 {
                     d.copy_from_slice(r);
                 }
@@ -371,7 +371,7 @@ fn push_along_ray(
         }
         doubled.iter_mut().zip(&x).for_each(|(d, xi)| *d = 2.0 * xi);
         let f_doubled = objective.loss_grad(&doubled, &mut g_doubled);
-        if !(f_doubled < f) {
+        if f_doubled.is_nan() || f_doubled >= f {
             break;
         }
         std::mem::swap(&mut x, &mut doubled);
@@ -403,7 +403,7 @@ pub(crate) fn lbfgs(problem: &dyn Problem, start: Vec<f64>, iterations: usize) -
         }
         two_loop(&memory, &g, &mut d, &mut alphas);
         let mut slope = dot(&g, &d);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             memory.clear();
             d.iter_mut().zip(&g).for_each(|(di, gi)| *di = -gi);
             slope = -gn * gn;
@@ -579,7 +579,7 @@ fn interpolate(a: End, b: End) -> f64 {
     }
     let d1 = lo.slope + hi.slope - 3.0 * (lo.f - hi.f) / (lo.t - hi.t);
     let disc = d1 * d1 - lo.slope * hi.slope;
-    if !(disc >= 0.0) {
+    if disc.is_nan() || disc < 0.0 {
         return mid;
     }
     let d2 = disc.sqrt();
