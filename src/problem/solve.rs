@@ -3,8 +3,10 @@
 //! scores a run by its gap to f* down to a floor of 1e-8 of the starting gap, so f* must be
 //! right far below that.
 //!
-//! Both solvers are full-batch on [`Problem::loss_grad`] over every training index, which is
-//! exactly the objective runs are measured on (mean loss + ½·l2·‖W‖²).
+//! Both solvers are full-batch on [`Problem::loss_grad`] over every training index: the
+//! training objective (mean loss + ½·l2·‖W‖²). The value reported at the final point is that
+//! objective as runs measure it, [`Problem::evaluate`] on the training split (the same up to
+//! summation order).
 //!
 //! - [`newton_cg`], for the convex models (least squares, logistic, softmax, sparse logistic):
 //!   truncated Newton (Nocedal & Wright, *Numerical Optimization*, Alg. 7.1). Each step solves
