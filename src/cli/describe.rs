@@ -11,7 +11,7 @@ use super::stdout_error;
 use crate::data::Split;
 use crate::error::Error;
 use crate::num::shortest;
-use crate::problem::{self, Family, Workspace};
+use crate::problem::{self, Family, OptimumKind, Workspace};
 
 #[derive(Debug, Args)]
 pub(super) struct DescribeArgs {
@@ -66,7 +66,15 @@ pub(super) fn run(args: &DescribeArgs, out: &mut impl Write) -> Result<(), Error
     line(
         "optimum",
         match problem.optimum() {
-            Some(o) => format!("{} (training objective)", shortest(o.loss)),
+            Some(o) => format!(
+                "{} (training objective, {})",
+                shortest(o.loss),
+                match o.kind {
+                    OptimumKind::Exact => "exact",
+                    OptimumKind::Solved => "solved",
+                    OptimumKind::Estimate => "estimate",
+                }
+            ),
             None => "not known in closed form".to_string(),
         },
     );

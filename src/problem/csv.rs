@@ -64,3 +64,49 @@ impl ProblemConfig for CsvProblem {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::problem::OptimumKind;
+
+    /// A CSV file of 60 rows: features a, b and the label `rule(a, b)`.
+    fn file(rule: impl Fn(f64, f64) -> String) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "a,b,label").unwrap();
+        for i in 0..60 {
+            let (a, b) = ((i as f64 * 0.37).sin(), (i as f64 * 0.91).cos());
+            writeln!(f, "{a},{b},{}", rule(a, b)).unwrap();
+        }
+        f
+    }
+
+    fn optimum_kind(path: &std::path::Path, l2: f64) -> OptimumKind {
+        let config = CsvProblem {
+            path: path.to_string_lossy().into_owned(),
+            target: "label".into(),
+            l2,
+        };
+        let problem = config.build(1).unwrap();
+        let optimum = problem.optimum().unwrap();
+        assert!(optimum.loss.is_finite(), "{optimum:?}");
+        optimum.kind
+    }
+
+    #[test]
+    fn every_task_of_a_csv_file_gets_an_optimum() {
+        // Overlapping classes (a noisy rule), a real target, three classes: all solved.
+        let noisy = file(|a, b| u8::from(a + 0.3 * (b * 40.0).sin() > 0.0).to_string());
+        assert_eq!(optimum_kind(noisy.path(), 0.0), OptimumKind::Solved);
+        let real = file(|a, b| format!("{:.4}", 2.0 * a - b + 0.1 * (a * 50.0).sin()));
+        assert_eq!(optimum_kind(real.path(), 0.0), OptimumKind::Solved);
+        let three = file(|a, b| ((a + b + 2.0) as usize).min(2).to_string());
+        assert_eq!(optimum_kind(three.path(), 1e-4), OptimumKind::Solved);
+        // Separable classes without L2: no minimizer, an estimate.
+        let separable = file(|a, _| u8::from(a > 0.0).to_string());
+        assert_eq!(optimum_kind(separable.path(), 0.0), OptimumKind::Estimate);
+        assert_eq!(optimum_kind(separable.path(), 1e-4), OptimumKind::Solved);
+    }
+}

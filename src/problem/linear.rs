@@ -11,10 +11,18 @@
 //! softmax:   log Σ_k e^{z_k} − z_y,        z_k = W_k·x + b_k
 //! objective: mean loss + ½·l2·‖W‖²
 //! ```
+//!
+//! The optimum: least squares from the normal equations (polished by a Newton step if needed),
+//! the classifiers by Newton-CG from θ = 0 (`solve`), on the first request. Hessian-vector
+//! products use the per-sample Hessian of the loss in the outputs z: 1 (squared),
+//! σ(z)(1 − σ(z)) (logistic), diag(p) − p·pᵀ with p = softmax(z) (softmax).
+
+use std::sync::OnceLock;
 
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
+use super::solve::{self, Curvature};
 use super::{Evaluation, Optimum, Problem, Sizes, Workspace};
 use crate::data::{Dataset, Split, SplitData, Target};
 use crate::rng;
@@ -114,32 +122,31 @@ pub struct DenseLinear {
     loss: LinearLoss,
     data: SplitData,
     l2: f64,
-    optimum: Option<Optimum>,
+    /// The optimum, solved on first request.
+    optimum: OnceLock<Optimum>,
 }
 
 impl DenseLinear {
-    /// The model `loss` on `data` with penalty `l2`. For least squares the optimum is solved
-    /// from the normal equations.
+    /// The model `loss` on `data` with penalty `l2`.
     pub fn new(loss: LinearLoss, data: SplitData, l2: f64) -> DenseLinear {
-        let mut model = DenseLinear {
+        DenseLinear {
             loss,
             data,
             l2,
-            optimum: None,
-        };
-        if loss == LinearLoss::Squared {
-            model.optimum = model.normal_equations().map(|params| {
-                let mut ws = Workspace::new();
-                let loss = model.evaluate(&params, Split::Train, &mut ws).loss;
-                Optimum {
-                    params: Some(params),
-                    loss,
-                    kind: super::OptimumKind::Solved,
-                    gradient_norm: None,
-                }
-            });
+            optimum: OnceLock::new(),
         }
-        model
+    }
+
+    /// The optimum of the training objective: least squares from the normal equations, which
+    /// Newton-CG then only confirms (or finishes, should the system be singular or rounding
+    /// leave a gradient above the stopping tolerance); the classifiers by Newton-CG from 0.
+    fn solve_optimum(&self) -> Optimum {
+        let start = match self.loss {
+            LinearLoss::Squared => self.normal_equations(),
+            LinearLoss::Logistic | LinearLoss::Softmax { .. } => None,
+        };
+        let start = start.unwrap_or_else(|| vec![0.0; self.dim()]);
+        solve::newton_cg(self, start).into_convex_optimum()
     }
 
     fn features(&self) -> usize {
@@ -424,14 +431,180 @@ impl Problem for DenseLinear {
         }
     }
 
-    fn optimum(&self) -> Option<Optimum> {
-        self.optimum.clone()
+    /// Solved (see [`DenseLinear::solve_optimum`]) on the first call.
+    fn optimum(&self) -> Option<&Optimum> {
+        Some(self.optimum.get_or_init(|| self.solve_optimum()))
+    }
+}
+
+impl Curvature for DenseLinear {
+    /// Logistic: σ(z)(1 − σ(z)) per training row; softmax: the k probabilities per row;
+    /// squared: nothing (the loss's Hessian in z is 1).
+    fn prepare_curvature(&self, params: &[f64], state: &mut Vec<f64>) {
+        let train = &self.data.train;
+        let (d, k) = (self.features(), self.loss.outputs());
+        let (w, b) = params.split_at(k * d);
+        state.clear();
+        if self.loss == LinearLoss::Squared {
+            return;
+        }
+        let mut z = vec![0.0; k];
+        for i in 0..train.len() {
+            let x = train.features.row(i);
+            for (o, zo) in z.iter_mut().enumerate() {
+                *zo = dot(&w[o * d..(o + 1) * d], x) + b[o];
+            }
+            if self.loss == LinearLoss::Logistic {
+                let p = sigmoid(z[0]);
+                state.push(p * (1.0 - p));
+            } else {
+                let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let sum: f64 = z.iter().map(|&v| (v - max).exp()).sum();
+                let lse = max + sum.ln();
+                state.extend(z.iter().map(|&v| (v - lse).exp()));
+            }
+        }
+    }
+
+    fn hessian_vector(&self, state: &[f64], v: &[f64], out: &mut [f64], ws: &mut Workspace) {
+        let train = &self.data.train;
+        let (d, k) = (self.features(), self.loss.outputs());
+        let (vw, vb) = v.split_at(k * d);
+        let [u] = ws.buffers([k]);
+        out.fill(0.0);
+        for i in 0..train.len() {
+            let x = train.features.row(i);
+            // u = (directional change of z), then the loss's Hessian in z applied to it.
+            for (o, uo) in u.iter_mut().enumerate() {
+                *uo = dot(&vw[o * d..(o + 1) * d], x) + vb[o];
+            }
+            match self.loss {
+                LinearLoss::Squared => {}
+                LinearLoss::Logistic => u[0] *= state[i],
+                LinearLoss::Softmax { .. } => {
+                    let p = &state[i * k..(i + 1) * k];
+                    let pu = dot(p, u);
+                    for (uo, po) in u.iter_mut().zip(p) {
+                        *uo = po * (*uo - pu);
+                    }
+                }
+            }
+            let (ow, ob) = out.split_at_mut(k * d);
+            for (o, &r) in u.iter().enumerate() {
+                for (oi, &xi) in ow[o * d..(o + 1) * d].iter_mut().zip(x) {
+                    *oi += r * xi;
+                }
+                ob[o] += r;
+            }
+        }
+        mean_and_penalty(out, k * d, vw, train.len().max(1) as f64, self.l2);
+    }
+
+    /// ln 2/n for the classifiers without L2; `None` otherwise.
+    fn separation_bound(&self) -> Option<f64> {
+        (self.loss != LinearLoss::Squared && self.l2 == 0.0)
+            .then(|| std::f64::consts::LN_2 / self.data.train.len().max(1) as f64)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Matrix;
+    use crate::problem::OptimumKind;
+    use crate::problem::solve::SEPARATED_FLOOR;
+    use crate::problem::solve::testing::check_hessian_vector;
+    use crate::problem::split_in_order;
+
+    /// Points of an 8×8 grid on [−½, ½]², labelled by the side of x₀ + x₁ = 0 (the diagonal
+    /// itself left out): strictly separable. 40 training rows, 8 validation, 8 test.
+    fn separable(loss: LinearLoss, l2: f64) -> DenseLinear {
+        let (mut x, mut labels) = (Vec::new(), Vec::new());
+        for i in 0..8 {
+            for j in 0..8 {
+                if i + j == 7 {
+                    continue;
+                }
+                let (a, b) = (i as f64 / 7.0 - 0.5, j as f64 / 7.0 - 0.5);
+                x.extend_from_slice(&[a, b]);
+                labels.push(usize::from(i + j > 7));
+            }
+        }
+        let data = Dataset {
+            features: Matrix::new(labels.len(), 2, x),
+            target: Target::Classes { labels, classes: 2 },
+        };
+        DenseLinear::new(loss, split_in_order(&data, 40), l2)
+    }
+
+    #[test]
+    fn separable_classes_without_l2_give_an_estimate_near_zero() {
+        for loss in [LinearLoss::Logistic, LinearLoss::Softmax { classes: 2 }] {
+            let model = separable(loss, 0.0);
+            let o = model.optimum().unwrap();
+            assert_eq!(o.kind, OptimumKind::Estimate, "{loss:?}");
+            assert!(
+                o.loss.is_finite() && o.loss <= SEPARATED_FLOOR,
+                "{loss:?}: {o:?}"
+            );
+            let params = o.params.as_ref().unwrap();
+            assert!(params.iter().all(|p| p.is_finite()));
+            let mut ws = Workspace::new();
+            assert_eq!(model.evaluate(params, Split::Train, &mut ws).loss, o.loss);
+            assert_eq!(
+                model.evaluate(params, Split::Train, &mut ws).accuracy,
+                Some(1.0)
+            );
+            // With a penalty the minimizer exists and is solved.
+            let penalized = separable(loss, 0.01);
+            let o = penalized.optimum().unwrap();
+            assert_eq!(o.kind, OptimumKind::Solved, "{loss:?}: {o:?}");
+            assert!(o.gradient_norm.unwrap() <= 1e-10, "{o:?}");
+        }
+    }
+
+    #[test]
+    fn the_optimum_is_solved_once_on_first_request() {
+        let model = separable(LinearLoss::Logistic, 0.1);
+        assert!(model.optimum.get().is_none(), "not solved at build");
+        let first = model.optimum().unwrap();
+        assert!(model.optimum.get().is_some());
+        let second = model.optimum().unwrap();
+        assert!(std::ptr::eq(first, second), "the same stored value");
+    }
+
+    #[test]
+    fn hessian_vector_products_match_differences_of_the_gradient() {
+        for loss in [LinearLoss::Logistic, LinearLoss::Softmax { classes: 2 }] {
+            for l2 in [0.0, 0.3] {
+                let model = separable(loss, l2);
+                let params: Vec<f64> = (0..model.dim()).map(|i| 0.7 - 0.45 * i as f64).collect();
+                check_hessian_vector(&model, &params);
+            }
+        }
+        let iris = crate::problem::split_named_dataset("iris", 3).unwrap();
+        let model = DenseLinear::new(LinearLoss::Softmax { classes: 3 }, iris, 0.01);
+        check_hessian_vector(&model, &model.initial_params(1));
+        let params: Vec<f64> = (0..model.dim()).map(|i| (i as f64 * 0.37).sin()).collect();
+        check_hessian_vector(&model, &params);
+        let wine = crate::problem::split_named_dataset("wine", 3).unwrap();
+        let Target::Classes { labels, .. } = &wine.train.target else {
+            unreachable!()
+        };
+        // Least squares on the class index, as a real target.
+        let real = |part: &Dataset, y: Vec<f64>| Dataset {
+            features: part.features.clone(),
+            target: Target::Real(y),
+        };
+        let y: Vec<f64> = labels.iter().map(|&c| c as f64).collect();
+        let data = SplitData {
+            train: real(&wine.train, y),
+            validation: real(&wine.validation, vec![0.0; wine.validation.len()]),
+            test: real(&wine.test, vec![0.0; wine.test.len()]),
+        };
+        let model = DenseLinear::new(LinearLoss::Squared, data, 0.1);
+        check_hessian_vector(&model, &model.initial_params(2));
+    }
 
     /// One pass gives what dividing, then adding the penalty gave, bit for bit.
     #[test]

@@ -56,6 +56,13 @@ pub struct Linreg {
 
 impl ProblemConfig for Linreg {
     fn build(&self, seed: u64) -> Result<Box<dyn Problem>, DataError> {
+        Ok(Box::new(self.generate(seed)))
+    }
+}
+
+impl Linreg {
+    /// The model on the data of `seed`.
+    pub fn generate(&self, seed: u64) -> DenseLinear {
         let mut rng = rng::from_seed(rng::derive_seed(seed, &[streams::DATA]));
         let d = self.features;
         let mut normal = || -> f64 { rng.sample(StandardNormal) };
@@ -75,18 +82,82 @@ impl ProblemConfig for Linreg {
             target: Target::Real(y),
         };
         let split = split_in_order(&data, self.samples);
-        Ok(Box::new(DenseLinear::new(
-            LinearLoss::Squared,
-            split,
-            self.l2,
-        )))
+        DenseLinear::new(LinearLoss::Squared, split, self.l2)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::problem::testing::train_full_batch;
-    use crate::problem::{Workspace, parse};
+    use super::*;
+    use crate::data::Split;
+    use crate::problem::testing::{dense_newton, train_full_batch};
+    use crate::problem::{OptimumKind, Workspace, parse};
+
+    /// ½·mean (w·x + b − y)² + ½·l2·‖w‖² on the raw training rows, its gradient and Hessian,
+    /// written out here.
+    fn objective(x: &Matrix, y: &[f64], l2: f64, theta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
+        let (d, n) = (x.cols(), y.len() as f64);
+        let m = d + 1;
+        let (mut f, mut g, mut h) = (0.0, vec![0.0; m], vec![0.0; m * m]);
+        for (i, &yi) in y.iter().enumerate() {
+            let mut row = x.row(i).to_vec();
+            row.push(1.0);
+            let r: f64 = row.iter().zip(theta).map(|(a, t)| a * t).sum::<f64>() - yi;
+            f += 0.5 * r * r / n;
+            for a in 0..m {
+                g[a] += r * row[a] / n;
+                for b in 0..m {
+                    h[a * m + b] += row[a] * row[b] / n;
+                }
+            }
+        }
+        for j in 0..d {
+            f += 0.5 * l2 * theta[j] * theta[j];
+            g[j] += l2 * theta[j];
+            h[j * m + j] += l2;
+        }
+        (f, g, h)
+    }
+
+    #[test]
+    fn the_solved_optimum_matches_normal_equations_solved_here() {
+        for (samples, features, noise, l2) in
+            [(200, 10, 0.1, 0.0), (50, 30, 1.0, 0.3), (300, 5, 0.0, 0.0)]
+        {
+            let config = Linreg {
+                samples,
+                features,
+                noise,
+                l2,
+            };
+            let model = config.generate(7);
+            let optimum = model.optimum().unwrap();
+            assert_eq!(optimum.kind, OptimumKind::Solved, "{config:?}");
+            assert!(optimum.gradient_norm.unwrap() <= 1e-12, "{optimum:?}");
+            let train = &model.data().train;
+            let Target::Real(y) = &train.target else {
+                unreachable!()
+            };
+            // Newton on a quadratic: the first step solves the normal equations, the others
+            // refine.
+            let (_, reference) =
+                dense_newton(model.dim(), 3, |t| objective(&train.features, y, l2, t));
+            // Without noise f* is 0 up to rounding.
+            assert!(
+                (optimum.loss - reference).abs() <= 1e-10 * reference + 1e-25,
+                "{config:?}: f* {} vs normal equations {reference}",
+                optimum.loss
+            );
+            let mut ws = Workspace::new();
+            let trained = train_full_batch(&model, "sgd:lr=0.1,momentum=0.9", 3000, 7);
+            let reached = model.evaluate(&trained, Split::Train, &mut ws).loss;
+            assert!(
+                optimum.loss <= reached * (1.0 + 1e-14) + 1e-25,
+                "{config:?}: f* {} above the reached {reached}",
+                optimum.loss
+            );
+        }
+    }
 
     #[test]
     fn training_reaches_the_normal_equations_solution() {
@@ -96,7 +167,7 @@ mod tests {
         ] {
             let problem = parse(spec).unwrap().config.build(2).unwrap();
             let optimum = problem.optimum().expect("least squares has a closed form");
-            let exact = optimum.params.unwrap();
+            let exact = optimum.params.clone().unwrap();
             // The solution is stationary: the gradient over the whole training set vanishes.
             let all: Vec<usize> = (0..problem.train_len()).collect();
             let mut g = vec![0.0; problem.dim()];

@@ -77,7 +77,9 @@ impl Logreg2d {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Split;
     use crate::problem::testing::train_full_batch;
+    use crate::problem::{OptimumKind, Workspace};
 
     /// Newton's method on the raw data, written out here: gradient and Hessian of the mean
     /// log-loss in θ = (w0, w1, b).
@@ -128,6 +130,20 @@ mod tests {
         theta
     }
 
+    /// The mean log-loss plus ½·l2·‖w‖² on the raw data, written out here.
+    fn objective(data: &Dataset, l2: f64, theta: &[f64; 3]) -> f64 {
+        let Target::Classes { labels, .. } = &data.target else {
+            unreachable!()
+        };
+        let mut sum = 0.0;
+        for (i, &y) in labels.iter().enumerate() {
+            let x = data.features.row(i);
+            let z = theta[0] * x[0] + theta[1] * x[1] + theta[2];
+            sum += (1.0 + z.exp()).ln() - y as f64 * z;
+        }
+        sum / labels.len() as f64 + 0.5 * l2 * (theta[0] * theta[0] + theta[1] * theta[1])
+    }
+
     #[test]
     fn training_reaches_the_newton_optimum() {
         for l2 in [0.0, 0.01] {
@@ -140,6 +156,34 @@ mod tests {
                 assert!(
                     (trained[k] - exact[k]).abs() <= 1e-6 * exact[k].abs().max(1.0),
                     "l2 = {l2}: trained {trained:?} vs Newton {exact:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_solved_optimum_matches_an_independent_newton_solve() {
+        for (seed, l2) in [(4, 0.0), (4, 0.01), (9, 0.0), (9, 1.0)] {
+            let model = Logreg2d { l2 }.generate(seed);
+            let optimum = model.optimum().unwrap();
+            assert_eq!(optimum.kind, OptimumKind::Solved);
+            let reference = objective(&model.data().train, l2, &newton(&model.data().train, l2));
+            assert!(
+                (optimum.loss - reference).abs() <= 1e-10 * reference,
+                "seed {seed}, l2 = {l2}: f* {} vs Newton {reference}",
+                optimum.loss
+            );
+            assert!(optimum.gradient_norm.unwrap() <= 1e-8, "{optimum:?}");
+            // No optimizer run from the start gets below it (beyond the rounding of f, 1e-14;
+            // rprop ends within an ulp of f*).
+            let mut ws = Workspace::new();
+            for optimizer in ["rprop:lr=0.01,step_min=1e-12", "adam:lr=0.05"] {
+                let trained = train_full_batch(&model, optimizer, 3000, seed);
+                let reached = model.evaluate(&trained, Split::Train, &mut ws).loss;
+                assert!(
+                    optimum.loss <= reached * (1.0 + 1e-14),
+                    "{optimizer}: f* {} above the reached {reached}",
+                    optimum.loss
                 );
             }
         }

@@ -7,15 +7,21 @@
 //! carry the strongest signal; the bias centers the logits; y ~ Bernoulli(σ(x·w* + b*)).
 //! Stored as compressed sparse rows; the gradient touches only a row's active features
 //! (plus one pass over the weights for the penalty and the averaging).
+//!
+//! The optimum is solved by Newton-CG from θ = 0 (`solve`) on the first request; a
+//! Hessian-vector product is one pass over the active features, with σ(z)(1 − σ(z)) per row.
+
+use std::sync::OnceLock;
 
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use super::linear::{INIT_SCALE, sigmoid, softplus, softplus_sigmoid};
+use super::linear::{INIT_SCALE, mean_and_penalty, sigmoid, softplus, softplus_sigmoid};
+use super::solve::{self, Curvature};
 use super::{
-    ConfigFn, Evaluation, Family, Problem, ProblemConfig, Sizes, Workspace, config_from_params,
-    streams,
+    ConfigFn, Evaluation, Family, Optimum, Problem, ProblemConfig, Sizes, Workspace,
+    config_from_params, streams,
 };
 use crate::data::{DataError, SparseMatrix, Split};
 use crate::rng;
@@ -135,6 +141,7 @@ impl SparseLogregConfig {
             validation: cut(self.samples, self.samples + held),
             test: cut(self.samples + held, self.samples + 2 * held),
             l2: self.l2,
+            optimum: OnceLock::new(),
         })
     }
 }
@@ -153,6 +160,8 @@ pub struct SparseLogreg {
     validation: Part,
     test: Part,
     l2: f64,
+    /// The optimum, solved on first request.
+    optimum: OnceLock<Optimum>,
 }
 
 impl SparseLogreg {
@@ -214,7 +223,7 @@ impl SparseLogreg {
             0.0
         };
         if let Some(g) = grad {
-            super::linear::mean_and_penalty(g, d, w, count, self.l2);
+            mean_and_penalty(g, d, w, count, self.l2);
         }
         (loss / count + penalty, correct as f64 / count)
     }
@@ -284,11 +293,175 @@ impl Problem for SparseLogreg {
             accuracy: Some(accuracy),
         }
     }
+
+    /// Solved by Newton-CG from 0 on the first call.
+    fn optimum(&self) -> Option<&Optimum> {
+        Some(
+            self.optimum.get_or_init(|| {
+                solve::newton_cg(self, vec![0.0; self.dim()]).into_convex_optimum()
+            }),
+        )
+    }
+}
+
+impl Curvature for SparseLogreg {
+    /// σ(z)(1 − σ(z)) per training row.
+    fn prepare_curvature(&self, params: &[f64], state: &mut Vec<f64>) {
+        let x = &self.train.x;
+        let (w, b) = params.split_at(x.cols());
+        state.clear();
+        state.extend((0..x.rows()).map(|i| {
+            let (cols, vals) = x.row(i);
+            let z = b[0]
+                + cols
+                    .iter()
+                    .zip(vals)
+                    .map(|(&c, v)| w[c as usize] * v)
+                    .sum::<f64>();
+            let p = sigmoid(z);
+            p * (1.0 - p)
+        }));
+    }
+
+    fn hessian_vector(&self, state: &[f64], v: &[f64], out: &mut [f64], _: &mut Workspace) {
+        let x = &self.train.x;
+        let d = x.cols();
+        let (vw, vb) = v.split_at(d);
+        out.fill(0.0);
+        for (i, &s) in state.iter().enumerate() {
+            let (cols, vals) = x.row(i);
+            let u = vb[0]
+                + cols
+                    .iter()
+                    .zip(vals)
+                    .map(|(&c, val)| vw[c as usize] * val)
+                    .sum::<f64>();
+            let r = s * u;
+            for (&c, val) in cols.iter().zip(vals) {
+                out[c as usize] += r * val;
+            }
+            out[d] += r;
+        }
+        mean_and_penalty(out, d, vw, x.rows().max(1) as f64, self.l2);
+    }
+
+    /// ln 2/n without L2; `None` with it.
+    fn separation_bound(&self) -> Option<f64> {
+        (self.l2 == 0.0).then(|| std::f64::consts::LN_2 / self.train.y.len().max(1) as f64)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::OptimumKind;
+    use crate::problem::solve::testing::check_hessian_vector;
+    use crate::problem::testing::{dense_newton, train_full_batch};
+
+    /// The mean log-loss + ½·l2·‖w‖², its gradient and Hessian, on the training rows made
+    /// dense, written out here.
+    fn dense_objective(part: &Part, l2: f64, theta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
+        let d = part.x.cols();
+        let (m, n) = (d + 1, part.y.len() as f64);
+        let (mut f, mut g, mut h) = (0.0, vec![0.0; m], vec![0.0; m * m]);
+        for (i, &y) in part.y.iter().enumerate() {
+            let mut row = vec![0.0; m];
+            let (cols, vals) = part.x.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                row[c as usize] = v;
+            }
+            row[d] = 1.0;
+            let z: f64 = row.iter().zip(theta).map(|(a, t)| a * t).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let y = f64::from(u8::from(y));
+            f += ((1.0 + z.exp()).ln() - y * z) / n;
+            for a in 0..m {
+                g[a] += (p - y) * row[a] / n;
+                for b in 0..m {
+                    h[a * m + b] += p * (1.0 - p) * row[a] * row[b] / n;
+                }
+            }
+        }
+        for j in 0..d {
+            f += 0.5 * l2 * theta[j] * theta[j];
+            g[j] += l2 * theta[j];
+            h[j * m + j] += l2;
+        }
+        (f, g, h)
+    }
+
+    #[test]
+    fn the_solved_optimum_matches_an_independent_dense_newton_solve() {
+        for (samples, features, nnz, l2) in [(200, 30, 5, 0.01), (400, 60, 3, 1e-3)] {
+            let config = SparseLogregConfig {
+                samples,
+                features,
+                nnz,
+                l2,
+            };
+            let problem = config.generate(5).unwrap();
+            let optimum = problem.optimum().unwrap();
+            assert_eq!(optimum.kind, OptimumKind::Solved, "{config:?}");
+            assert!(optimum.gradient_norm.unwrap() <= 1e-8, "{optimum:?}");
+            let (_, reference) = dense_newton(problem.dim(), 40, |t| {
+                dense_objective(&problem.train, l2, t)
+            });
+            assert!(
+                (optimum.loss - reference).abs() <= 1e-10 * reference,
+                "{config:?}: f* {} vs dense Newton {reference}",
+                optimum.loss
+            );
+            let trained = train_full_batch(&problem, "adam:lr=0.05", 3000, 5);
+            let reached = problem
+                .evaluate(&trained, Split::Train, &mut Workspace::new())
+                .loss;
+            assert!(
+                optimum.loss <= reached * (1.0 + 1e-14),
+                "{config:?}: f* {} above the reached {reached}",
+                optimum.loss
+            );
+        }
+    }
+
+    #[test]
+    fn more_features_than_samples_without_l2_separate_and_give_an_estimate() {
+        let config = SparseLogregConfig {
+            samples: 50,
+            features: 300,
+            nnz: 10,
+            l2: 0.0,
+        };
+        let problem = config.generate(1).unwrap();
+        let optimum = problem.optimum().unwrap();
+        assert_eq!(optimum.kind, OptimumKind::Estimate);
+        assert!(
+            optimum.loss.is_finite() && optimum.loss <= 1e-14,
+            "{optimum:?}"
+        );
+        let accuracy = problem
+            .evaluate(
+                optimum.params.as_ref().unwrap(),
+                Split::Train,
+                &mut Workspace::new(),
+            )
+            .accuracy;
+        assert_eq!(accuracy, Some(1.0));
+    }
+
+    #[test]
+    fn hessian_vector_products_match_differences_of_the_gradient() {
+        for l2 in [0.0, 0.1] {
+            let config = SparseLogregConfig {
+                samples: 100,
+                features: 40,
+                nnz: 4,
+                l2,
+            };
+            let problem = config.generate(2).unwrap();
+            let params: Vec<f64> = (0..problem.dim()).map(|i| (i as f64 * 0.7).cos()).collect();
+            check_hessian_vector(&problem, &params);
+        }
+    }
 
     #[test]
     fn frequencies_are_heavy_tailed_and_rows_sparse() {

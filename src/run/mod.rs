@@ -74,19 +74,21 @@ pub fn instance(spec: &RunSpec) -> Result<Instance, Error> {
     let parsed = problem::parse(&spec.problem)?;
     let problem: Arc<dyn Problem> = Arc::from(parsed.config.build(spec.problem_seed())?);
     let planar = !problem.has_data() && problem.dim() == 2;
-    // TEMP until every problem solves its optimum: 0 bounds every data loss from below.
-    let optimum = problem.optimum().map_or(
-        OptimumRecord {
-            loss: 0.0,
-            kind: problem::OptimumKind::Estimate,
-            gradient_norm: None,
-        },
-        |o| OptimumRecord {
+    // Every score is a gap to f*: a problem without one cannot be run.
+    let optimum = problem
+        .optimum()
+        .filter(|o| o.loss.is_finite())
+        .map(|o| OptimumRecord {
             loss: o.loss,
             kind: o.kind,
-            gradient_norm: o.gradient_norm,
-        },
-    );
+            gradient_norm: o.gradient_norm.filter(|g| g.is_finite()),
+        })
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "problem {}: no finite optimum f* (Problem::optimum); every score is a gap to it, so a problem must give one (exact, solved or estimated)",
+                spec.problem
+            ))
+        })?;
     Ok(Instance {
         problem,
         family: parsed.family,

@@ -10,12 +10,13 @@ mod rosenbrock;
 mod saddle;
 
 use std::fmt::Debug;
+use std::sync::OnceLock;
 
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use serde::de::DeserializeOwned;
 
-use super::{Evaluation, Family, Optimum, Problem, ProblemConfig, Sizes, Workspace};
+use super::{Evaluation, Family, Optimum, OptimumKind, Problem, ProblemConfig, Sizes, Workspace};
 use crate::data::{DataError, Split};
 use crate::rng;
 use crate::spec::{EntryInfo, Key, Params, Range, SpecError, Value};
@@ -74,10 +75,10 @@ pub struct AnalyticConfig {
 
 impl ProblemConfig for AnalyticConfig {
     fn build(&self, _seed: u64) -> Result<Box<dyn Problem>, DataError> {
-        Ok(Box::new(LandscapeProblem {
-            landscape: self.landscape.build(),
-            noise: self.noise,
-        }))
+        Ok(Box::new(LandscapeProblem::new(
+            self.landscape.build(),
+            self.noise,
+        )))
     }
 
     fn landscape(&self) -> Option<Box<dyn Landscape>> {
@@ -150,9 +151,35 @@ pub const START_SPREAD: f64 = 0.1;
 pub struct LandscapeProblem {
     landscape: Box<dyn Landscape>,
     noise: f64,
+    /// The lowest documented minimum, found on first request.
+    optimum: OnceLock<Option<Optimum>>,
 }
 
 impl LandscapeProblem {
+    /// The landscape with gradient noise σ = `noise`.
+    pub fn new(landscape: Box<dyn Landscape>, noise: f64) -> LandscapeProblem {
+        LandscapeProblem {
+            landscape,
+            noise,
+            optimum: OnceLock::new(),
+        }
+    }
+
+    /// The lowest of the landscape's documented minima, `Exact`, with the gradient norm there.
+    fn lowest_minimum(&self) -> Option<Optimum> {
+        let minima = self.landscape.minima();
+        let best = minima.into_iter().min_by(|a, b| a.f.total_cmp(&b.f))?;
+        let mut grad = vec![0.0; best.x.len()];
+        self.landscape.gradient(&best.x, &mut grad);
+        let gradient_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+        Some(Optimum {
+            params: Some(best.x),
+            loss: best.f,
+            kind: OptimumKind::Exact,
+            gradient_norm: Some(gradient_norm),
+        })
+    }
+
     /// The landscape.
     pub fn landscape(&self) -> &dyn Landscape {
         self.landscape.as_ref()
@@ -204,15 +231,9 @@ impl Problem for LandscapeProblem {
         }
     }
 
-    fn optimum(&self) -> Option<Optimum> {
-        let minima = self.landscape.minima();
-        let best = minima.iter().min_by(|a, b| a.f.total_cmp(&b.f))?;
-        Some(Optimum {
-            params: Some(best.x.clone()),
-            loss: best.f,
-            kind: super::OptimumKind::Exact,
-            gradient_norm: None,
-        })
+    /// The lowest documented minimum (`Exact`); its gradient norm is 0 up to rounding.
+    fn optimum(&self) -> Option<&Optimum> {
+        self.optimum.get_or_init(|| self.lowest_minimum()).as_ref()
     }
 
     fn gradient_noise(&self) -> f64 {
