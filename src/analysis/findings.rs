@@ -23,9 +23,13 @@ use crate::problem::Family;
 
 /// Seed of the bootstrap stream of the effects computed here (fixed: reports reproduce).
 const BOOTSTRAP_SEED: u64 = 0xf1d1_4b00;
-/// Fewer instances than this cannot give a two-sided Wilcoxon signed-rank p-value below 0.05
-/// (the smallest is 2/2^n), so a family of fewer is reported as a lead.
-pub const FEW_INSTANCES: usize = 6;
+/// Whether `instances` instances can separate anyone among `optimizers`: the smallest
+/// one-sided Wilcoxon signed-rank p-value over n instances is 2^−n, and Holm's correction
+/// multiplies the smallest by the number of comparisons (optimizers − 1). With fewer, a board
+/// can only report a tie, so its top is a lead, not a verdict.
+pub fn can_separate(instances: usize, optimizers: usize) -> bool {
+    optimizers >= 2 && (optimizers - 1) as f64 * 0.5f64.powi(instances as i32) < ALPHA
+}
 /// Below this median time to the good target, wall times are too close to the timer's
 /// resolution (1 µs) and to per-epoch overheads to rank optimizers by: 1000× the resolution.
 pub const WALL_TIME_FLOOR_SECONDS: f64 = 1e-3;
@@ -793,7 +797,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             continue;
         };
         let first = fb.board.problems[0];
-        let (text, confidence) = if n < FEW_INSTANCES {
+        let (text, confidence) = if !can_separate(n, fb.board.standings.len()) {
             (
                 format!(
                     "For {} problems ({}): {} ranks best on average and {} — a lead, not a verdict: {n} instance(s) are too few for a test over instances to separate any optimizer.",
@@ -803,7 +807,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                     effect_text(&top.effect, "the median optimizer")
                 ),
                 format!(
-                    "Mean rank {:.1} of {} (95% hierarchical-bootstrap interval {:.1}–{:.1}); a Wilcoxon signed-rank test over {n} instances cannot reach α = {ALPHA}, so the held-out instances and the overall board carry the evidence.",
+                    "Mean rank {:.1} of {} (95% hierarchical-bootstrap interval {:.1}–{:.1}); Wilcoxon signed-rank tests over {n} instances, Holm-corrected for the others, cannot reach α = {ALPHA}, so the held-out instances and the overall board carry the evidence.",
                     top.mean_rank,
                     fb.board.standings.len(),
                     top.rank_low,

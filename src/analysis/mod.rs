@@ -150,6 +150,9 @@ pub struct ProblemResult {
     /// Runs on this problem and those that diverged.
     pub runs: usize,
     pub diverged: usize,
+    /// Its runs (indices into the analysis's records).
+    #[serde(skip)]
+    pub run_indices: Vec<usize>,
 }
 
 impl ProblemResult {
@@ -205,12 +208,11 @@ impl Analysis {
     /// Among the runs of `problem` that pass `filter`, the configuration and lr picked on the
     /// tuning seeds (see [`choose`]).
     pub fn select(&self, problem: usize, filter: impl Fn(&RunSpec) -> bool) -> Option<Choice> {
-        let p = &self.problems[problem];
-        let runs: Vec<usize> = (0..self.records.len())
-            .filter(|&i| {
-                let s = &self.records[i].spec;
-                s.problem == p.problem && filter(s)
-            })
+        let runs: Vec<usize> = self.problems[problem]
+            .run_indices
+            .iter()
+            .copied()
+            .filter(|&i| filter(&self.records[i].spec))
             .collect();
         choose(&self.records, &runs)
     }
@@ -248,10 +250,17 @@ impl Analysis {
         };
         let batch_modes = distinct(&|r| r.spec.batch.as_str());
         let schedules = distinct(&|r| r.spec.schedule.as_str());
-        let problem_specs = distinct(&|r| r.spec.problem.as_str());
-        let problems = problem_specs
-            .iter()
-            .map(|p| problem_result(&records, p, &optimizers))
+        // Each problem's runs, found in one pass.
+        let mut by_problem: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, r) in records.iter().enumerate() {
+            by_problem
+                .entry(r.spec.problem.as_str())
+                .or_default()
+                .push(i);
+        }
+        let problems = by_problem
+            .into_iter()
+            .map(|(p, runs)| problem_result(&records, p, runs, &optimizers))
             .collect();
         let mut a = Analysis {
             same_methods: Vec::new(),
@@ -423,11 +432,9 @@ fn config_choice(records: &[RunRecord], c: &ConfigRuns) -> Option<Choice> {
 fn problem_result(
     records: &[RunRecord],
     problem: &str,
+    runs: Vec<usize>,
     optimizers: &[OptimizerInfo],
 ) -> ProblemResult {
-    let runs: Vec<usize> = (0..records.len())
-        .filter(|&i| records[i].spec.problem == problem)
-        .collect();
     let first = &records[runs[0]];
     let finite_min = |f: &dyn Fn(&RunRecord) -> f64| {
         runs.iter()
@@ -467,11 +474,23 @@ fn problem_result(
         .filter_map(|o| o.gradient_norm)
         .reduce(f64::max);
     let optimum = stats::median(&optima.values().map(|o| o.loss).collect::<Vec<_>>());
+    let mut by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in &runs {
+        by_label
+            .entry(records[i].spec.label.as_str())
+            .or_default()
+            .push(i);
+    }
     let of = |label: &str, filter: &dyn Fn(&RunSpec) -> bool| -> Vec<usize> {
-        runs.iter()
-            .copied()
-            .filter(|&i| records[i].spec.label == label && filter(&records[i].spec))
-            .collect()
+        by_label
+            .get(label)
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&i| filter(&records[i].spec))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let constant = |s: &RunSpec| s.schedule.starts_with("constant");
     let has_constant = runs.iter().any(|&i| constant(&records[i].spec));
@@ -531,12 +550,13 @@ fn problem_result(
         tuned,
         default,
         configurations: configs,
-        planar: first.trajectory.is_some(),
+        planar: runs.iter().any(|&i| records[i].trajectory.is_some()),
         has_data,
         runs: runs.len(),
         diverged: runs
             .iter()
             .filter(|&&i| records[i].status == Status::Diverged)
             .count(),
+        run_indices: runs,
     }
 }

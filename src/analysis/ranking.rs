@@ -5,8 +5,8 @@
 //!   equivalence margin ([`MARGIN`], averaged ranks); an optimizer's standing is its mean rank.
 //! - **Can the data tell them apart?** The Friedman test over instances, and each optimizer
 //!   against the top one by a Wilcoxon signed-rank test over instances (differences inside
-//!   the margin count as ties), Holm-corrected: those not significantly worse at α = 0.05 form
-//!   the *tied-best set*. Pairwise tests do not depend on which other optimizers are in the
+//!   the margin count as ties; one-sided: is it worse?), Holm-corrected: those not
+//!   significantly worse at α = 0.05 form the *tied-best set*. Pairwise tests do not depend on which other optimizers are in the
 //!   pool (Benavoli et al. 2016).
 //! - **Effect sizes.** An optimizer's effect is the ratio of gaps to the median optimizer's,
 //!   averaged over instances on the log scale: 10^mean_i(median_o' s_io' − s_io), "leaves
@@ -69,7 +69,8 @@ pub struct Standing {
     pub mean_score: f64,
     /// Its gap ratio to the median optimizer.
     pub effect: Effect,
-    /// Holm-adjusted p-value of the Wilcoxon test against the top (1 for the top itself).
+    /// Holm-adjusted one-sided p-value of the Wilcoxon test that it is worse than the top (1
+    /// for the top itself).
     pub p_vs_best: f64,
     /// Whether the data cannot tell it from the top: the tied-best set.
     pub in_best_group: bool,
@@ -256,11 +257,12 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
         .iter()
         .map(|&k| {
             let t = stats::wilcoxon_signed_rank(&column(k), &top_column, MARGIN);
-            // One-sided in spirit: an optimizer better than the top is not "worse".
-            if t.median_difference.is_nan() || t.median_difference <= 0.0 {
-                1.0
+            // One-sided: is it worse than the top? Half the two-sided p when its rank sums
+            // lean that way.
+            if t.w_plus > t.w_minus {
+                t.p_value / 2.0
             } else {
-                t.p_value
+                1.0 - t.p_value / 2.0
             }
         })
         .collect();

@@ -49,10 +49,9 @@ pub fn sensitivity(a: &Analysis) -> Sensitivity {
         let mut row = Vec::new();
         for choice in &p.tuned {
             let mut by_lr: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
-            for (i, r) in a.records.iter().enumerate() {
-                let s = &r.spec;
-                if s.problem == p.problem
-                    && s.role == SeedRole::Tuning
+            for &i in &p.run_indices {
+                let s = &a.records[i].spec;
+                if s.role == SeedRole::Tuning
                     && s.label == choice.label
                     && s.batch == choice.batch
                     && s.schedule == choice.schedule

@@ -227,6 +227,10 @@ pub struct SignedRankTest {
     /// min(W⁺, W⁻), the smaller of the rank sums of the positive and negative differences
     /// (SciPy's two-sided statistic); 0 when `n_used` is 0.
     pub statistic: f64,
+    /// Rank sums of the positive and of the negative differences (their direction: W⁺ > W⁻
+    /// means a tends to exceed b).
+    pub w_plus: f64,
+    pub w_minus: f64,
     /// Two-sided p-value.
     pub p_value: f64,
     /// Median of the differences a − b over all compared pairs, those within the margin
@@ -276,6 +280,8 @@ pub fn wilcoxon_signed_rank(a: &[f64], b: &[f64], margin: f64) -> SignedRankTest
         return SignedRankTest {
             n_used,
             statistic: 0.0,
+            w_plus: 0.0,
+            w_minus: 0.0,
             p_value: 1.0,
             median_difference,
         };
@@ -297,6 +303,8 @@ pub fn wilcoxon_signed_rank(a: &[f64], b: &[f64], margin: f64) -> SignedRankTest
     SignedRankTest {
         n_used,
         statistic: w_plus.min(w_minus),
+        w_plus,
+        w_minus,
         p_value,
         median_difference,
     }

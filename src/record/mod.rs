@@ -13,7 +13,7 @@ mod file;
 
 use serde::{Deserialize, Serialize};
 
-use crate::grid::RunSpec;
+use crate::grid::{RunSpec, SeedRole};
 use crate::problem::{Family, OptimumKind};
 
 pub use file::{RecordError, ResultsWriter, encode_line, finalize, merge_files, read_results};
@@ -43,10 +43,10 @@ pub struct PerEpoch {
     pub loss_evals: u64,
 }
 
-/// Per-epoch series, one entry per recorded epoch. Every epoch is recorded in runs of up to
-/// [`ALL_EPOCHS_UP_TO`] epochs; longer runs record epochs 0–20, then about 40 more spaced
-/// evenly on a log scale, and the last (see [`recorded_epochs`]). `epoch[i]` says which epoch
-/// entry i is: 0 is the start, e the state after epoch e.
+/// Per-epoch series, one entry per recorded epoch (see [`recorded_epochs`]: every epoch of
+/// a short evaluation run, a log-spaced subset of a long one, and a sparse 1-2-5 series of a
+/// tuning run). `epoch[i]` says which epoch entry i is: 0 is the start, e the state after
+/// epoch e.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Curves {
     /// The epoch of each entry.
@@ -169,8 +169,9 @@ pub struct RunRecord {
     pub best: Best,
     /// Wall seconds of the whole run.
     pub wall_seconds: f64,
-    /// For 2-D landscapes: the parameters after every epoch (six significant digits),
-    /// downsampled to at most [`TRAJECTORY_POINTS`] points (first and last kept).
+    /// For evaluation runs on 2-D landscapes: the parameters after every epoch (six
+    /// significant digits), downsampled to at most [`TRAJECTORY_POINTS`] points (first and last
+    /// kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<Vec<[f64; 2]>>,
 }
@@ -178,20 +179,34 @@ pub struct RunRecord {
 /// Most trajectory points kept per record.
 pub const TRAJECTORY_POINTS: usize = 100;
 
-/// Runs of up to this many epochs record every epoch.
+/// Evaluation runs of up to this many epochs record every epoch.
 pub const ALL_EPOCHS_UP_TO: usize = 60;
 
-/// The epochs a run of `epochs` epochs records: all of them up to [`ALL_EPOCHS_UP_TO`];
-/// otherwise 0–20, 40 more spaced evenly in log(epoch) between 20 and the end, and the end.
-pub fn recorded_epochs(epochs: usize) -> Vec<usize> {
-    if epochs <= ALL_EPOCHS_UP_TO {
-        return (0..=epochs).collect();
-    }
-    let mut e: Vec<usize> = (0..=20).collect();
-    let ratio = epochs as f64 / 20.0;
-    for k in 1..=40 {
-        e.push((20.0 * ratio.powf(k as f64 / 40.0)).round() as usize);
-    }
+/// The epochs a run of `epochs` epochs records.
+/// - Evaluation seeds (whose curves the report draws): every epoch up to
+///   [`ALL_EPOCHS_UP_TO`]; longer runs record 0–20, 20 more spaced evenly in log(epoch)
+///   between 20 and the end, and the end.
+/// - Tuning seeds (which choose the learning rate from their end points): the start, epochs
+///   1, 2, 5, 10, 20, 50, … up to the budget, and the end.
+pub fn recorded_epochs(epochs: usize, role: SeedRole) -> Vec<usize> {
+    let mut e: Vec<usize> = match role {
+        SeedRole::Tuning => std::iter::once(0)
+            .chain(
+                (0..)
+                    .flat_map(|k: u32| [1, 2, 5].map(|m| m * 10usize.pow(k)))
+                    .take_while(|&x| x < epochs),
+            )
+            .collect(),
+        SeedRole::Evaluation if epochs <= ALL_EPOCHS_UP_TO => return (0..=epochs).collect(),
+        SeedRole::Evaluation => {
+            let mut e: Vec<usize> = (0..=20).collect();
+            let ratio = epochs as f64 / 20.0;
+            for k in 1..=20 {
+                e.push((20.0 * ratio.powf(k as f64 / 20.0)).round() as usize);
+            }
+            e
+        }
+    };
     e.push(epochs);
     e.sort_unstable();
     e.dedup();
@@ -302,12 +317,22 @@ mod tests {
 
     #[test]
     fn long_runs_record_a_log_spaced_subset() {
-        assert_eq!(super::recorded_epochs(30), (0..=30).collect::<Vec<_>>());
-        let e = super::recorded_epochs(1000);
-        assert!(e.len() <= 62 && e.len() > 50, "{}", e.len());
+        use crate::grid::SeedRole::{Evaluation, Tuning};
+        assert_eq!(
+            super::recorded_epochs(30, Evaluation),
+            (0..=30).collect::<Vec<_>>()
+        );
+        let e = super::recorded_epochs(1000, Evaluation);
+        assert!(e.len() <= 42 && e.len() > 35, "{}", e.len());
         assert_eq!(&e[..21], &(0..=20).collect::<Vec<_>>()[..]);
         assert_eq!(*e.last().unwrap(), 1000);
         assert!(e.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(super::recorded_epochs(20, Tuning), vec![0, 1, 2, 5, 10, 20]);
+        assert_eq!(
+            super::recorded_epochs(200, Tuning),
+            vec![0, 1, 2, 5, 10, 20, 50, 100, 200]
+        );
+        assert_eq!(super::recorded_epochs(1, Tuning), vec![0, 1]);
     }
 
     #[test]

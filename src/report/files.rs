@@ -129,11 +129,10 @@ pub fn effective_grid(a: &Analysis) -> EffectiveGrid<'_> {
             .problems
             .iter()
             .map(|p| {
-                let epochs = a
-                    .records
-                    .iter()
-                    .find(|r| r.spec.problem == p.problem)
-                    .map_or(0, |r| r.spec.epochs);
+                let epochs = p
+                    .run_indices
+                    .first()
+                    .map_or(0, |&i| a.records[i].spec.epochs);
                 GridProblemView {
                     spec: p.problem.as_str(),
                     family: p.family.describe(),

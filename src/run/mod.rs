@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::batch::{self, Batches};
 use crate::data::Split;
 use crate::error::Error;
-use crate::grid::{self, Configuration, Grid, Plan, RunSpec};
+use crate::grid::{self, Configuration, Grid, Plan, RunSpec, SeedRole};
 use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace};
 use crate::record::{
     Best, Correct, Curves, OptimumRecord, PerEpoch, RecordError, ResultsWriter, RunRecord,
@@ -130,7 +130,8 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
         problem.loss_grad(&x, &all, &mut grad, &mut ws);
         norm(&grad)
     };
-    let recorded = recorded_epochs(spec.epochs);
+    let recorded = recorded_epochs(spec.epochs, spec.role);
+    let trace = instance.planar && spec.role == SeedRole::Evaluation;
     let n = recorded.len();
     let has_data = problem.has_data();
     let mut curves = Curves {
@@ -258,7 +259,7 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
         if recorded.binary_search(&epoch).is_ok() {
             push(&mut curves, &last_row);
         }
-        if instance.planar {
+        if trace {
             path.push([six_digits(x[0]), six_digits(x[1])]);
         }
     }
@@ -292,9 +293,7 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
         best,
         curves,
         wall_seconds: microseconds(started.elapsed().as_secs_f64()),
-        trajectory: instance
-            .planar
-            .then(|| downsample(&path, TRAJECTORY_POINTS)),
+        trajectory: trace.then(|| downsample(&path, TRAJECTORY_POINTS)),
     })
 }
 

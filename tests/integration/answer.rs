@@ -103,7 +103,14 @@ fn render(results: &Path, folder: &Path) -> PathBuf {
     fs::copy(results, folder.join("results.jsonl")).unwrap();
     let o = optbench()
         .current_dir(folder)
-        .args(["render", "results.jsonl", "--out", "report", "--name", "rename"])
+        .args([
+            "render",
+            "results.jsonl",
+            "--out",
+            "report",
+            "--name",
+            "rename",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
