@@ -947,7 +947,7 @@ fn fastest(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             }
         }
         let best = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if !(best > 0.0) {
+        if best.is_nan() || best <= 0.0 {
             out.push(Sentence {
                 topic: format!("the fastest by {kind}"),
                 text: format!("No optimizer reached {target} on any of the {runs} evaluation runs: there is no fastest."),

@@ -333,7 +333,9 @@ pub fn same_methods(a: &Analysis) -> Vec<SameMethod> {
     type Cell<'r> = (&'r str, &'r str, &'r str, usize);
     let n = a.optimizers.len();
     // Per optimizer: cell → (lr, final objective; None: diverged).
-    let mut runs: Vec<HashMap<Cell, Vec<(f64, Option<f64>)>>> = vec![HashMap::new(); n];
+    /// Per cell: (lr, final objective; None: diverged).
+    type Runs<'r> = HashMap<Cell<'r>, Vec<(f64, Option<f64>)>>;
+    let mut runs: Vec<Runs> = vec![HashMap::new(); n];
     let mut counts = vec![0usize; n];
     for r in &a.records {
         let Some(o) = a.optimizer_index(&r.spec.label) else {

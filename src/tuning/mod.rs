@@ -39,7 +39,7 @@ pub fn relative_gap(f: f64, start: f64, optimum: f64) -> f64 {
         return f64::INFINITY;
     }
     let room = start - optimum;
-    if !(room > 0.0) {
+    if room.is_nan() || room <= 0.0 {
         return 0.0;
     }
     ((f - optimum) / room).max(0.0)
@@ -94,9 +94,7 @@ pub fn median(scores: &[f64]) -> f64 {
     let mut v = scores.to_vec();
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else if v[n / 2 - 1] == v[n / 2] {
+    if n % 2 == 1 || v[n / 2 - 1] == v[n / 2] {
         v[n / 2]
     } else {
         v[n / 2 - 1] + 0.5 * (v[n / 2] - v[n / 2 - 1])
@@ -213,7 +211,7 @@ mod tests {
             }
         );
         // Best at the low edge: extend downwards.
-        assert_eq!(extend(&points(&[-4.0, -3.0, inf])).lower, true);
+        assert!(extend(&points(&[-4.0, -3.0, inf])).lower);
         // An edge within the margin of an interior best counts as near-best.
         assert_eq!(
             extend(&points(&[-2.0, -3.0, -2.95])),
@@ -223,7 +221,7 @@ mod tests {
             }
         );
         // A diverged edge stops the growth on its side.
-        assert_eq!(extend(&points(&[-1.0, -3.0, inf])).upper, false);
+        assert!(!extend(&points(&[-1.0, -3.0, inf])).upper);
         // Stalled, but still improving downwards: extend down.
         assert!(extend(&points(&[0.0, 0.5, inf])).lower);
         // Every rate too small to move: upwards only.
