@@ -17,13 +17,17 @@ use crate::spec::Value;
 /// The target of the claims about speed (1 and 6): 1% of the start gap.
 const GOOD_TARGET: f64 = 1e-2;
 
-/// A claim's verdict.
+/// A claim's verdict (serialized in words: "supported", "not supported", "mixed", "not
+/// tested").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Verdict {
+    #[serde(rename = "supported")]
     Supported,
+    #[serde(rename = "not supported")]
     NotSupported,
+    #[serde(rename = "mixed")]
     Mixed,
+    #[serde(rename = "not tested")]
     NotTested,
 }
 
@@ -76,6 +80,7 @@ pub enum FigureRef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
     /// 1..=13, as in SPEC §8.
+    #[serde(rename = "id")]
     pub number: usize,
     /// The lecture's statement.
     pub statement: &'static str,

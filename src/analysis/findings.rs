@@ -163,6 +163,24 @@ pub struct FamilyBoard {
     pub board: Leaderboard,
 }
 
+/// The answer for one family, in short.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FamilyAnswer {
+    /// The family.
+    pub family: Family,
+    /// Its selection instances.
+    pub instances: Vec<String>,
+    /// The optimizer with the best mean rank there.
+    pub best: String,
+    /// The optimizers the data cannot tell from it (itself included).
+    pub tied_best: Vec<String>,
+    /// The best's gap ratio to the median optimizer there.
+    pub effect: Effect,
+    /// Whether the instances are enough for a test to separate anyone (else the best is a
+    /// lead, and `tied_best` is everyone).
+    pub separable: bool,
+}
+
 /// Everything the report says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Findings {
@@ -183,6 +201,8 @@ pub struct Findings {
     pub holdout_board: Option<Leaderboard>,
     /// Per family, on its selection instances.
     pub families: Vec<FamilyBoard>,
+    /// Per family, the answer in short.
+    pub family_answers: Vec<FamilyAnswer>,
     /// Pairwise win rates (tuned, every instance).
     pub win_rates: WinRates,
     /// Learning-rate sensitivity.
@@ -496,7 +516,32 @@ pub fn findings(a: &Analysis) -> Findings {
         }
     }
     let speed = super::speed(a);
+    let family_answers = families
+        .iter()
+        .filter_map(|fb| {
+            let top = fb.board.best()?;
+            Some(FamilyAnswer {
+                family: fb.family,
+                instances: fb
+                    .board
+                    .problems
+                    .iter()
+                    .map(|&p| a.problems[p].title.clone())
+                    .collect(),
+                best: top.label.clone(),
+                tied_best: fb
+                    .board
+                    .tied_best()
+                    .iter()
+                    .map(|s| s.label.clone())
+                    .collect(),
+                effect: top.effect,
+                separable: can_separate(fb.board.problems.len(), fb.board.standings.len()),
+            })
+        })
+        .collect();
     let mut f = Findings {
+        family_answers,
         grid: a.grid.clone(),
         margin: MARGIN,
         alpha: ALPHA,

@@ -184,6 +184,8 @@ struct StandingRow {
     group: bool,
     p_vs_best: String,
     mean_gap: String,
+    effect: String,
+    same_as: String,
     default_rank: String,
 }
 
@@ -219,7 +221,9 @@ struct ChoiceRow {
     factor: String,
     gap: String,
     iqr: String,
+    tried: String,
     test: String,
+    accuracy: String,
     diverged: String,
     default_gap: String,
 }
@@ -336,7 +340,25 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         .iter()
         .enumerate()
         .map(|(i, s)| StandingRow {
-            rank: i + 1,
+            // Exact ties share a rank.
+            rank: 1 + d
+                .tuned
+                .standings
+                .iter()
+                .filter(|o| o.mean_rank < s.mean_rank)
+                .count(),
+            effect: format!(
+                "{} ({}–{})",
+                analysis::findings::sig2(s.effect.ratio),
+                analysis::findings::sig2(s.effect.low),
+                analysis::findings::sig2(s.effect.high)
+            ),
+            same_as: s
+                .same_as
+                .iter()
+                .map(|&o| a.optimizers[o].label.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
             label: s.label.clone(),
             mean_rank: format!("{:.2}", s.mean_rank),
             interval: format!("{:.1}–{:.1}", s.rank_low, s.rank_high),
@@ -388,24 +410,30 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             }
         })
         .collect();
-    let index_figures = vec![
+    let mut index_figures = vec![
         figure(&mut files, "ranks-tuned", plots::ranks(a, &d.tuned),
-            "Mean rank of each optimizer across problems with its learning rate, batch mode and schedule tuned on the tuning seeds, scored on the evaluation seeds; bars are 95% bootstrap intervals (problems and seeds resampled). Non-overlapping bars are a real difference; overlapping ones may not be.".into()),
+            "Mean rank of each optimizer across the selection instances (ties within 0.1 decade of gap averaged) with its learning rate, batch mode and schedule tuned on the tuning seeds, scored on the evaluation seeds; bars are 95% hierarchical-bootstrap intervals (instances, then seeds, resampled). The answer's tied-best set comes from Wilcoxon tests over instances, not from these bars.".into()),
         figure(&mut files, "ranks-default", plots::ranks(a, &d.default),
-            "The same at each optimizer's default learning rate and constant schedule: what you get without tuning. Compare with the tuned ranks to see who depends on tuning.".into()),
+            "The same at each optimizer's own learning rate and the constant schedule: what you get without tuning. Compare with the tuned ranks to see who depends on tuning.".into()),
+    ];
+    if let Some(h) = &d.holdout_board {
+        index_figures.push(figure(&mut files, "ranks-holdout", plots::ranks(a, h),
+            "Mean rank on the held-out instances, which took no part in choosing the answer: fresh instances of the same families. An answer that holds up ranks near the top here too.".into()));
+    }
+    index_figures.extend([
         figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates),
-            "Share of (problem, seed) pairs in which the row optimizer ends with a lower test gap than the column optimizer (tuned). A row of high numbers is an optimizer that beats most others head to head.".into()),
+            "Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned). A row of high numbers is an optimizer that beats most others head to head.".into()),
         figure(&mut files, "profile-evals", plots::profile(a, &d.speed, false),
-            "Dolan–Moré performance profile: for each optimizer, the share of problem × seed instances it solves to 1% of the starting gap within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable.".into()),
+            "Dolan–Moré performance profile: for each optimizer, the share of (problem, evaluation seed) runs it brings to 1e-4 of the starting gap to f* within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable; the area up to τ = 4 is the profile score the answer quotes.".into()),
         figure(&mut files, "profile-seconds", plots::profile(a, &d.speed, true),
             "The same profile by wall time: cheaper updates (and ars's loss-only steps) move curves here relative to the evaluation count.".into()),
         figure(&mut files, "ecdf-evals", plots::ecdf(a, &d.speed, false),
-            "Runtime distribution (COCO style): the share of (problem, seed, target) triples reached within a budget of sample-evaluations, targets at gaps of 10%, 1%, 0.01% and 0.0001% of the start. Higher and further left is better.".into()),
+            "Runtime distribution (COCO style): the share of (problem, seed, target) triples reached within a budget of sample-evaluations, targets at gaps to f* of 1e-1, 1e-2, 1e-3, 1e-4, 1e-6 and 1e-8 of the start. Higher and further left is better.".into()),
         figure(&mut files, "ecdf-seconds", plots::ecdf(a, &d.speed, true),
             "The same runtime distribution by wall seconds.".into()),
         figure(&mut files, "forgiveness", plots::forgiveness(a, &d.sensitivity),
-            "How forgiving each optimizer is of a badly chosen learning rate: the width, in decades, of the learning-rate range that ends within a factor of 2 of its best final validation gap (median over problems); the tick marks the whole sweep. Taller bars need less tuning.".into()),
-    ];
+            "How forgiving each optimizer is of a badly chosen learning rate: the width, in decades, of the learning-rate range that ends within a factor of 2 of its best final training gap on the tuning seeds (median over problems); the tick marks the widest sweep. Taller bars need less tuning.".into()),
+    ]);
     let sentences = answer::sentences(&d);
     files.push((
         "index.html".into(),
@@ -448,7 +476,21 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                         factor: fmt_num(c.lr_factor),
                         gap: fmt_gap(c.median_score()),
                         iqr: format!("{}–{}", fmt_gap(q1), fmt_gap(q3)),
+                        tried: format!(
+                            "{}–{} ({}{})",
+                            fmt_num(c.tried.0),
+                            fmt_num(c.tried.1),
+                            c.tried_points,
+                            match c.edge {
+                                Some(analysis::Edge::Low) => ", pick at the low edge",
+                                Some(analysis::Edge::High) => ", pick at the high edge",
+                                None => "",
+                            }
+                        ),
                         test: fmt_num(stats::median(&c.test)),
+                        accuracy: c.accuracy.as_ref().map_or("–".into(), |v| {
+                            format!("{:.1}%", 100.0 * stats::median(v))
+                        }),
                         diverged: format!("{}/{}", c.diverged, c.runs.len()),
                         default_gap: default,
                     },
@@ -463,14 +505,14 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             figure(&mut files, &format!("{slug}-convergence-time"), plots::convergence(a, pr, true),
                 "The same curves against wall time: an optimizer with cheaper updates moves left.".into()),
             figure(&mut files, &format!("{slug}-sensitivity"), plots::sensitivity(a, &d.sensitivity, p),
-                "Final validation gap against the learning rate (as a multiple of each optimizer's default), at its tuned batch mode and schedule, median over all seeds. A wide flat valley forgives a badly chosen lr; a narrow one needs tuning; the right end shows divergence.".into()),
+                "Final training gap to f* against the learning rate (as a multiple of each optimizer's own), at its tuned batch mode and schedule: every rate its bracketed sweep tried, median over the tuning seeds. A wide flat valley forgives a badly chosen lr; a narrow one needs tuning; the right end shows divergence.".into()),
             figure(&mut files, &format!("{slug}-schedules"), plots::config_heatmap(a, p, &a.schedules, |s| s.schedule.as_str(), "schedules"),
-                "Median final test gap of each optimizer with each schedule (batch mode and lr picked on tuning seeds). Read along a row to see which schedule helps that optimizer.".into()),
+                "Median final training gap to f* of each optimizer with each schedule (batch mode and lr picked on tuning seeds, measured on evaluation seeds). Read along a row to see which schedule helps that optimizer.".into()),
         ];
         figs[3].id = "fig-schedules".into();
         if pr.has_data {
             let mut f = figure(&mut files, &format!("{slug}-batches"), plots::config_heatmap(a, p, &a.batch_modes, |s| s.batch.as_str(), "batch modes"),
-                "Median final test gap of each optimizer with each batch mode (schedule and lr picked on tuning seeds). Read along a row to see which batch mode suits that optimizer.".into());
+                "Median final training gap to f* of each optimizer with each batch mode (schedule and lr picked on tuning seeds, measured on evaluation seeds). Read along a row to see which batch mode suits that optimizer.".into());
             f.id = "fig-batches".into();
             figs.push(f);
         }
@@ -498,11 +540,10 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                     title => Serde(&pr.title),
                     spec => Serde(&pr.problem),
                     family => pr.family.describe(),
-                    optimum => Serde(format!("{} ({})", fmt_num(pr.optimum), optimum_kind_text(pr.optimum_kind))),
+                    optimum => Serde(format!("{} ({}{})", fmt_num(pr.optimum), optimum_kind_text(pr.optimum_kind), pr.optimum_gradient_norm.map_or(String::new(), |g| format!("; gradient norm at most {}", fmt_num(g))))),
+                    set => match pr.set { crate::grid::InstanceSet::Selection => "selection", crate::grid::InstanceSet::Holdout => "held-out" },
                     runs => pr.runs,
                     diverged => pr.diverged,
-                    start => Serde(fmt_num(pr.test.start)),
-                    best => Serde(fmt_num(pr.test.best)),
                     rows => Serde(&rows),
                     figures => Serde(&figs),
                 },
