@@ -263,3 +263,58 @@ fn two_runs_give_the_same_answer() {
     assert!(answers[0].len() >= 5, "{:?}", answers[0]);
     assert_eq!(answers[0], answers[1]);
 }
+
+/// `findings.json` holds the answer the first screen shows: the pick, its tied-best set and
+/// effect, the per-family answers, the edge hits and every claim's verdict.
+#[test]
+fn findings_json_holds_the_answer_the_page_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (labels, _) = labels();
+    let results = run(dir.path(), "f", &labels);
+    let report = render(&results, &dir.path().join("render"));
+    let f: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(report.join("findings.json")).unwrap()).unwrap();
+    let pick = &f["pick"];
+    for key in ["label", "optimizer", "batch", "schedule"] {
+        assert!(pick[key].is_string(), "pick.{key}: {pick}");
+    }
+    assert!(pick["lr"].as_f64().unwrap() > 0.0, "{pick}");
+    assert!(
+        pick["optimizer"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("lr={}", pick["lr"])),
+        "the pick's spec carries its lr: {pick}"
+    );
+    let tied = pick["tied_best"].as_array().unwrap();
+    assert!(
+        tied.iter()
+            .any(|l| *l == pick["label"].as_str().unwrap().split(" = ").next().unwrap())
+    );
+    let effect = &pick["effect"];
+    assert!(effect["low"].as_f64().unwrap() <= effect["ratio"].as_f64().unwrap());
+    assert!(effect["ratio"].as_f64().unwrap() <= effect["high"].as_f64().unwrap());
+    let claims = f["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 13);
+    for (i, c) in claims.iter().enumerate() {
+        assert_eq!(c["id"], i + 1);
+        assert!(
+            ["supported", "not supported", "mixed", "not tested"]
+                .contains(&c["verdict"].as_str().unwrap()),
+            "{c}"
+        );
+    }
+    assert!(f["edge_hits"].is_array());
+    assert!(!f["family_answers"].as_array().unwrap().is_empty());
+    assert_eq!(f["holdout"].as_array().unwrap().len(), 1);
+    // The page shows the same sentences, in the same order.
+    let index = fs::read_to_string(report.join("index.html")).unwrap();
+    let mut at = 0;
+    for s in f["answer"].as_array().unwrap() {
+        let topic = s["topic"].as_str().unwrap();
+        let found = index[at..]
+            .find(&format!("<span class=\"topic\">{topic}</span>"))
+            .unwrap_or_else(|| panic!("index.html lacks the sentence on {topic}"));
+        at += found;
+    }
+}
