@@ -1137,48 +1137,48 @@ fn settings(a: &Analysis, f: &Findings) -> Vec<Sentence> {
     out
 }
 
-/// The learning-rate picks still on an edge of their sweep.
+/// The learning-rate picks still on an edge of their sweep: every tuned pick named (grouped
+/// by optimizer and edge), the other configurations counted (the methodology page lists
+/// them all).
 fn edges(a: &Analysis, f: &Findings) -> Sentence {
     let tuned: Vec<&EdgeHit> = f.edge_hits.iter().filter(|e| e.tuned).collect();
-    let describe = |e: &EdgeHit| {
-        format!(
-            "{} on {} ({}, {}) at {} ({} end of {}–{})",
-            e.label,
-            e.title,
-            e.batch,
-            e.schedule,
-            sig2(e.lr),
-            match e.edge {
-                Edge::Low => "low",
-                Edge::High => "high",
-            },
-            sig2(e.tried.0),
-            sig2(e.tried.1)
-        )
-    };
+    let mut groups: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    for e in &tuned {
+        let side = match e.edge {
+            Edge::Low => "low",
+            Edge::High => "high",
+        };
+        let at = format!("{} ({})", e.title, sig2(e.lr));
+        let list = groups.entry((e.label.as_str(), side)).or_default();
+        if !list.contains(&at) {
+            list.push(at);
+        }
+    }
+    let named: Vec<String> = groups
+        .iter()
+        .map(|((label, side), problems)| format!("{label} at the {side} end on {}", list(problems)))
+        .collect();
     let text = if f.edge_hits.is_empty() {
         format!(
             "Every learning rate is bracketed: none of the {} tuned picks (nor of the {} configurations' picks) sits on an edge of its sweep.",
             f.tuned_picks, f.configurations
         )
-    } else {
-        let named: Vec<String> = f.edge_hits.iter().take(12).map(describe).collect();
+    } else if tuned.is_empty() {
         format!(
-            "{} of {} tuned picks ({:.1}%) and {} of {} configuration picks sit on an edge of their sweep, where a better rate may lie outside it: {}{}.",
+            "None of the {} tuned picks sits on an edge of its sweep; {} of the {} configurations' picks do (none of them an optimizer's tuned choice).",
+            f.tuned_picks,
+            f.edge_hits.len(),
+            f.configurations
+        )
+    } else {
+        format!(
+            "{} of {} tuned picks ({:.1}%) sit on an edge of their sweep, where a better rate may lie outside it: {}. Of all {} configurations' picks, {} do.",
             tuned.len(),
             f.tuned_picks,
             100.0 * tuned.len() as f64 / f.tuned_picks.max(1) as f64,
-            f.edge_hits.len(),
-            f.configurations,
             named.join("; "),
-            if f.edge_hits.len() > 12 {
-                format!(
-                    "; and {} more (findings.json lists them all)",
-                    f.edge_hits.len() - 12
-                )
-            } else {
-                String::new()
-            }
+            f.configurations,
+            f.edge_hits.len(),
         )
     };
     let _ = a;
@@ -1187,5 +1187,137 @@ fn edges(a: &Analysis, f: &Findings) -> Sentence {
         text,
         confidence: "A sweep extends past an edge that holds its best rate until the best is interior, the edge diverges, or the sweep's cap; an edge pick is at the cap or in a sweep that was not allowed to extend.".into(),
         backing: Backing::EdgeHits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::{Shape, data, scenario};
+
+    #[test]
+    fn numbers_have_two_significant_digits() {
+        assert_eq!(sig2(18.4), "18");
+        assert_eq!(sig2(0.5234), "0.52");
+        assert_eq!(sig2(2104.0), "2100");
+        assert_eq!(sig2(1.0), "1");
+        assert_eq!(sig2(1.26e-5), "1.3e-5");
+        assert_eq!(sig2(4.2e6), "4.2e6");
+        assert_eq!(sig2(f64::INFINITY), "∞");
+    }
+
+    #[test]
+    fn effects_read_both_ways() {
+        let better = Effect {
+            ratio: 18.0,
+            low: 6.0,
+            high: 40.0,
+        };
+        assert_eq!(
+            effect_text(&better, "X"),
+            "leaves 18× less of the gap to f* than X (95% CI 6–40×)"
+        );
+        let worse = Effect {
+            ratio: 0.5,
+            low: 0.25,
+            high: 0.8,
+        };
+        assert_eq!(
+            effect_text(&worse, "X"),
+            "leaves 2× more of the gap to f* than X (95% CI 1.2–4×)"
+        );
+        assert!(better.is_clear() && worse.is_clear());
+        assert!(
+            !Effect {
+                ratio: 1.5,
+                low: 0.9,
+                high: 3.0
+            }
+            .is_clear()
+        );
+    }
+
+    #[test]
+    fn separation_needs_enough_instances_for_the_comparisons() {
+        // 14 comparisons: 14/2^n < 0.05 needs n ≥ 9.
+        assert!(!can_separate(8, 15));
+        assert!(can_separate(9, 15));
+        assert!(can_separate(5, 2));
+        assert!(!can_separate(4, 2));
+    }
+
+    /// Findings of a scenario on `n` instances where `shape` decides each run.
+    fn findings_of(
+        n: usize,
+        schedules: &[&str],
+        shape: impl Fn(&str, &str, &str, &str, f64, usize) -> Shape,
+    ) -> Findings {
+        let specs: Vec<String> = (0..n)
+            .map(|i| format!("linreg:samples={}", 20 + i))
+            .collect();
+        let problems: Vec<_> = specs
+            .iter()
+            .map(|s| data(s, crate::problem::Family::SmoothConvex))
+            .collect();
+        let records = scenario(&problems, &["sgd", "adam"], &["full"], schedules, shape);
+        findings(&Analysis::new(records))
+    }
+
+    #[test]
+    fn edge_picks_are_named_and_their_absence_said() {
+        // Best at the largest factor tried: every pick on the high edge.
+        let edge = findings_of(3, &["constant:min_lr=0.0"], |_, _, _, _, f, _| {
+            Shape::ends(1e-3 / f)
+        });
+        let s = edge
+            .answer
+            .iter()
+            .find(|s| s.topic == "learning rates bracketed")
+            .unwrap();
+        assert!(s.text.contains("sgd at the high end on"), "{}", s.text);
+        assert!(s.text.starts_with("6 of 6 tuned picks"), "{}", s.text);
+        // Best in the middle: none.
+        let inside = findings_of(3, &["constant:min_lr=0.0"], |_, _, _, _, f, _| {
+            Shape::ends(1e-3 * (1.0 + (f.log10()).powi(2)))
+        });
+        let s = inside
+            .answer
+            .iter()
+            .find(|s| s.topic == "learning rates bracketed")
+            .unwrap();
+        assert!(
+            s.text.starts_with("Every learning rate is bracketed"),
+            "{}",
+            s.text
+        );
+        assert!(inside.edge_hits.is_empty());
+    }
+
+    #[test]
+    fn a_schedule_is_clearly_best_or_the_data_say_they_tie() {
+        let schedules = [
+            "constant:min_lr=0.0",
+            "cosine:eta_min=0.0,min_lr=0.0,t_max=0",
+        ];
+        for (cosine_gain, clear) in [(100.0, true), (1.0, false)] {
+            let f = findings_of(6, &schedules, |p, _, _, sched, factor, seed| {
+                let base = 1e-2 * (1.0 + 0.1 * seed as f64) * (1.0 + p.len() as f64 * 0.01);
+                let gain = if sched.starts_with("cosine") {
+                    cosine_gain
+                } else {
+                    1.0
+                };
+                Shape::ends(base / gain * (1.0 + (factor.log10()).powi(2)))
+            });
+            let s = f
+                .settings_by_optimizer
+                .iter()
+                .find(|s| s.kind == "schedule" && s.label == "adam")
+                .unwrap();
+            assert_eq!(s.is_clear(), clear, "{s:?}");
+            if clear {
+                assert_eq!(s.options[s.best], "cosine");
+            }
+        }
     }
 }

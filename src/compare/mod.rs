@@ -158,8 +158,11 @@ pub struct Comparison {
 /// The first difference between two records of one run, or `None` if their deterministic
 /// parts are identical. Wall-clock fields and what the grid says about a run (its fingerprint,
 /// the optimizer's label, whether the lr is the grid's default and the sweep's centre, and
-/// whether the seed tunes or evaluates) are not compared: they describe the grid, not what the
-/// run computed, so one run found in two different grids compares by its results alone.
+/// whether the seed tunes or evaluates, whether the problem is held out) are not compared: they
+/// describe the grid, not what the run computed, so one run found in two different grids
+/// compares by its results alone. (A seed's role decides which epochs a run records, so the
+/// same run as a tuning seed in one grid and an evaluation seed in another differs in its
+/// recorded epochs.)
 pub fn difference(a: &RunRecord, b: &RunRecord) -> Option<String> {
     let results = |r: &RunRecord| {
         let mut r = r.without_timing();
@@ -168,6 +171,7 @@ pub fn difference(a: &RunRecord, b: &RunRecord) -> Option<String> {
         r.spec.default_lr = false;
         r.spec.base_lr = 0.0;
         r.spec.role = SeedRole::Tuning;
+        r.spec.set = crate::grid::InstanceSet::Selection;
         r
     };
     let (a, b) = (results(a), results(b));
