@@ -349,7 +349,7 @@ impl Plan {
 
 const ANALYTIC_BATCH: &str = "analytic landscapes have no data: they take the full batch only";
 const RPROP_SCHEDULE: &str =
-    "rprop uses the lr only as its initial step size, so schedules have no effect (SPEC §4)";
+    "rprop uses the lr only as its initial step size, so schedules have no effect";
 const RPROP_BATCH: &str = "rprop is a full-batch method: its sign logic assumes exact gradients";
 const ARS_BATCH: &str = "ars estimates its step from loss differences, which batch noise swamps at 2·directions evaluations per update; it runs on the full batch";
 
