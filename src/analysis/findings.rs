@@ -348,6 +348,7 @@ fn compare_settings(
             let better = best.get(&k).is_none_or(|b| {
                 c.selection
                     .total_cmp(&b.selection)
+                    .then(c.pace.total_cmp(&b.pace))
                     .then_with(|| (&c.batch, &c.schedule).cmp(&(&b.batch, &b.schedule)))
                     .is_lt()
             });
@@ -917,19 +918,55 @@ fn forgiving(a: &Analysis, f: &Findings) -> Option<Sentence> {
         .map(|&o| a.optimizers[o].label.clone())
         .collect();
     let step = a.records.first().map(|_| sweep_step(a)).unwrap_or(f64::NAN);
+    // How much wider than the median optimizer's, per instance, averaged; interval over
+    // instances (the widths are per instance, from the tuning seeds' medians).
+    let o = widest[0];
+    let extra: Vec<f64> = f
+        .tuned
+        .problems
+        .iter()
+        .filter_map(|&p| {
+            let row: Vec<f64> = f.sensitivity.curves[p]
+                .iter()
+                .filter_map(|c| c.as_ref().map(|c| c.width))
+                .collect();
+            let mine = f.sensitivity.curves[p][o].as_ref()?.width;
+            Some(mine - stats::median(&row))
+        })
+        .collect();
+    let mut boot = Bootstrap::new(BOOTSTRAP_SEED ^ 0xf0);
+    let replicates: Vec<f64> = (0..REPLICATES)
+        .map(|_| {
+            let pick: Vec<f64> = boot
+                .resample(extra.len())
+                .into_iter()
+                .map(|i| extra[i])
+                .collect();
+            stats::mean(&pick)
+        })
+        .collect();
+    let (lo, hi) = stats::percentile_interval(&replicates, 0.95);
+    let wider = Effect {
+        ratio: 10f64.powf(stats::mean(&extra)),
+        low: 10f64.powf(lo),
+        high: 10f64.powf(hi),
+    };
     Some(Sentence {
         topic: "the most forgiving".into(),
         text: format!(
-            "Most forgiving of a badly chosen learning rate, among the tied-best: {}, which {} within a factor of 2 of {} best result over {} decades of learning rate (median over {} instances; the median optimizer: {} decades).",
+            "Most forgiving of a badly chosen learning rate, among the tied-best: {}, which {} within a factor of 2 of {} best result over {} decade(s) of learning rate (median over {} instances; the median optimizer: {} decade(s)): a range {}× as wide as the median optimizer's on the same instance (95% CI {}–{}×).",
             list(&names),
             if names.len() == 1 { "stays" } else { "stay" },
             if names.len() == 1 { "its" } else { "their" },
             sig2(best),
             f.tuned.problems.len(),
             sig2(stats::median(&all)),
+            sig2(wider.ratio),
+            sig2(wider.low),
+            sig2(wider.high),
         ),
         confidence: format!(
-            "Widths are measured on the tuning seeds in the sweep's own steps of {} decade; {} optimizer(s) share the widest.",
+            "Widths are measured on the tuning seeds in the sweep's own steps of {} decade; {} optimizer(s) share the widest; the interval resamples instances.",
             sig2(step),
             names.len()
         ),
@@ -1014,14 +1051,48 @@ fn fastest(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             .iter()
             .map(|r| r[GOOD_TARGET_INDEX] as f64)
             .collect();
+        // Interval of the fastest's lead over the median optimizer's score: runs resampled
+        // by instance, then seed.
+        let costs = if by_time {
+            &s.good_seconds
+        } else {
+            &s.good_evals
+        };
+        let ratios = super::speed::cost_ratios(costs);
+        let seeds = a.evaluation_seeds.len().max(1);
+        let instances = ratios.first().map_or(0, |r| r.len() / seeds);
+        let mut boot = Bootstrap::new(BOOTSTRAP_SEED ^ u64::from(by_time));
+        let lead = |runs: &[usize]| -> f64 {
+            let scores: Vec<f64> = ratios
+                .iter()
+                .map(|r| {
+                    super::speed::profile_score(&runs.iter().map(|&i| r[i]).collect::<Vec<_>>())
+                })
+                .collect();
+            scores[fastest[0]] - stats::median(&scores)
+        };
+        let replicates: Vec<f64> = (0..REPLICATES)
+            .map(|_| {
+                let runs: Vec<usize> = boot
+                    .hierarchical(&vec![seeds; instances])
+                    .into_iter()
+                    .flat_map(|(p, picks)| picks.into_iter().map(move |k| p * seeds + k))
+                    .collect();
+                lead(&runs)
+            })
+            .collect();
+        let (lo, hi) = stats::percentile_interval(&replicates, 0.95);
         out.push(Sentence {
             topic: format!("the fastest by {kind}"),
             text: format!(
-                "Fastest to a good solution ({target}) by {kind}: {}, with a performance-profile score of {} (1: always the fastest, 0: never within {}× of it; the median optimizer scores {}). It reached the target on {reached} of {runs} evaluation runs (the median optimizer: {}).",
+                "Fastest to a good solution ({target}) by {kind}: {}, with a performance-profile score of {} (1: always the fastest, 0: never within {}× of it), {} above the median optimizer's {} (95% CI {} to {}). It reached the target on {reached} of {runs} evaluation runs (the median optimizer: {}).",
                 list(&names),
                 sig2(best),
                 sig2(PROFILE_TAU),
+                sig2(best - stats::median(scores)),
                 sig2(stats::median(scores)),
+                sig2(lo),
+                sig2(hi),
                 sig2(stats::median(&all_reached)),
             ),
             confidence: format!(

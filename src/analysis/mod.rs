@@ -90,6 +90,10 @@ pub struct Choice {
     pub lr_factor: f64,
     /// Median score over the tuning seeds at this lr (the selection criterion).
     pub selection: f64,
+    /// Median over the tuning seeds at this lr of the mean score along the recorded curve
+    /// (how fast it got there): breaks exact ties in `selection`, as when several
+    /// configurations all reach the floor.
+    pub pace: f64,
     /// Lowest and highest rate the configuration tried, and how many rates.
     pub tried: (f64, f64),
     pub tried_points: usize,
@@ -320,16 +324,29 @@ struct ConfigRuns {
 }
 
 /// Among `runs` (of one problem, any number of configurations), each configuration's pick by
-/// the tuning rule, and of those the one with the lowest median tuning score (exact ties:
-/// the lower (batch, schedule) spec, a choice that never decides a score, since the tied
-/// configurations score the same on the tuning seeds). A pick without evaluation runs (a
-/// filter left them out) falls back to the best rate that has them.
+/// the tuning rule, and of those the one with the lowest median tuning score; exact ties go
+/// to the faster on the tuning seeds (`pace`), and only then, as a last resort that real data
+/// practically never reach, to the lower (batch, schedule) spec. A pick without evaluation
+/// runs (a filter left them out) falls back to the best rate that has them.
 pub fn choose(records: &[RunRecord], runs: &[usize]) -> Option<Choice> {
     configurations(records, runs).into_iter().min_by(|a, b| {
         a.selection
             .total_cmp(&b.selection)
+            .then(a.pace.total_cmp(&b.pace))
             .then_with(|| (&a.batch, &a.schedule).cmp(&(&b.batch, &b.schedule)))
     })
+}
+
+/// The mean score along a run's recorded curve after the start (+∞ if it diverged).
+fn pace(r: &RunRecord) -> f64 {
+    if r.status == Status::Diverged || r.curves.len() < 2 {
+        return tuning::score(r);
+    }
+    let n = r.curves.len();
+    (1..n)
+        .map(|i| tuning::score_of_gap(tuning::gap_at(r, i)))
+        .sum::<f64>()
+        / (n - 1) as f64
 }
 
 /// Each configuration's pick among `runs`, in (label, batch, schedule) order.
@@ -414,6 +431,12 @@ fn config_choice(records: &[RunRecord], c: &ConfigRuns) -> Option<Choice> {
         lr: s.lr,
         lr_factor: s.lr / s.base_lr,
         selection: point.score,
+        pace: c
+            .tuning
+            .get(&point.lr.to_bits())
+            .map_or(f64::INFINITY, |runs| {
+                tuning::median(&runs.iter().map(|&i| pace(&records[i])).collect::<Vec<_>>())
+            }),
         tried: (points[0].lr, points[points.len() - 1].lr),
         tried_points: points.len(),
         edge,
@@ -524,6 +547,7 @@ fn problem_result(
                     lr: f64::NAN,
                     lr_factor: f64::NAN,
                     selection: f64::INFINITY,
+                    pace: f64::INFINITY,
                     tried: (f64::NAN, f64::NAN),
                     tried_points: 0,
                     edge: None,
