@@ -825,7 +825,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
         out.push(Sentence {
             topic: "at default settings".into(),
             text: format!(
-                "Without tuning (each optimizer's own learning rate, constant schedule), {opening}; it {}.",
+                "Without tuning (each optimizer's own learning rate, constant schedule), the best is {opening}; it {}.",
                 effect_text(&top.effect, "the median optimizer")
             ),
             confidence: board_confidence(&f.default, &top, seeds),
@@ -918,8 +918,9 @@ fn forgiving(a: &Analysis, f: &Findings) -> Option<Sentence> {
         .map(|&o| a.optimizers[o].label.clone())
         .collect();
     let step = a.records.first().map(|_| sweep_step(a)).unwrap_or(f64::NAN);
-    // How much wider than the median optimizer's, per instance, averaged; interval over
-    // instances (the widths are per instance, from the tuning seeds' medians).
+    // How much wider than the median optimizer's, per instance; the median over instances,
+    // with an interval that resamples instances (the widths are per instance, from the
+    // tuning seeds' medians).
     let o = widest[0];
     let extra: Vec<f64> = f
         .tuned
@@ -942,19 +943,19 @@ fn forgiving(a: &Analysis, f: &Findings) -> Option<Sentence> {
                 .into_iter()
                 .map(|i| extra[i])
                 .collect();
-            stats::mean(&pick)
+            stats::median(&pick)
         })
         .collect();
     let (lo, hi) = stats::percentile_interval(&replicates, 0.95);
     let wider = Effect {
-        ratio: 10f64.powf(stats::mean(&extra)),
+        ratio: 10f64.powf(stats::median(&extra)),
         low: 10f64.powf(lo),
         high: 10f64.powf(hi),
     };
     Some(Sentence {
         topic: "the most forgiving".into(),
         text: format!(
-            "Most forgiving of a badly chosen learning rate, among the tied-best: {}, which {} within a factor of 2 of {} best result over {} decade(s) of learning rate (median over {} instances; the median optimizer: {} decade(s)): a range {}× as wide as the median optimizer's on the same instance (95% CI {}–{}×).",
+            "Most forgiving of a badly chosen learning rate, among the tied-best: {}, which {} within a factor of 2 of {} best result over {} decade(s) of learning rate (median over {} instances; the median optimizer: {} decade(s)): on the median instance, a range {}× as wide as the median optimizer's on that instance (95% CI {}–{}×).",
             list(&names),
             if names.len() == 1 { "stays" } else { "stay" },
             if names.len() == 1 { "its" } else { "their" },
@@ -1213,21 +1214,26 @@ fn settings(a: &Analysis, f: &Findings) -> Vec<Sentence> {
 /// them all).
 fn edges(a: &Analysis, f: &Findings) -> Sentence {
     let tuned: Vec<&EdgeHit> = f.edge_hits.iter().filter(|e| e.tuned).collect();
-    let mut groups: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    // Grouped by optimizer (in spec order, never by label) and edge.
+    let mut groups: BTreeMap<(usize, &str), Vec<String>> = BTreeMap::new();
     for e in &tuned {
         let side = match e.edge {
             Edge::Low => "low",
             Edge::High => "high",
         };
         let at = format!("{} ({})", e.title, sig2(e.lr));
-        let list = groups.entry((e.label.as_str(), side)).or_default();
+        let o = a.optimizer_index(&e.label).unwrap_or(usize::MAX);
+        let list = groups.entry((o, side)).or_default();
         if !list.contains(&at) {
             list.push(at);
         }
     }
     let named: Vec<String> = groups
         .iter()
-        .map(|((label, side), problems)| format!("{label} at the {side} end on {}", list(problems)))
+        .map(|((o, side), problems)| {
+            let label = a.optimizers.get(*o).map_or("?", |x| x.label.as_str());
+            format!("{label} at the {side} end on {}", list(problems))
+        })
         .collect();
     let text = if f.edge_hits.is_empty() {
         format!(
@@ -1252,7 +1258,6 @@ fn edges(a: &Analysis, f: &Findings) -> Sentence {
             f.edge_hits.len(),
         )
     };
-    let _ = a;
     Sentence {
         topic: "learning rates bracketed".into(),
         text,
