@@ -1396,4 +1396,49 @@ mod tests {
             }
         }
     }
+
+    /// Wall time answers only when runs take long enough to time; otherwise the sentence
+    /// says why not.
+    #[test]
+    fn wall_time_is_answered_only_above_the_timers_resolution() {
+        let specs: Vec<String> = (0..3)
+            .map(|i| format!("linreg:samples={}", 20 + i))
+            .collect();
+        let problems: Vec<_> = specs
+            .iter()
+            .map(|s| data(s, crate::problem::Family::SmoothConvex))
+            .collect();
+        let records = scenario(
+            &problems,
+            &["sgd", "adam"],
+            &["full"],
+            &["constant:min_lr=0.0"],
+            |_, o, _, _, f, _| {
+                Shape::ends(if o == "adam" { 1e-6 } else { 1e-5 } * (1.0 + f.log10().powi(2)))
+            },
+        );
+        let wall = |scale: f64| -> String {
+            let mut r = records.clone();
+            for x in &mut r {
+                x.curves.seconds.iter_mut().for_each(|s| *s *= scale);
+            }
+            let f = findings(&Analysis::new(r));
+            f.answer
+                .iter()
+                .find(|s| s.topic == "the fastest by wall time")
+                .unwrap()
+                .text
+                .clone()
+        };
+        // Epochs of 1 ms: answered.
+        assert!(
+            wall(1.0).starts_with("Fastest to a good solution"),
+            "{}",
+            wall(1.0)
+        );
+        // Epochs of 1 µs: not, and it says why.
+        let fast = wall(1e-3);
+        assert!(fast.starts_with("Not answered by wall time"), "{fast}");
+        assert!(fast.contains("timer's 1 µs resolution"), "{fast}");
+    }
 }
