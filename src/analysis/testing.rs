@@ -153,6 +153,7 @@ fn record(
             },
             epochs: EPOCHS,
             grid_seed: 0,
+            record_updates: false,
         },
         family: p.family,
         dim: 2,
@@ -185,6 +186,7 @@ fn record(
         },
         wall_seconds: last as f64 * 1e-3,
         trajectory: None,
+        update_losses: None,
     }
 }
 

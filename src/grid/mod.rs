@@ -72,6 +72,10 @@ pub struct GridFile {
     /// The learning-rate sweep.
     #[serde(default)]
     pub lr: LrSweep,
+    /// Record the full training objective after every update (default false; for small
+    /// experiments that study per-update behaviour: the first 20,000 updates of a run).
+    #[serde(default)]
+    pub record_updates: bool,
 }
 
 fn default_batch_modes() -> Vec<String> {
@@ -351,6 +355,8 @@ pub struct Grid {
     pub schedules: Vec<String>,
     /// The sweep.
     pub lr: LrSweep,
+    /// Whether runs record the training objective after every update.
+    pub record_updates: bool,
 }
 
 /// Most learning-rate points per optimizer.
@@ -533,6 +539,7 @@ impl Grid {
             batch_modes,
             schedules,
             lr: file.lr,
+            record_updates: file.record_updates,
         })
     }
 
@@ -606,7 +613,7 @@ schedules = ["constant", "cosine"]
         assert_eq!(g.name, "small");
         assert_eq!(
             g.problems[0].spec,
-            "rosenbrock:a=1.0,b=100.0,dim=2,noise=0.0"
+            "rosenbrock:a=1.0,b=100.0,dim=2,noise=0.0,spread=0.1"
         );
         assert_eq!(g.optimizers[1].label, "Adam");
         assert_eq!(g.optimizers[1].default_lr, 0.01);

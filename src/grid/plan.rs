@@ -80,6 +80,9 @@ pub struct RunSpec {
     pub epochs: usize,
     /// The grid seed.
     pub grid_seed: u64,
+    /// Whether the run records the training objective after every update.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub record_updates: bool,
 }
 
 impl RunSpec {
@@ -233,6 +236,8 @@ pub struct Skip {
 pub struct Configuration {
     /// Stable name: 16 hex digits of SHA-256 over its canonical description.
     pub key: String,
+    /// The fingerprint of its grid (stored in its records).
+    pub fingerprint: String,
     /// Canonical problem spec.
     pub problem: String,
     /// Selection or held-out problem.
@@ -256,6 +261,8 @@ pub struct Configuration {
     pub evaluation_seeds: usize,
     /// The grid seed.
     pub grid_seed: u64,
+    /// Whether its runs record the training objective after every update.
+    pub record_updates: bool,
 }
 
 impl Configuration {
@@ -263,17 +270,25 @@ impl Configuration {
     pub fn run(&self, k: i32, seed_index: usize) -> RunSpec {
         let lr = self.sweep.lr(k);
         let optimizer = with_lr(&self.optimizer.spec, lr);
-        let canonical = [
+        let mut canonical = vec![
             "run-v1",
             self.problem.as_str(),
             optimizer.as_str(),
             self.batch.as_str(),
             self.schedule.as_str(),
-            &seed_index.to_string(),
-            &self.epochs.to_string(),
-            &self.grid_seed.to_string(),
         ];
+        let (seed, epochs, grid_seed) = (
+            seed_index.to_string(),
+            self.epochs.to_string(),
+            self.grid_seed.to_string(),
+        );
+        canonical.extend([seed.as_str(), epochs.as_str(), grid_seed.as_str()]);
+        if self.record_updates {
+            // A run that also records every update is another run (its record differs).
+            canonical.push("record-updates");
+        }
         RunSpec {
+            record_updates: self.record_updates,
             id: hex(&digest(&canonical)[..8]),
             problem: self.problem.clone(),
             set: self.set,
@@ -417,10 +432,14 @@ pub fn plan(grid: &Grid) -> Plan {
     }
     configurations.sort_by(|a, b| a.key.cmp(&b.key));
     skipped.sort_by(|a, b| (&a.what, a.reason).cmp(&(&b.what, b.reason)));
+    let fingerprint = fingerprint(grid);
+    for c in &mut configurations {
+        c.fingerprint = fingerprint.clone();
+    }
     Plan {
         configurations,
         skipped,
-        fingerprint: fingerprint(grid),
+        fingerprint,
     }
 }
 
@@ -443,6 +462,7 @@ fn configuration(
     ];
     Configuration {
         key: hex(&digest(&canonical)[..8]),
+        fingerprint: String::new(),
         problem: p.spec.clone(),
         set: p.set,
         optimizer: opt.clone(),
@@ -454,6 +474,7 @@ fn configuration(
         tuning_seeds: grid.tuning_seeds,
         evaluation_seeds: grid.evaluation_seeds,
         grid_seed: grid.seed,
+        record_updates: grid.record_updates,
     }
 }
 

@@ -169,12 +169,19 @@ pub struct RunRecord {
     pub best: Best,
     /// Wall seconds of the whole run.
     pub wall_seconds: f64,
+    /// With `record_updates`: the training objective at the start and after each of the first
+    /// [`UPDATE_LOSSES`] updates (the last finite one ends it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_losses: Option<Vec<f64>>,
     /// For evaluation runs on 2-D landscapes: the parameters after every epoch (six
     /// significant digits), downsampled to at most [`TRAJECTORY_POINTS`] points (first and last
     /// kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<Vec<[f64; 2]>>,
 }
+
+/// Most updates whose training objective a record keeps (with `record_updates`).
+pub const UPDATE_LOSSES: usize = 20_000;
 
 /// Most trajectory points kept per record.
 pub const TRAJECTORY_POINTS: usize = 100;
@@ -279,6 +286,10 @@ impl RunRecord {
             && self.best.test_loss.is_finite()
             && self.spec.lr.is_finite()
             && self.wall_seconds.is_finite()
+            && self
+                .update_losses
+                .as_ref()
+                .is_none_or(|v| v.iter().all(|x| x.is_finite()))
             && self
                 .trajectory
                 .as_ref()

@@ -35,7 +35,8 @@ use crate::grid::{self, Configuration, Grid, Plan, RunSpec, SeedRole};
 use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace};
 use crate::record::{
     Best, Correct, Curves, OptimumRecord, PerEpoch, RecordError, ResultsWriter, RunRecord,
-    SCHEMA_VERSION, Samples, Status, TRAJECTORY_POINTS, downsample, encode_line, finalize,
+    SCHEMA_VERSION, Samples, Status, TRAJECTORY_POINTS, UPDATE_LOSSES, downsample, encode_line,
+    finalize,
     microseconds, read_results, recorded_epochs, six_digits,
 };
 use crate::rng;
@@ -204,6 +205,10 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
     };
     push(&mut curves, &last_row);
     let mut path = vec![[six_digits(x[0]), six_digits(*x.get(1).unwrap_or(&0.0))]];
+    // The training objective after every update, for grids that ask (measurement, not
+    // charged); recording stops at the first non-finite value or the cap.
+    let mut update_ws = Workspace::new();
+    let mut update_losses = spec.record_updates.then(|| vec![start[0].0]);
     let mut diverged_epoch = None;
     let mut per_epoch = None;
     for epoch in 1..=spec.epochs {
@@ -215,6 +220,12 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
                 BatchObjective::new(problem, batch, &mut ws, &mut counters, &mut noise);
             opt.step(&mut x, &mut objective, lr);
             updates += 1;
+            if let Some(v) = &mut update_losses
+                && v.len() <= UPDATE_LOSSES
+                && v.last().is_some_and(|l| l.is_finite())
+            {
+                v.push(problem.evaluate(&x, Split::Train, &mut update_ws).loss);
+            }
         }
         per_epoch.get_or_insert(PerEpoch {
             updates: updates - updates_before,
@@ -294,6 +305,10 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
         curves,
         wall_seconds: microseconds(started.elapsed().as_secs_f64()),
         trajectory: trace.then(|| downsample(&path, TRAJECTORY_POINTS)),
+        update_losses: update_losses.map(|mut v| {
+            v.retain(|l| l.is_finite());
+            v
+        }),
     })
 }
 
@@ -363,8 +378,7 @@ struct Outcome {
 
 /// Everything the workers share.
 struct Shared<'a> {
-    fingerprint: &'a str,
-    instances: HashMap<(&'a str, usize), Instance>,
+    instances: HashMap<(u64, &'a str, usize), Instance>,
     /// Scores and statuses of the records already in the file, by run id.
     done: HashMap<String, (f64, bool)>,
     writer: Mutex<ResultsWriter>,
@@ -375,7 +389,12 @@ struct Shared<'a> {
 impl Shared<'_> {
     /// Executes (or finds in the file) each of `specs`, in parallel; returns their scores in
     /// order, and adds to `outcome`.
-    fn scores(&self, specs: &[RunSpec], outcome: &mut Outcome) -> Result<Vec<f64>, Error> {
+    fn scores(
+        &self,
+        specs: &[RunSpec],
+        fingerprint: &str,
+        outcome: &mut Outcome,
+    ) -> Result<Vec<f64>, Error> {
         let results: Vec<Result<(f64, bool, bool, u64), Error>> = specs
             .par_iter()
             .map(|spec| {
@@ -383,8 +402,9 @@ impl Shared<'_> {
                     self.progress.finished(diverged);
                     return Ok((score, diverged, false, 0));
                 }
-                let inst = &self.instances[&(spec.problem.as_str(), spec.seed_index)];
-                let record = execute(spec, inst, self.fingerprint)?;
+                let inst =
+                    &self.instances[&(spec.grid_seed, spec.problem.as_str(), spec.seed_index)];
+                let record = execute(spec, inst, fingerprint)?;
                 debug_assert!(record.is_finite());
                 let line = encode_line(&record).map_err(|e| RecordError::Write {
                     path: self.out.display().to_string(),
@@ -428,7 +448,7 @@ impl Shared<'_> {
         let mut next: Vec<i32> = c.sweep.initial();
         loop {
             let specs: Vec<RunSpec> = next.iter().flat_map(|&k| c.tuning_runs(k)).collect();
-            let scores = self.scores(&specs, &mut outcome)?;
+            let scores = self.scores(&specs, &c.fingerprint, &mut outcome)?;
             for (i, &k) in next.iter().enumerate() {
                 let of_k = &scores[i * c.tuning_seeds..(i + 1) * c.tuning_seeds];
                 tried.insert(k, tuning::median(of_k));
@@ -462,7 +482,7 @@ impl Shared<'_> {
             specs.extend(c.evaluation_runs(c.sweep.own()));
             self.progress.grow(c.evaluation_seeds);
         }
-        self.scores(&specs, &mut outcome)?;
+        self.scores(&specs, &c.fingerprint, &mut outcome)?;
         Ok(outcome)
     }
 }
@@ -480,19 +500,34 @@ fn points(c: &Configuration, tried: &BTreeMap<i32, f64>) -> Vec<tuning::Point> {
 
 /// Runs a grid (or one shard of it) into `options.out`.
 pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> {
+    run_grids(std::slice::from_ref(grid), options)
+}
+
+/// Runs several grids (or one shard of them: each grid's configurations sharded) into one
+/// results file, all their configurations in parallel; each record carries its own grid's
+/// fingerprint. A resumed file may hold records of these grids only.
+pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Error> {
     let started = Instant::now();
-    let plan: Plan = grid::plan(grid);
-    let configurations: Vec<&Configuration> = match options.shard {
-        Some((index, count)) => plan.shard(index, count),
-        None => plan.configurations.iter().collect(),
-    };
+    let plans: Vec<Plan> = grids.iter().map(grid::plan).collect();
+    let configurations: Vec<&Configuration> = plans
+        .iter()
+        .flat_map(|plan| match options.shard {
+            Some((index, count)) => plan.shard(index, count),
+            None => plan.configurations.iter().collect(),
+        })
+        .collect();
+    let fingerprints: Vec<&str> = plans.iter().map(|p| p.fingerprint.as_str()).collect();
     let existing = if options.resume && options.out.exists() {
         let read = read_results(&options.out)?;
-        if let Some(foreign) = read.records.iter().find(|r| r.grid != plan.fingerprint) {
+        if let Some(foreign) = read
+            .records
+            .iter()
+            .find(|r| !fingerprints.contains(&r.grid.as_str()))
+        {
             return Err(RecordError::ForeignGrid {
                 path: options.out.display().to_string(),
                 found: foreign.grid.clone(),
-                expected: plan.fingerprint.clone(),
+                expected: fingerprints.join(" or "),
             }
             .into());
         }
@@ -521,25 +556,24 @@ pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> 
         b.build()
             .map_err(|e| Error::Usage(format!("--jobs: {e}")))?
     };
-    let seeds = grid.seeds();
     let outcomes = pool.install(|| -> Result<Vec<Outcome>, Error> {
-        // Problem instances, built once per (problem, seed index) and shared; keys in sorted
-        // order, so the first failure reported is always the same.
-        let mut first: BTreeMap<(&str, usize), RunSpec> = BTreeMap::new();
+        // Problem instances, built once per (grid seed, problem, seed index) and shared; keys
+        // in sorted order, so the first failure reported is always the same.
+        type Key<'k> = (u64, &'k str, usize);
+        let mut first: BTreeMap<Key, RunSpec> = BTreeMap::new();
         for c in &configurations {
-            for s in 0..seeds {
+            for s in 0..c.tuning_seeds + c.evaluation_seeds {
                 first
-                    .entry((c.problem.as_str(), s))
+                    .entry((c.grid_seed, c.problem.as_str(), s))
                     .or_insert_with(|| c.run(c.sweep.own(), s));
             }
         }
-        let first: Vec<((&str, usize), RunSpec)> = first.into_iter().collect();
-        let built: Vec<((&str, usize), Instance)> = first
+        let first: Vec<(Key, RunSpec)> = first.into_iter().collect();
+        let built: Vec<(Key, Instance)> = first
             .par_iter()
             .map(|(key, spec)| instance(spec).map(|i| (*key, i)))
             .collect::<Result<_, _>>()?;
         let shared = Shared {
-            fingerprint: &plan.fingerprint,
             instances: built.into_iter().collect(),
             progress: Progress::new(
                 configurations.iter().map(|c| c.least_runs()).sum::<usize>(),
@@ -568,7 +602,7 @@ pub fn run_grid(grid: &Grid, options: &RunOptions) -> Result<RunSummary, Error> 
         diverged: total(|o| o.diverged),
         extensions: total(|o| o.extensions),
         edge_picks: total(|o| usize::from(o.edge_pick)),
-        skipped: plan.skipped,
+        skipped: plans.into_iter().flat_map(|p| p.skipped).collect(),
         seconds: started.elapsed().as_secs_f64(),
         gradient_evals: outcomes.iter().map(|o| o.gradient_evals).sum(),
     })

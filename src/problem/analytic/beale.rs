@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, Minimum, NOISE, SPREAD};
 use crate::spec::EntryInfo;
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "beale",
     summary: "flat regions and sharp walls; minimum at (3, 0.5)",
     reference: "Beale 1958",
-    keys: &[NOISE],
+    keys: &[NOISE, SPREAD],
 };
 
 /// The Beale function.

@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, Minimum, NOISE, SPREAD};
 use crate::spec::EntryInfo;
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "himmelblau",
     summary: "four minima of equal value",
     reference: "Himmelblau 1972",
-    keys: &[NOISE],
+    keys: &[NOISE, SPREAD],
 };
 
 /// The Himmelblau function.

@@ -66,19 +66,28 @@ pub(crate) const NOISE: Key = Key::float(
     "σ of Gaussian noise added to each gradient component",
 );
 
-/// An analytic problem: a landscape and its gradient noise.
+/// The `spread` key every landscape takes: how far each seed's start lies from the default
+/// start (many random starts on a multimodal landscape need a wide spread).
+pub(crate) const SPREAD: Key = Key::float(
+    "spread",
+    START_SPREAD,
+    Range::NON_NEGATIVE,
+    "σ of the Gaussian perturbation of the default start, per seed",
+);
+
+/// An analytic problem: a landscape, its gradient noise and the spread of its starts.
 #[derive(Debug)]
 pub struct AnalyticConfig {
     landscape: Box<dyn LandscapeConfig>,
     noise: f64,
+    spread: f64,
 }
 
 impl ProblemConfig for AnalyticConfig {
     fn build(&self, _seed: u64) -> Result<Box<dyn Problem>, DataError> {
-        Ok(Box::new(LandscapeProblem::new(
-            self.landscape.build(),
-            self.noise,
-        )))
+        let mut problem = LandscapeProblem::new(self.landscape.build(), self.noise);
+        problem.spread = self.spread;
+        Ok(Box::new(problem))
     }
 
     fn landscape(&self) -> Option<Box<dyn Landscape>> {
@@ -86,19 +95,23 @@ impl ProblemConfig for AnalyticConfig {
     }
 }
 
-/// Builds an analytic problem config: the landscape from every key but `noise`.
+/// Builds an analytic problem config: the landscape from every key but `noise` and `spread`.
 fn config_from_params<C>(params: &Params) -> Result<Box<dyn ProblemConfig>, SpecError>
 where
     C: LandscapeConfig + DeserializeOwned + 'static,
 {
-    let landscape: C = params.without(NOISE.name).to_config(super::KIND)?;
-    let noise = match params.get(NOISE.name) {
+    let landscape: C = params
+        .without(NOISE.name)
+        .without(SPREAD.name)
+        .to_config(super::KIND)?;
+    let float = |key: &Key, default: f64| match params.get(key.name) {
         Some(Value::Float(v)) => v,
-        _ => 0.0,
+        _ => default,
     };
     Ok(Box::new(AnalyticConfig {
         landscape: Box::new(landscape),
-        noise,
+        noise: float(&NOISE, 0.0),
+        spread: float(&SPREAD, START_SPREAD),
     }))
 }
 
@@ -151,6 +164,8 @@ pub const START_SPREAD: f64 = 0.1;
 pub struct LandscapeProblem {
     landscape: Box<dyn Landscape>,
     noise: f64,
+    /// σ of the per-seed perturbation of the default start.
+    spread: f64,
     /// The lowest documented minimum, found on first request.
     optimum: OnceLock<Option<Optimum>>,
 }
@@ -161,6 +176,7 @@ impl LandscapeProblem {
         LandscapeProblem {
             landscape,
             noise,
+            spread: START_SPREAD,
             optimum: OnceLock::new(),
         }
     }
@@ -203,7 +219,7 @@ impl Problem for LandscapeProblem {
         false
     }
 
-    /// The default start, each coordinate moved by N(0, 0.1²) drawn from the seed.
+    /// The default start, each coordinate moved by N(0, spread²) drawn from the seed.
     fn initial_params(&self, seed: u64) -> Vec<f64> {
         let mut rng = rng::from_seed(seed);
         self.landscape
@@ -211,7 +227,7 @@ impl Problem for LandscapeProblem {
             .into_iter()
             .map(|x| {
                 let z: f64 = rng.sample(StandardNormal);
-                x + START_SPREAD * z
+                x + self.spread * z
             })
             .collect()
     }

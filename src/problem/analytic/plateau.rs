@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, Minimum, NOISE, SPREAD};
 use crate::spec::EntryInfo;
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "plateau",
     summary: "vanishing gradients far from the minimum at 0",
     reference: "1 - exp(-(x²+y²)/2)",
-    keys: &[NOISE],
+    keys: &[NOISE, SPREAD],
 };
 
 /// The plateau function.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE, SPREAD};
 use crate::spec::{Bound, EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -23,6 +23,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         ),
         Key::int("dim", 2, 2, MAX_DIM, "number of coordinates"),
         NOISE,
+        SPREAD,
     ],
 };
 

@@ -5,7 +5,7 @@ use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE, SPREAD};
 use crate::spec::{EntryInfo, Key};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -15,6 +15,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     keys: &[
         Key::int("dim", 2, 1, MAX_DIM, "number of coordinates"),
         NOISE,
+        SPREAD,
     ],
 };
 

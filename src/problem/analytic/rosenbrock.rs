@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, MAX_DIM, Minimum, NOISE, SPREAD};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -21,6 +21,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         Key::float("b", 100.0, Range::POSITIVE, "steepness of the ravine walls"),
         Key::int("dim", 2, 2, MAX_DIM, "number of coordinates"),
         NOISE,
+        SPREAD,
     ],
 };
 

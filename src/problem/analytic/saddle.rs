@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Landscape, LandscapeConfig, Minimum, NOISE};
+use super::{Landscape, LandscapeConfig, Minimum, NOISE, SPREAD};
 use crate::spec::EntryInfo;
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "saddle",
     summary: "saddle at the origin, minima at (0, ±1)",
     reference: "x² + y⁴/4 - y²/2",
-    keys: &[NOISE],
+    keys: &[NOISE, SPREAD],
 };
 
 /// The saddle function.
