@@ -439,11 +439,11 @@ fn compare_settings(
 }
 
 /// Computes the findings of an analysis.
-pub fn findings(a: &Analysis) -> Findings {
+pub fn findings(a: &Analysis, experiments: &super::claims::Experiments) -> Findings {
     let selection = a.problems_in(InstanceSet::Selection);
     let holdout = a.problems_in(InstanceSet::Holdout);
     let sensitivity = super::sensitivity(a);
-    let claims = super::claims(a, &sensitivity);
+    let claims = super::claims(experiments, a);
     let tuned = super::leaderboard(a, Budget::Tuned, &selection);
     let default = super::leaderboard(a, Budget::Default, &selection);
     let holdout_board =
@@ -1336,7 +1336,7 @@ mod tests {
             .map(|s| data(s, crate::problem::Family::SmoothConvex))
             .collect();
         let records = scenario(&problems, &["sgd", "adam"], &["full"], schedules, shape);
-        findings(&Analysis::new(records))
+        findings(&Analysis::new(records), &Default::default())
     }
 
     #[test]
@@ -1422,7 +1422,7 @@ mod tests {
             for x in &mut r {
                 x.curves.seconds.iter_mut().for_each(|s| *s *= scale);
             }
-            let f = findings(&Analysis::new(r));
+            let f = findings(&Analysis::new(r), &Default::default());
             f.answer
                 .iter()
                 .find(|s| s.topic == "the fastest by wall time")

@@ -32,7 +32,7 @@ use crate::problem::{Family, OptimumKind};
 use crate::record::{RunRecord, Status};
 use crate::tuning::{self, Point};
 
-pub use claims::{Claim, Verdict, claims};
+pub use claims::{Claim, Experiments, Verdict, claims};
 pub use findings::{Findings, Sentence, findings};
 pub use ranking::{Leaderboard, Standing, WinRates, leaderboard, win_rates};
 pub use sensitivity::{Sensitivity, sensitivity};

@@ -40,6 +40,39 @@ pub(super) struct RenderArgs {
     /// `*timing.json` beside a `*results.jsonl` given, if there is one; else none is drawn).
     #[arg(long, value_name = "FILE")]
     timing: Option<PathBuf>,
+    /// The claims' experiment records, from `optbench run --claims --out FILE` (default: the
+    /// `*claims.jsonl` beside a `*results.jsonl` given, if there is one; else every claim is
+    /// "not tested").
+    #[arg(long, value_name = "FILE")]
+    claims: Option<PathBuf>,
+}
+
+/// The claims file beside a results file: its name with `results.jsonl` replaced by
+/// `claims.jsonl` (`reports/latest.results.jsonl` → `reports/latest.claims.jsonl`, a report
+/// folder's `results.jsonl` → its `claims.jsonl`).
+pub(super) fn claims_beside(results: &Path) -> Option<PathBuf> {
+    let name = results.file_name()?.to_str()?;
+    let stem = name.strip_suffix("results.jsonl")?;
+    Some(results.with_file_name(format!("{stem}claims.jsonl")))
+}
+
+/// The claims' records: from `explicit`, else from the first claims file beside a results
+/// file that exists, else none.
+pub(super) fn claim_records(
+    explicit: Option<&Path>,
+    results: &[PathBuf],
+) -> Result<Vec<crate::record::RunRecord>, Error> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => results
+            .iter()
+            .filter_map(|r| claims_beside(r))
+            .find(|p| p.exists()),
+    };
+    match path {
+        Some(p) => Ok(crate::record::read_results(&p)?.records),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// A timing pass read from the file it was recorded in.
@@ -74,6 +107,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         )));
     }
     let timing = recorded_timing(args.timing.as_deref(), &args.results)?;
+    let claims = claim_records(args.claims.as_deref(), &args.results)?;
     let prior = prior_history(args.history.as_deref())?;
     let analysis = Analysis::new(records);
     out.write_all(summary_table(&analysis).as_bytes())
@@ -94,6 +128,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
     let history_file = args.history.as_deref().map(|p| (p, prior));
     render_and_tell(
         &analysis,
+        &claims,
         &args.out,
         &provenance,
         timing.as_ref(),
@@ -116,6 +151,7 @@ pub(super) fn prior_history(path: Option<&Path>) -> Result<Vec<history::Entry>, 
 /// from and where the index is. Shared with `report`. Measures nothing.
 pub(super) fn render_and_tell(
     analysis: &Analysis,
+    claim_records: &[crate::record::RunRecord],
     dir: &Path,
     provenance: &Provenance,
     timing: Option<&Recorded>,
@@ -136,6 +172,7 @@ pub(super) fn render_and_tell(
         entries.extend(prior.iter().cloned());
         entries.push(entry.clone());
     }
+    let experiments = crate::analysis::Experiments::from_records(claim_records.to_vec());
     let written = report::render(
         analysis,
         dir,
@@ -143,6 +180,8 @@ pub(super) fn render_and_tell(
             provenance,
             timing: pass,
             history: &entries,
+            claims: &experiments,
+            claim_records,
         },
     )?;
     if let Some((path, _)) = history_file {

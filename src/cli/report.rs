@@ -38,6 +38,9 @@ pub(super) struct ReportArgs {
     /// Append this report's summary to a JSON-lines history FILE and draw its trend charts.
     #[arg(long, value_name = "FILE")]
     history: Option<PathBuf>,
+    /// Skip the lecture claims' experiments (every claim is then "not tested").
+    #[arg(long)]
+    no_claims: bool,
 }
 
 /// `DIR` with `suffix` appended to its name: `reports/latest` → `reports/latest{suffix}`.
@@ -77,9 +80,47 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
             progress: !args.quiet,
         },
     )?;
-    out.write_all(summary_text(&grid, &summary, &results.display().to_string()).as_bytes())
-        .map_err(stdout_error)?;
+    out.write_all(
+        summary_text(
+            &format!("grid '{}'", grid.name),
+            &summary,
+            &results.display().to_string(),
+        )
+        .as_bytes(),
+    )
+    .map_err(stdout_error)?;
     let records = read_results(&results)?.records;
+    // The claims' experiments, into DIR.claims.jsonl (where render looks for them).
+    let claim_records = if args.no_claims {
+        Vec::new()
+    } else {
+        let claims_path = beside_folder(&args.out, ".claims.jsonl");
+        let experiments = super::run::claim_grids()?;
+        let summary = run::run_grids(
+            &experiments,
+            &RunOptions {
+                out: claims_path.clone(),
+                jobs,
+                shard: None,
+                resume: args.resume,
+                progress: !args.quiet,
+            },
+        )?;
+        out.write_all(
+            summary_text(
+                "the claims' experiments",
+                &summary,
+                &claims_path.display().to_string(),
+            )
+            .lines()
+            .next()
+            .map(|l| format!("{l}\n"))
+            .unwrap_or_default()
+            .as_bytes(),
+        )
+        .map_err(stdout_error)?;
+        read_results(&claims_path)?.records
+    };
     // Measured after the runs (never reused on --resume), recorded before the render.
     let timing_path = working_timing(&args.out);
     let timed = Instant::now();
@@ -101,6 +142,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     let history_file = args.history.as_deref().map(|p| (p, prior));
     render_and_tell(
         &Analysis::new(records),
+        &claim_records,
         &args.out,
         &provenance,
         Some(&Recorded {

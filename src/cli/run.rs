@@ -45,6 +45,10 @@ pub(super) struct RunArgs {
     /// Run only shard I of N (0-based), e.g. `--shard 0/4`.
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
+    /// Run the lecture claims' thirteen experiments instead of a grid (what `report` runs
+    /// beside its grid), into one results file.
+    #[arg(long, conflicts_with_all = ["preset", "grid"])]
+    claims: bool,
     /// Keep the records already in the results file and run only the missing ones.
     #[arg(long)]
     resume: bool,
@@ -83,7 +87,6 @@ pub(super) fn check_jobs(jobs: Option<usize>) -> Result<Option<usize>, Error> {
 }
 
 pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
-    let grid = args.grid.load()?;
     let options = RunOptions {
         out: args.out.clone(),
         jobs: check_jobs(args.jobs)?,
@@ -91,16 +94,38 @@ pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
         resume: args.resume,
         progress: !args.quiet,
     };
-    let summary = run::run_grid(&grid, &options)?;
-    let text = summary_text(&grid, &summary, &args.out.display().to_string());
+    let text = if args.claims {
+        let experiments = claim_grids()?;
+        let summary = run::run_grids(&experiments, &options)?;
+        summary_text(
+            "the claims' experiments",
+            &summary,
+            &args.out.display().to_string(),
+        )
+    } else {
+        let grid = args.grid.load()?;
+        let summary = run::run_grid(&grid, &options)?;
+        summary_text(
+            &format!("grid '{}'", grid.name),
+            &summary,
+            &args.out.display().to_string(),
+        )
+    };
     out.write_all(text.as_bytes()).map_err(stdout_error)
 }
 
+/// The claims' experiment grids.
+pub(super) fn claim_grids() -> Result<Vec<Grid>, Error> {
+    Ok(grid::claims::experiments()?
+        .into_iter()
+        .map(|e| e.grid)
+        .collect())
+}
+
 /// The closing summary: runs, diverged, skipped (with reasons), wall time.
-pub(super) fn summary_text(grid: &Grid, s: &RunSummary, out: &str) -> String {
+pub(super) fn summary_text(what: &str, s: &RunSummary, out: &str) -> String {
     let mut text = format!(
-        "grid '{}': {} configurations, {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
-        grid.name,
+        "{what}: {} configurations, {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
         s.configurations,
         s.runs,
         s.executed,

@@ -29,6 +29,7 @@
 //!
 //! May use: `spec`, `batch`, `optim`, `schedule`, `problem`, `rng`, `num`.
 
+pub mod claims;
 mod plan;
 mod presets;
 

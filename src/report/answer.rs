@@ -116,7 +116,7 @@ mod tests {
             },
         );
         let a = Analysis::new(r);
-        super::sentences(&Derived::new(&a))
+        super::sentences(&Derived::new(&a, &Default::default()))
     }
 
     /// The answer names whichever optimizer the data favours: nothing is hard-coded.
@@ -161,7 +161,7 @@ mod tests {
             },
         );
         let a = Analysis::new(r);
-        let s = super::sentences(&Derived::new(&a));
+        let s = super::sentences(&Derived::new(&a, &Default::default()));
         assert_eq!(s.len(), 1);
         assert!(
             s[0].text.starts_with("All 25 runs diverged"),

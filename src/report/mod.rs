@@ -48,9 +48,9 @@ impl std::ops::Deref for Derived {
 }
 
 impl Derived {
-    /// Computes the findings and the page names.
-    pub fn new(a: &Analysis) -> Derived {
-        let findings = analysis::findings(a);
+    /// Computes the findings (with the claims' experiments) and the page names.
+    pub fn new(a: &Analysis, experiments: &analysis::Experiments) -> Derived {
+        let findings = analysis::findings(a, experiments);
         let mut slugs: Vec<String> = Vec::new();
         for p in &a.problems {
             let base: String = p
@@ -132,6 +132,10 @@ pub struct Inputs<'a> {
     pub timing: Option<&'a TimingPass>,
     /// History entries, oldest first, this report's last; none: no trend page.
     pub history: &'a [history::Entry],
+    /// The claims' experiments (empty: every claim "not tested").
+    pub claims: &'a analysis::Experiments,
+    /// Their records, copied into the report as `claims.jsonl` (none: no file).
+    pub claim_records: &'a [crate::record::RunRecord],
 }
 
 /// Report files written.
@@ -195,10 +199,10 @@ struct ClaimRow {
     statement: String,
     verdict: String,
     verdict_class: String,
-    tuned: String,
-    default: String,
-    measure: String,
-    evidence: String,
+    logic: String,
+    summary: String,
+    depends_on: String,
+    measures: Vec<String>,
     href: String,
 }
 
@@ -244,26 +248,8 @@ struct Meta {
     history: bool,
 }
 
-fn claim_href(c: &Claim, d: &Derived) -> String {
-    use analysis::claims::FigureRef as F;
-    let page = |p: usize| problem_page(&d.slugs[p]);
-    match c.figure {
-        Some(F::Convergence { problem }) => format!("{}#fig-convergence", page(problem)),
-        Some(F::Sensitivity { problem }) => format!("{}#fig-sensitivity", page(problem)),
-        Some(F::EffectiveLr { problem }) => format!("{}#fig-effective-lr", page(problem)),
-        Some(F::Schedules { problem }) => format!("{}#fig-schedules", page(problem)),
-        Some(F::BatchModes { problem }) => format!("{}#fig-batches", page(problem)),
-        Some(F::WinRates) => "index.html#fig-win-rates".into(),
-        Some(F::Ranks) | None => "index.html#fig-ranks-tuned".into(),
-    }
-}
-
-fn yes_no(x: Option<bool>) -> String {
-    match x {
-        Some(true) => "holds".into(),
-        Some(false) => "does not hold".into(),
-        None => "not measured".into(),
-    }
+fn claim_href(c: &Claim) -> String {
+    format!("methodology.html#claim-{}-experiment", c.number)
 }
 
 fn environment() -> Environment<'static> {
@@ -295,7 +281,7 @@ fn render_page(env: &Environment, name: &str, ctx: minijinja::Value) -> Result<V
 pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, Error> {
     let started = Instant::now();
     let provenance = inputs.provenance;
-    let d = Derived::new(a);
+    let d = Derived::new(a, inputs.claims);
     let env = environment();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let figure = |files: &mut Vec<(String, Vec<u8>)>,
@@ -381,11 +367,16 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             statement: c.statement.into(),
             verdict: c.verdict.text().into(),
             verdict_class: format!("{:?}", c.verdict).to_lowercase(),
-            tuned: yes_no(c.tuned),
-            default: yes_no(c.default),
-            measure: c.measure.clone(),
-            evidence: c.evidence.clone(),
-            href: claim_href(c, &d),
+            logic: c.logic.clone(),
+            summary: c.summary.clone(),
+            depends_on: c.depends_on.clone().unwrap_or_default(),
+            measures: c
+                .measures
+                .iter()
+                .map(|m| format!("{}; {} ({}). {}", m.text(), m.evidence, m.flip, ""))
+                .map(|t| t.trim_end_matches(". ").to_string())
+                .collect(),
+            href: claim_href(c),
         })
         .collect();
     let problem_links: Vec<ProblemLink> = a
@@ -605,6 +596,9 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             machine => Serde(crate::timing::machine()),
             timing => timing,
             replicates => analysis::ranking::REPLICATES,
+            experiments => Serde(d.claims.iter().map(|c| context! {
+                number => c.number, statement => c.statement, name => &c.experiment, grid => &c.grid,
+            }).collect::<Vec<_>>()),
             margin => analysis::MARGIN,
             alpha => analysis::ranking::ALPHA,
             floor => analysis::SCORE_FLOOR,
@@ -626,6 +620,12 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             .map_err(|e| Error::Usage(format!("findings.json: {e}")))?,
     ));
     files.push(("results.jsonl".into(), files::results_jsonl(&a.records)?));
+    if !inputs.claim_records.is_empty() {
+        files.push((
+            "claims.jsonl".into(),
+            files::results_jsonl(inputs.claim_records)?,
+        ));
+    }
     files.push(("results.csv".into(), files::results_csv(&a.records)?));
     files.push((
         "grid.json".into(),

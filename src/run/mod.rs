@@ -36,8 +36,7 @@ use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace}
 use crate::record::{
     Best, Correct, Curves, OptimumRecord, PerEpoch, RecordError, ResultsWriter, RunRecord,
     SCHEMA_VERSION, Samples, Status, TRAJECTORY_POINTS, UPDATE_LOSSES, downsample, encode_line,
-    finalize,
-    microseconds, read_results, recorded_epochs, six_digits,
+    finalize, microseconds, read_results, recorded_epochs, six_digits,
 };
 use crate::rng;
 use crate::{optim, schedule, tuning};

@@ -624,3 +624,31 @@ max_decades = 8
     assert!(rel(eval[0], 1e-6) && rel(eval[1], 1e-6), "{eval:?}");
     assert!(rel(eval[2], 0.1) && rel(eval[3], 0.1), "{eval:?}");
 }
+
+/// The claims' experiments (thirteen grids run as one suite) give the same records whatever
+/// the thread count or the sharding.
+#[test]
+fn claim_experiments_are_deterministic_across_threads_and_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_claims = |name: &str, extra: &[&str]| -> PathBuf {
+        let out = dir.path().join(name);
+        let mut args = vec!["--claims", "--out", out.to_str().unwrap(), "--quiet"];
+        args.extend_from_slice(extra);
+        let (code, stdout, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(stdout.starts_with("the claims' experiments: "), "{stdout}");
+        out
+    };
+    let one = untimed(&records(&run_claims("one.jsonl", &["--jobs", "1"])));
+    let two = untimed(&records(&run_claims("two.jsonl", &["--jobs", "2"])));
+    assert_eq!(one, two);
+    let shards = [
+        run_claims("s0.jsonl", &["--shard", "0/2"]),
+        run_claims("s1.jsonl", &["--shard", "1/2"]),
+    ];
+    let merged = untimed(&merge_files(&shards).unwrap());
+    assert_eq!(one, merged);
+    // Thirteen grids, each its own fingerprint.
+    let grids: std::collections::BTreeSet<&str> = one.iter().map(|r| r.grid.as_str()).collect();
+    assert_eq!(grids.len(), 13);
+}

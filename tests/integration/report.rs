@@ -232,6 +232,9 @@ fn merged_shards_render_the_same_report() {
     let files: Vec<String> = (0..3)
         .map(|i| write(dir.path(), &format!("shard{i}.jsonl"), &shards[i]))
         .collect();
+    // The claims' records come from one file either way (the report folder's).
+    let claims = folder.join("claims.jsonl");
+    assert!(claims.exists(), "report writes the claims' records");
     let render = |inputs: &[String], out: &Path| {
         let mut args: Vec<String> = vec!["render".into()];
         args.extend(inputs.iter().cloned());
@@ -240,6 +243,8 @@ fn merged_shards_render_the_same_report() {
             out.to_str().unwrap().into(),
             "--name".into(),
             "same".into(),
+            "--claims".into(),
+            claims.to_str().unwrap().into(),
         ]);
         let o = optbench().args(&args).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
