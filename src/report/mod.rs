@@ -249,7 +249,64 @@ struct Meta {
 }
 
 fn claim_href(c: &Claim) -> String {
-    format!("methodology.html#claim-{}-experiment", c.number)
+    format!("claims.html#claim-{}", c.number)
+}
+
+/// The figure that shows claim `c`'s effect in its experiment `e`, with its caption.
+fn claim_figure(c: &Claim, e: &Analysis) -> Option<(String, String)> {
+    let index = |label: &str| e.optimizer_index(label);
+    // The problem a measure names, else the first.
+    let named = c
+        .measures
+        .iter()
+        .find_map(|m| {
+            e.problems
+                .iter()
+                .position(|p| m.name.contains(&format!("on {} ", p.title)))
+        })
+        .unwrap_or(0);
+    let p = e.problems.get(named)?;
+    Some(match c.number {
+        1 => {
+            let q = e
+                .problems
+                .iter()
+                .find(|p| p.title.contains("kappa=100.0"))
+                .unwrap_or(p);
+            (
+                plots::contour(e, q)?,
+                format!("Paths of SGD and SGD with momentum, each at its tuned rate, over the isolines of {} (the first evaluation start): the steep coordinate is vertical. Zig-zags across the valley are the oscillation the claim is about; the path that reaches the centre in fewer steps is the faster.", q.title),
+            )
+        }
+        2 => (
+            plots::effective_lr(e, p),
+            format!("Effective learning rate per update on {}: AdaGrad's falls as its accumulator grows, RMSprop's need not. A curve that keeps falling while the gap stops closing is a stall.", p.title),
+        ),
+        3 | 7 => (
+            plots::sensitivity(e, &analysis::sensitivity(e), named),
+            format!("Final training gap against the learning rate on {} (tuning seeds): {}", p.title, if c.number == 3 {
+                "where Adadelta's own rate (1× on the axis) sits against its best tells how much not tuning costs; SGD beside it for contrast."
+            } else {
+                "the right end shows the rates that diverge or fluctuate (gaps at 1 or above), the left end those too small to move (gaps near 1)."
+            }),
+        ),
+        8 => (
+            plots::schedule_curves(e, p, index("sgd")?),
+            format!("SGD on mini-batches of {}: the training gap by epoch at a constant rate (solid) and with decay (dashed), each schedule at its tuned rate; median and interquartile band over the evaluation seeds. A constant rate levels off at its noise floor; decay keeps closing the gap.", p.title),
+        ),
+        9 => (
+            plots::update_curves(e, p, index("sgd")?),
+            format!("The full training objective's gap after every update on {} (first evaluation seed): full batch (dashed) falls smoothly, one sample per update zig-zags.", p.title),
+        ),
+        10 => (
+            plots::basin_shares(e, index("sgd")?),
+            "The share of random starts on Rastrigin that end in the global basin (f < 0.5), without and with gradient noise, at a constant and an annealed (cosine) rate.".to_string(),
+        ),
+        _ => (
+            plots::convergence(e, p, false),
+            format!("Training gap by epoch on {}, each optimizer of the experiment at its tuned configuration (median and interquartile band over the evaluation seeds).", p.title),
+        ),
+    })
 }
 
 fn environment() -> Environment<'static> {
@@ -259,6 +316,7 @@ fn environment() -> Environment<'static> {
         ("index.html", include_str!("../../templates/index.html")),
         ("problem.html", include_str!("../../templates/problem.html")),
         ("history.html", include_str!("../../templates/history.html")),
+        ("claims.html", include_str!("../../templates/claims.html")),
         (
             "methodology.html",
             include_str!("../../templates/methodology.html"),
@@ -444,6 +502,51 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         )?,
     ));
 
+    // ---- claims page ----
+    let claim_sections: Vec<minijinja::Value> = d
+        .claims
+        .iter()
+        .map(|c| {
+            let figure_view = inputs
+                .claims
+                .by_claim
+                .get(&c.number)
+                .and_then(|e| claim_figure(c, e))
+                .map(|(svg, caption)| {
+                    let mut f = figure(&mut files, &format!("claim-{}", c.number), svg, caption);
+                    f.id = format!("fig-claim-{}", c.number);
+                    f
+                });
+            context! {
+                number => c.number,
+                statement => c.statement,
+                verdict => c.verdict.text(),
+                verdict_class => format!("{:?}", c.verdict).to_lowercase(),
+                logic => &c.logic,
+                summary => &c.summary,
+                depends_on => c.depends_on.clone().unwrap_or_default(),
+                measures => c.measures.iter().map(|m| context! {
+                    text => m.text(), evidence => &m.evidence, flip => &m.flip,
+                }).collect::<Vec<_>>(),
+                experiment => &c.experiment,
+                grid => &c.grid,
+                figure => Serde(&figure_view),
+            }
+        })
+        .collect();
+    files.push((
+        "claims.html".into(),
+        render_page(
+            &env,
+            "claims.html",
+            context! {
+                meta => Serde(&meta),
+                page => "claims",
+                claims => claim_sections,
+            },
+        )?,
+    ));
+
     // ---- problem pages ----
     for (p, pr) in a.problems.iter().enumerate() {
         let slug = &d.slugs[p];
@@ -596,9 +699,6 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             machine => Serde(crate::timing::machine()),
             timing => timing,
             replicates => analysis::ranking::REPLICATES,
-            experiments => Serde(d.claims.iter().map(|c| context! {
-                number => c.number, statement => c.statement, name => &c.experiment, grid => &c.grid,
-            }).collect::<Vec<_>>()),
             margin => analysis::MARGIN,
             alpha => analysis::ranking::ALPHA,
             floor => analysis::SCORE_FLOOR,

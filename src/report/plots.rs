@@ -131,8 +131,8 @@ pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
     })
 }
 
-/// Learning-rate sensitivity: median final validation gap against the lr factor, at each
-/// optimizer's tuned batch mode and schedule.
+/// Learning-rate sensitivity: median final training gap to f* over the tuning seeds against
+/// the lr factor, at each optimizer's tuned batch mode and schedule.
 pub fn sensitivity(a: &Analysis, sens: &Sensitivity, p_index: usize) -> String {
     let p = &a.problems[p_index];
     let series = sens.curves[p_index]
@@ -157,12 +157,9 @@ pub fn sensitivity(a: &Analysis, sens: &Sensitivity, p_index: usize) -> String {
         })
         .collect();
     figures::line_chart(&LineChart {
-        title: format!(
-            "{}: final validation gap against the learning rate",
-            p.title
-        ),
-        x_label: "lr ÷ the optimizer's default lr".into(),
-        y_label: "relative validation gap (median over seeds)".into(),
+        title: format!("{}: final training gap against the learning rate", p.title),
+        x_label: "lr ÷ the optimizer's own lr".into(),
+        y_label: "relative training gap (median, tuning seeds)".into(),
         log_x: true,
         log_y: true,
         y_range: None,
@@ -547,4 +544,117 @@ pub fn step_cost_caption(timing: &TimingPass) -> String {
         timing.bandwidth.gib_per_second(),
         timing.machine.as_deref().unwrap_or("not recorded")
     )
+}
+
+/// Claim 8: the training gap of each schedule's configuration of `optimizer` by epoch
+/// (median and interquartile band over the evaluation seeds), constant against decay.
+pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> String {
+    let mut series = Vec::new();
+    for c in &p.configurations[optimizer] {
+        let rs = runs(a, c);
+        if rs.is_empty() {
+            continue;
+        }
+        let (x, m, lo, hi) = band(&rs, |r, i| Some(crate::tuning::gap_at(r, i).max(GAP_FLOOR)));
+        let name = crate::schedule::registry().short(&c.schedule);
+        series.push(Series {
+            color: figures::color_for(&name),
+            label: name,
+            x,
+            y: m,
+            band: Some((lo, hi)),
+            steps: false,
+            dashed: !c.schedule.starts_with("constant"),
+        });
+    }
+    figures::line_chart(&LineChart {
+        title: format!("{}: constant against decaying schedules", p.title),
+        x_label: "epoch".into(),
+        y_label: "relative training gap to f*".into(),
+        log_x: false,
+        log_y: true,
+        y_range: None,
+        series,
+    })
+}
+
+/// Claim 9: the training gap after every update of the first evaluation run at each batch
+/// mode of `optimizer`, against epochs (so both modes share the axis).
+pub fn update_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> String {
+    let mut series = Vec::new();
+    for c in &p.configurations[optimizer] {
+        let Some(r) = c.runs.first().map(|&i| &a.records[i]) else {
+            continue;
+        };
+        let Some(v) = &r.update_losses else { continue };
+        let per_epoch = r.per_epoch.updates.max(1) as f64;
+        let (f0, fstar) = (v[0], r.optimum.loss);
+        let points: Vec<(f64, f64)> = v
+            .iter()
+            .enumerate()
+            .map(|(t, &f)| {
+                (
+                    t as f64 / per_epoch,
+                    crate::tuning::relative_gap(f, f0, fstar).max(GAP_FLOOR),
+                )
+            })
+            .collect();
+        let points = crate::record::downsample(&points, figures::MAX_POINTS);
+        series.push(Series {
+            color: figures::color_for(&c.batch),
+            label: c.batch.clone(),
+            x: points.iter().map(|p| p.0).collect(),
+            y: points.iter().map(|p| p.1).collect(),
+            band: None,
+            steps: false,
+            dashed: c.batch == "full",
+        });
+    }
+    figures::line_chart(&LineChart {
+        title: format!("{}: training gap after every update", p.title),
+        x_label: "epoch".into(),
+        y_label: "relative training gap to f*".into(),
+        log_x: false,
+        log_y: true,
+        y_range: None,
+        series,
+    })
+}
+
+/// Claim 10: the share of evaluation runs that end in Rastrigin's global basin, per problem
+/// (gradient noise) and schedule.
+pub fn basin_shares(a: &Analysis, optimizer: usize) -> String {
+    let mut bars = Vec::new();
+    for p in &a.problems {
+        for c in &p.configurations[optimizer] {
+            let rs = runs(a, c);
+            if rs.is_empty() {
+                continue;
+            }
+            let inside = rs
+                .iter()
+                .filter(|r| {
+                    r.status == crate::record::Status::Completed && r.final_train_loss() < 0.5
+                })
+                .count();
+            let name = format!(
+                "{} · {}",
+                problem::short_spec(&p.problem),
+                crate::schedule::registry().short(&c.schedule)
+            );
+            bars.push(Bar {
+                color: figures::color_for(&p.problem),
+                label: name,
+                value: inside as f64 / rs.len() as f64,
+                reference: None,
+            });
+        }
+    }
+    figures::bar_chart(&BarChart {
+        title: "Share of random starts ending in the global basin".into(),
+        y_label: "share of evaluation runs".into(),
+        log_y: false,
+        reference_label: String::new(),
+        bars,
+    })
 }
