@@ -72,7 +72,7 @@ pub fn check(ctx: &mut Context) -> super::Claim {
     };
     let verdict = all_of(std::slice::from_ref(&m));
     let summary = format!(
-        "Runs with gradient noise end with {}× less of the gap than without; {} of them end in the global basin against {} without noise.",
+        "Runs without gradient noise end with {}× the gap of runs with it; {} of the noisy runs end in the global basin against {} without noise.",
         super::sig2(e.ratio),
         pct(basin(true)),
         pct(basin(false))
