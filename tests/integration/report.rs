@@ -138,13 +138,47 @@ fn report_pages_figures_links_and_escaping() {
     for f in [
         "index.html",
         "methodology.html",
+        "claims.html",
+        "findings.json",
         "results.jsonl",
+        "claims.jsonl",
         "results.csv",
         "grid.json",
         "manifest.json",
         "timing.json",
     ] {
         assert!(folder.join(f).exists(), "{f} missing");
+    }
+    // `report` ran every claim's experiment: each claim has its verdict from measures with an
+    // interval, a threshold and where it would flip, and a figure on the claims page.
+    let findings: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(folder.join("findings.json")).unwrap()).unwrap();
+    let claims = findings["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 13);
+    for c in claims {
+        assert_ne!(c["verdict"], "not tested", "{c}");
+        assert!(!c["grid"].as_str().unwrap().is_empty(), "{c}");
+        let measures = c["measures"].as_array().unwrap();
+        assert!(!measures.is_empty(), "{c}");
+        for m in measures {
+            let (lo, est, hi) = (
+                m["low"].as_f64().unwrap(),
+                m["estimate"].as_f64().unwrap(),
+                m["high"].as_f64().unwrap(),
+            );
+            assert!(lo <= est && est <= hi, "{m}");
+            assert!(
+                m["threshold"].is_number() && m["flip"].as_str().unwrap().len() > 10,
+                "{m}"
+            );
+        }
+        assert!(
+            folder
+                .join(format!("figures/claim-{}.svg", c["id"]))
+                .exists(),
+            "claim {} has no figure",
+            c["id"]
+        );
     }
     // The timing pass `report` measured is recorded beside its working results file, and the
     // report's timing.json is that record.
