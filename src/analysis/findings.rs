@@ -52,6 +52,10 @@ pub enum Backing {
     EdgeHits,
     /// The grid on the methodology page.
     Grid,
+    /// The detailed answer below the first screen.
+    Detail,
+    /// The summary figure (optimizer × family).
+    Summary,
 }
 
 /// One sentence of the answer.
@@ -65,6 +69,9 @@ pub struct Sentence {
     pub confidence: String,
     /// The figure or table behind it.
     pub backing: Backing,
+    /// The optimizers it names as its answer (labels), where it names some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
 }
 
 /// The recommendation.
@@ -224,7 +231,9 @@ pub struct Findings {
     /// Tuned picks (problem × optimizer) and configurations in all.
     pub tuned_picks: usize,
     pub configurations: usize,
-    /// The first screen.
+    /// The first screen: at most five short sentences in plain words.
+    pub headline: Vec<Sentence>,
+    /// The answer in detail, each sentence with its statistics.
     pub answer: Vec<Sentence>,
 }
 
@@ -551,6 +560,7 @@ pub fn findings(a: &Analysis, experiments: &super::claims::Experiments) -> Findi
         pick: None,
         settings: Vec::new(),
         answer: Vec::new(),
+        headline: Vec::new(),
         selection,
         holdout,
         tuned,
@@ -576,6 +586,7 @@ pub fn findings(a: &Analysis, experiments: &super::claims::Experiments) -> Findi
             .collect();
     }
     f.answer = answer(a, &f);
+    f.headline = headline(a, &f);
     f
 }
 
@@ -752,6 +763,147 @@ fn top_text(a: &Analysis, board: &Leaderboard) -> Option<(String, Standing)> {
     ))
 }
 
+/// A batch mode in plain words.
+pub fn batch_words(spec: &str) -> String {
+    match spec.split_once(":size=") {
+        Some((_, n)) => format!("mini-batches of {n}"),
+        None if spec == "stochastic" => "one sample per step (stochastic)".into(),
+        None if spec == "full" => "the full batch".into(),
+        None => spec.into(),
+    }
+}
+
+/// A schedule (kind) in plain words, as an adjective of "learning rate".
+pub fn schedule_words(spec: &str) -> String {
+    match spec.split(':').next().unwrap_or(spec) {
+        "constant" => "constant".into(),
+        "step" => "step-decayed".into(),
+        "exponential" => "exponentially decayed".into(),
+        "cosine" => "cosine-decayed".into(),
+        "warmup_cosine" => "warmed-up, cosine-decayed".into(),
+        "inverse_time" | "inverse_sqrt" => "slowly decayed".into(),
+        "plateau" => "reduce-on-plateau".into(),
+        other => other.into(),
+    }
+}
+
+/// The first screen: at most five short sentences in plain words; the statistics behind each
+/// are in the detailed answer, one click away.
+fn headline(a: &Analysis, f: &Findings) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let detail = Backing::Detail;
+    if a.runs == 0 || a.diverged == a.runs {
+        return f.answer.clone();
+    }
+    let others = |board: &Leaderboard, top: usize| -> String {
+        let tied: Vec<String> = board
+            .tied_best()
+            .iter()
+            .filter(|s| s.optimizer != top)
+            .map(|s| s.label.clone())
+            .collect();
+        match tied.len() {
+            0 => String::new(),
+            n if n <= 3 => format!(
+                " {} statistically as good: {}.",
+                if n == 1 { "One other is" } else { "Others are" },
+                list(&tied)
+            ),
+            n => format!(" {n} others are statistically as good (see the leaderboard)."),
+        }
+    };
+    if let (Some(p), Some(top)) = (&f.pick, f.tuned.best()) {
+        out.push(Sentence {
+            topic: "the one to pick".into(),
+            text: format!(
+                "Use {} with {} and a {} learning rate of about {}. It leaves {}× less of the distance to the best possible loss than a typical optimizer.{}",
+                p.label,
+                batch_words(&p.batch),
+                schedule_words(&p.schedule),
+                sig2(p.lr),
+                sig2(p.effect.ratio),
+                others(&f.tuned, top.optimizer)
+            ),
+            confidence: String::new(),
+            backing: detail.clone(),
+            subjects: Vec::new(),
+        });
+    }
+    if let Some(top) = f.default.best() {
+        out.push(Sentence {
+            topic: "without tuning".into(),
+            text: format!(
+                "Without tuning anything, {} does best: {}× less of that distance than a typical optimizer at its defaults.{}",
+                top.label,
+                sig2(top.effect.ratio),
+                others(&f.default, top.optimizer)
+            ),
+            confidence: String::new(),
+            backing: detail.clone(),
+            subjects: Vec::new(),
+        });
+    }
+    let subjects = |topic: &str| {
+        f.answer
+            .iter()
+            .find(|s| s.topic == topic && !s.subjects.is_empty())
+            .map(|s| list(&s.subjects))
+    };
+    if let Some(names) = subjects("the most forgiving") {
+        {
+            out.push(Sentence {
+                topic: "if you cannot tune".into(),
+                text: format!(
+                    "Most forgiving of a badly chosen learning rate, among the best: {names}."
+                ),
+                confidence: String::new(),
+                backing: detail.clone(),
+                subjects: Vec::new(),
+            });
+        }
+    }
+    if let Some(names) = subjects("the fastest by gradient evaluations") {
+        {
+            out.push(Sentence {
+                topic: "the fastest".into(),
+                text: format!(
+                    "Fastest to a good solution, counting gradient evaluations: {names}."
+                ),
+                confidence: String::new(),
+                backing: detail.clone(),
+                subjects: Vec::new(),
+            });
+        }
+    }
+    if !f.family_answers.is_empty() {
+        let parts: Vec<String> = f
+            .family_answers
+            .iter()
+            .map(|fa| {
+                format!(
+                    "{}: {}{}",
+                    fa.family.describe(),
+                    fa.best,
+                    if fa.separable && fa.tied_best.len() == 1 {
+                        ""
+                    } else {
+                        " (tied with others)"
+                    }
+                )
+            })
+            .collect();
+        out.push(Sentence {
+            topic: "by kind of problem".into(),
+            text: format!("By kind of problem — {}.", parts.join("; ")),
+            confidence: String::new(),
+            backing: Backing::Summary,
+            subjects: Vec::new(),
+        });
+    }
+    out.truncate(5);
+    out
+}
+
 fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
     let mut out = Vec::new();
     if a.runs == 0 {
@@ -763,6 +915,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             text: format!("All {} runs diverged: no optimizer, schedule, batch mode or learning rate in this grid reached a finite result, so nothing can be recommended from it.", a.runs),
             confidence: "Every record has status \"diverged\".".into(),
             backing: Backing::Grid,
+            subjects: Vec::new(),
         });
         return out;
     }
@@ -790,6 +943,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             ),
             confidence: board_confidence(&f.tuned, &top, seeds),
             backing: selection.clone(),
+            subjects: Vec::new(),
         });
         if let Some(h) = &f.holdout_board
             && let Some(s) = h.of(top.optimizer)
@@ -818,6 +972,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                     set: InstanceSet::Holdout,
                     budget: Budget::Tuned,
                 },
+                subjects: Vec::new(),
             });
         }
     }
@@ -833,6 +988,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                 set: InstanceSet::Selection,
                 budget: Budget::Default,
             },
+            subjects: Vec::new(),
         });
     }
     out.extend(forgiving(a, f));
@@ -879,6 +1035,7 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
             text,
             confidence,
             backing: Backing::Convergence { problem: first },
+            subjects: Vec::new(),
         });
     }
     out.extend(settings(a, f));
@@ -972,6 +1129,7 @@ fn forgiving(a: &Analysis, f: &Findings) -> Option<Sentence> {
             names.len()
         ),
         backing: Backing::Forgiveness,
+        subjects: names,
     })
 }
 
@@ -1025,6 +1183,7 @@ fn fastest(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                     ),
                     confidence: "Wall times are measured on this machine; they say nothing about another.".into(),
                     backing: Backing::Profile { by_time: true },
+                    subjects: Vec::new(),
                 });
                 continue;
             }
@@ -1036,6 +1195,7 @@ fn fastest(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                 text: format!("No optimizer reached {target} on any of the {runs} evaluation runs: there is no fastest."),
                 confidence: format!("Targets are relative gaps to f*: {}.", TARGETS.iter().map(|t| sig2(*t)).collect::<Vec<_>>().join(", ")),
                 backing: Backing::Profile { by_time },
+                subjects: Vec::new(),
             });
             continue;
         }
@@ -1101,6 +1261,7 @@ fn fastest(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                 if by_time { " Wall times are measured on this machine." } else { "" }
             ),
             backing: Backing::Profile { by_time },
+            subjects: names,
         });
     }
     out
@@ -1204,6 +1365,7 @@ fn settings(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                 problem: first,
                 batch,
             },
+            subjects: Vec::new(),
         });
     }
     out
@@ -1263,6 +1425,7 @@ fn edges(a: &Analysis, f: &Findings) -> Sentence {
         text,
         confidence: "A sweep extends past an edge that holds its best rate until the best is interior, the edge diverges, or the sweep's cap; an edge pick is at the cap or in a sweep that was not allowed to extend.".into(),
         backing: Backing::EdgeHits,
+        subjects: Vec::new(),
     }
 }
 

@@ -124,8 +124,10 @@ impl Choice {
 pub struct ProblemResult {
     /// Canonical problem spec.
     pub problem: String,
-    /// The spec without default-valued keys, for display.
+    /// A readable title ("Sparse logistic regression (samples 200, …)").
     pub title: String,
+    /// The spec without default-valued keys, shown beside the title in code style.
+    pub short: String,
     /// Registry name.
     pub name: String,
     /// Family.
@@ -563,7 +565,8 @@ fn problem_result(
     }
     ProblemResult {
         problem: problem.to_string(),
-        title: crate::problem::short_spec(problem),
+        title: crate::problem::title(problem),
+        short: crate::problem::short_spec(problem),
         name: problem.split(':').next().unwrap_or(problem).to_string(),
         family: first.family,
         set: first.spec.set,

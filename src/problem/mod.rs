@@ -307,6 +307,56 @@ pub fn short_spec(text: &str) -> String {
     registry().short(text)
 }
 
+/// A problem spec as a readable title: the problem's name in words and its non-default keys
+/// ("Sparse logistic regression (samples 200, features 1000, nnz 3)", "MLP on iris (hidden
+/// 8)", "Rastrigin (noise σ 5)").
+pub fn title(text: &str) -> String {
+    let short = short_spec(text);
+    let (name, keys) = short.split_once(':').unwrap_or((&short, ""));
+    let words = match name {
+        "rosenbrock" => "Rosenbrock",
+        "beale" => "Beale",
+        "himmelblau" => "Himmelblau",
+        "quadratic" => "Quadratic",
+        "rastrigin" => "Rastrigin",
+        "saddle" => "Saddle",
+        "plateau" => "Plateau",
+        "linreg" => "Linear regression",
+        "logreg2d" => "Logistic regression (the lecture's table)",
+        "sparse_logreg" => "Sparse logistic regression",
+        "softmax" => "Softmax regression",
+        "mlp" => "MLP",
+        "csv" => "CSV model",
+        other => other,
+    };
+    let mut dataset = None;
+    let mut parts = Vec::new();
+    for kv in keys.split(',').filter(|k| !k.is_empty()) {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        let v = v.strip_suffix(".0").unwrap_or(v);
+        match k {
+            "dataset" => dataset = Some(v.to_string()),
+            "noise" => parts.push(format!("noise σ {v}")),
+            "kappa" => parts.push(format!("κ {v}")),
+            "spread" => parts.push(format!("start spread {v}")),
+            _ => parts.push(format!("{k} {v}")),
+        }
+    }
+    let mut out = words.to_string();
+    if let Some(d) = dataset {
+        // The lecture's table keeps its own words; others read "on iris".
+        out = format!("{out} on {}", d.replace('_', " "));
+    }
+    if !parts.is_empty() {
+        if out.ends_with(')') {
+            out = format!("{}, {})", &out[..out.len() - 1], parts.join(", "));
+        } else {
+            out = format!("{out} ({})", parts.join(", "));
+        }
+    }
+    out
+}
+
 /// Names of the analytic landscapes.
 pub fn analytic_names() -> Vec<&'static str> {
     analytic::entries()
@@ -550,6 +600,29 @@ mod tests {
             let second = problem.optimum().expect(spec);
             assert!(std::ptr::eq(first, second), "{spec}: recomputed");
         }
+    }
+
+    #[test]
+    fn titles_read_as_words() {
+        assert_eq!(
+            title("sparse_logreg:samples=200,features=1000,nnz=3"),
+            "Sparse logistic regression (samples 200, features 1000, nnz 3)"
+        );
+        assert_eq!(title("mlp:dataset=iris,hidden=8"), "MLP on iris (hidden 8)");
+        assert_eq!(title("rastrigin:noise=5"), "Rastrigin (noise σ 5)");
+        assert_eq!(title("quadratic:kappa=100"), "Quadratic (κ 100)");
+        assert_eq!(
+            title("logreg2d"),
+            "Logistic regression (the lecture's table)"
+        );
+        assert_eq!(
+            title("logreg2d:l2=0.01"),
+            "Logistic regression (the lecture's table, l2 0.01)"
+        );
+        assert_eq!(
+            title("softmax:dataset=breast_cancer"),
+            "Softmax regression on breast cancer"
+        );
     }
 
     #[test]

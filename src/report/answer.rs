@@ -58,12 +58,23 @@ fn link(b: &Backing, d: &Derived) -> (String, String) {
         ),
         Backing::EdgeHits => ("methodology.html#edge-hits".into(), "the sweeps".into()),
         Backing::Grid => ("methodology.html#grid".into(), "the grid".into()),
+        Backing::Detail => ("#answer-detail".into(), "the statistics".into()),
+        Backing::Summary => ("#fig-summary".into(), "the summary figure".into()),
     }
+}
+
+/// The first screen's sentences with their links.
+pub fn headline(d: &Derived) -> Vec<SentenceView> {
+    views(d, &d.headline)
 }
 
 /// The answer's sentences with their links.
 pub fn sentences(d: &Derived) -> Vec<SentenceView> {
-    d.answer
+    views(d, &d.answer)
+}
+
+fn views(d: &Derived, sentences: &[crate::analysis::Sentence]) -> Vec<SentenceView> {
+    sentences
         .iter()
         .map(|s| {
             let (href, figure) = link(&s.backing, d);

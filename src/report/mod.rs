@@ -54,7 +54,7 @@ impl Derived {
         let mut slugs: Vec<String> = Vec::new();
         for p in &a.problems {
             let base: String = p
-                .title
+                .short
                 .chars()
                 .map(|c| {
                     if c.is_ascii_alphanumeric() {
@@ -262,7 +262,7 @@ fn claim_figure(c: &Claim, e: &Analysis) -> Option<(String, String)> {
         .find_map(|m| {
             e.problems
                 .iter()
-                .position(|p| m.name.contains(&format!("on {} ", p.title)))
+                .position(|p| m.name.contains(&format!("on {} ", p.short)))
         })
         .unwrap_or(0);
     let p = e.problems.get(named)?;
@@ -271,7 +271,7 @@ fn claim_figure(c: &Claim, e: &Analysis) -> Option<(String, String)> {
             let q = e
                 .problems
                 .iter()
-                .find(|p| p.title.contains("kappa=100.0"))
+                .find(|p| p.short == "quadratic:kappa=100.0")
                 .unwrap_or(p);
             (
                 plots::contour(e, q)?,
@@ -459,6 +459,13 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             }
         })
         .collect();
+    let summary_figure = {
+        let mut f = figure(&mut files, "summary", plots::summary(a, &d.findings),
+            "Each optimizer (rows, best first) against each kind of problem (columns): how many times less of the gap to the best possible loss it leaves than the median optimizer, each tuned; ★ marks the optimizers the data cannot tell from the best of that column. Blue is better, red worse.".into());
+        f.id = "fig-summary".into();
+        f
+    };
+    let headline = answer::headline(&d);
     let mut index_figures = vec![
         figure(&mut files, "ranks-tuned", plots::ranks(a, &d.tuned),
             "Mean rank of each optimizer across the selection instances (ties within 0.1 decade of gap averaged) with its learning rate, batch mode and schedule tuned on the tuning seeds, scored on the evaluation seeds; bars are 95% hierarchical-bootstrap intervals (instances, then seeds, resampled). The answer's tied-best set comes from Wilcoxon tests over instances, not from these bars.".into()),
@@ -493,6 +500,8 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                 meta => Serde(&meta),
                 page => "index",
                 sentences => Serde(&sentences),
+                headline => Serde(&headline),
+                summary => Serde(&summary_figure),
                 standings => Serde(&standings),
                 claims => Serde(&claims),
                 problems => Serde(&problem_links),

@@ -203,7 +203,7 @@ pub fn gap_text(score: f64) -> String {
     if score >= crate::analysis::SCORE_CEILING {
         return "div.".into();
     }
-    format!("{:.0e}", 10f64.powf(score))
+    crate::analysis::findings::sig2(10f64.powf(score))
 }
 
 /// Optimizer × column heatmap of the median evaluation score of the configuration picked on
@@ -656,5 +656,54 @@ pub fn basin_shares(a: &Analysis, optimizer: usize) -> String {
         log_y: false,
         reference_label: String::new(),
         bars,
+    })
+}
+
+/// The first screen's summary: optimizer × problem family, each cell how many times less of
+/// the gap to f* the optimizer leaves than the median optimizer (geometric mean over the
+/// family's selection instances, tuned); rows in the overall board's order; ★ marks the
+/// tied-best set of the column.
+pub fn summary(a: &Analysis, f: &crate::analysis::Findings) -> String {
+    let mut columns: Vec<(String, &Leaderboard)> = vec![("all".to_string(), &f.tuned)];
+    for fb in &f.families {
+        columns.push((fb.family.describe().to_string(), &fb.board));
+    }
+    let order: Vec<usize> = f.tuned.standings.iter().map(|s| s.optimizer).collect();
+    let mut rows = Vec::new();
+    let mut values = Vec::new();
+    let mut text = Vec::new();
+    for &o in &order {
+        rows.push(a.optimizers[o].label.clone());
+        let cells: Vec<Option<&crate::analysis::Standing>> =
+            columns.iter().map(|(_, b)| b.of(o)).collect();
+        values.push(
+            cells
+                .iter()
+                .map(|s| s.map(|s| s.effect.ratio.log10()))
+                .collect(),
+        );
+        text.push(
+            cells
+                .iter()
+                .map(|s| {
+                    s.map_or(String::new(), |s| {
+                        format!(
+                            "{}×{}",
+                            crate::analysis::findings::sig2(s.effect.ratio),
+                            if s.in_best_group { "★" } else { "" }
+                        )
+                    })
+                })
+                .collect(),
+        );
+    }
+    figures::heatmap(&Heatmap {
+        title: "Less of the gap than the median optimizer, by kind of problem".into(),
+        rows,
+        columns: columns.into_iter().map(|(c, _)| c).collect(),
+        values,
+        text,
+        lower_is_better: false,
+        legend: "cell: times less of the gap to f* than the median optimizer (tuned); ★ tied-best; blue is better".into(),
     })
 }
