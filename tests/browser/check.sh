@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Renders a small report and loads it in headless Chromium: index.html and one problem page
-# must load every image, report no error (the pages count window errors, console.error calls
-# and images that failed to load into <html data-errors>), and not be blank.
+# Renders a small report and loads every page in headless Chromium at a desktop width
+# (1280 px) and a phone width (390 px): each page must load every image, report no error (the
+# pages count window errors, console.error calls and images that failed to load into
+# <html data-errors>), have a heading, not be blank, and — at phone width — not scroll
+# sideways (the pages record scrollWidth − clientWidth into <html data-overflow>).
 #
-# Usage: tests/browser/check.sh path/to/optbench   (Chromium: Debian's `chromium` package)
+# Usage: tests/browser/check.sh path/to/optbench [SCREENSHOT_DIR]
+#   (Chromium: Debian's `chromium` package.) With SCREENSHOT_DIR, the screenshots are kept
+#   there as PAGE-desktop.png and PAGE-phone.png.
 set -euo pipefail
 binary="$(realpath "$1")"
+keep="${2:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -18,41 +23,50 @@ fi
 "$binary" report --grid "$here/grid.toml" --out "$work/report" --quiet > "$work/report.log"
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
        --disable-background-networking --disable-component-update --disable-sync
-       --virtual-time-budget=10000)
+       --hide-scrollbars --virtual-time-budget=10000)
+
+attribute() { grep -o "$1=\"[0-9]*\"" <<<"$2" | head -n1 | tr -dc '0-9'; }
 
 check_page() {
-    local page="$1" dom shot errors loaded size
-    dom="$("$chromium" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$work")" --dump-dom "file://$page" 2>/dev/null)"
-    errors="$(grep -o 'data-errors="[0-9]*"' <<<"$dom" | head -n1 | tr -dc '0-9')"
-    loaded="$(grep -o 'data-loaded="[0-9]*"' <<<"$dom" | head -n1 | tr -dc '0-9')"
+    local page="$1" width="$2" name="$3" dom shot errors loaded overflow size
+    dom="$("$chromium" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$work")" \
+        --window-size="$width,1000" --dump-dom "file://$page" 2>/dev/null)"
+    errors="$(attribute data-errors "$dom")"
+    loaded="$(attribute data-loaded "$dom")"
+    overflow="$(attribute data-overflow "$dom")"
     if [ -z "$loaded" ]; then
-        echo "browser check: $page did not finish loading" >&2
+        echo "browser check: $page did not finish loading at $width px" >&2
         return 1
     fi
     if [ "$errors" != "0" ]; then
         echo "browser check: $page reported $errors error(s) (scripts, console or images)" >&2
         return 1
     fi
-    if [ "$loaded" -lt 1 ]; then
-        echo "browser check: $page shows no figure" >&2
-        return 1
-    fi
     if ! grep -q '<h1>' <<<"$dom"; then
         echo "browser check: $page has no heading" >&2
         return 1
     fi
-    shot="$work/$(basename "$page" .html).png"
-    "$chromium" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$work")" --screenshot="$shot" \
-        --window-size=1280,2000 "file://$page" >/dev/null 2>&1
-    size="$(stat -c %s "$shot")"
-    # A blank white page compresses to a few kilobytes; a rendered report is far larger.
-    if [ "$size" -lt 40000 ]; then
-        echo "browser check: $page looks blank ($size-byte screenshot)" >&2
+    if [ "${overflow:-0}" -gt 1 ]; then
+        echo "browser check: $page scrolls sideways by ${overflow} px at $width px" >&2
         return 1
     fi
-    echo "browser check: $(basename "$page"): $loaded images, 0 errors, ${size}-byte screenshot"
+    shot="$work/$(basename "$page" .html)-$name.png"
+    "$chromium" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$work")" --screenshot="$shot" \
+        --window-size="$width,2000" "file://$page" >/dev/null 2>&1
+    size="$(stat -c %s "$shot")"
+    # A blank white page compresses to a few kilobytes; a rendered report is far larger.
+    if [ "$size" -lt 20000 ]; then
+        echo "browser check: $page looks blank at $width px ($size-byte screenshot)" >&2
+        return 1
+    fi
+    if [ -n "$keep" ]; then
+        mkdir -p "$keep"
+        cp "$shot" "$keep/"
+    fi
+    echo "browser check: $(basename "$page") at $width px: $loaded images, 0 errors, no sideways scroll, ${size}-byte screenshot"
 }
 
-check_page "$work/report/index.html"
-check_page "$(ls "$work"/report/problem-*.html | head -n1)"
-check_page "$work/report/methodology.html"
+for page in "$work"/report/*.html; do
+    check_page "$page" 1280 desktop
+    check_page "$page" 390 phone
+done
