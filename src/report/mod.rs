@@ -104,6 +104,14 @@ fn sweep_step(d: &Derived) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// "Blue" from "blue".
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// The page of a problem.
 pub fn problem_page(slug: &str) -> String {
     format!("problem-{slug}.html")
@@ -461,7 +469,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         .collect();
     let summary_figure = {
         let mut f = figure(&mut files, "summary", plots::summary(a, &d.findings),
-            "Each optimizer (rows, best first) against each kind of problem (columns): how many times less of the gap to the best possible loss it leaves than the median optimizer, each tuned; ★ marks the optimizers the data cannot tell from the best of that column. Blue is better, red worse.".into());
+            format!("Each optimizer (rows, best first) against each kind of problem (columns): how many times less of the gap to the best possible loss it leaves than the median optimizer, each tuned; ★ marks the optimizers the data cannot tell from the best of that column. {} is better, {} worse.", capitalize(figures::GOOD_COLOUR), figures::BAD_COLOUR).into());
         f.id = "fig-summary".into();
         f
     };
@@ -477,8 +485,8 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             "Mean rank on the held-out instances, which took no part in choosing the answer: fresh instances of the same families. An answer that holds up ranks near the top here too.".into()));
     }
     index_figures.extend([
-        figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates),
-            "Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned). A row of high numbers is an optimizer that beats most others head to head.".into()),
+        figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates, &d.tuned.standings.iter().map(|s| s.optimizer).collect::<Vec<_>>()),
+            format!("Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned); rows and columns ordered by strength, best first. A {} row is an optimizer that beats most others head to head.", figures::GOOD_COLOUR).into()),
         figure(&mut files, "profile-evals", plots::profile(a, &d.speed, false),
             "Dolan–Moré performance profile: for each optimizer, the share of (problem, evaluation seed) runs it brings to 1e-4 of the starting gap to f* within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable; the area up to τ = 4 is the profile score the answer quotes.".into()),
         figure(&mut files, "profile-seconds", plots::profile(a, &d.speed, true),

@@ -245,7 +245,10 @@ pub fn config_heatmap(
         values,
         text,
         lower_is_better: true,
-        legend: "cell: median final test gap over evaluation seeds, lr picked on tuning seeds; colour: log10 of the gap, blue is better".into(),
+        legend: format!(
+            "cell: median final training gap to f* over evaluation seeds, lr picked on tuning seeds; colour: log10 of the gap, {} is better",
+            figures::GOOD_COLOUR
+        ),
     })
 }
 
@@ -373,24 +376,43 @@ pub fn ranks(a: &Analysis, board: &Leaderboard) -> String {
 }
 
 /// Pairwise win rates.
-pub fn win_rates(a: &Analysis, w: &WinRates) -> String {
-    let labels: Vec<String> = w
-        .optimizers
+pub fn win_rates(a: &Analysis, w: &WinRates, order: &[usize]) -> String {
+    // Rows and columns by strength (the tuned board's order), then any optimizer not on it.
+    let mut by_strength: Vec<usize> = order.to_vec();
+    by_strength.extend(w.optimizers.iter().copied().filter(|o| !order.contains(o)));
+    let at = |o: usize| w.optimizers.iter().position(|&x| x == o);
+    let labels: Vec<String> = by_strength
         .iter()
         .map(|&o| a.optimizers[o].label.clone())
         .collect();
+    let values: Vec<Vec<Option<f64>>> = by_strength
+        .iter()
+        .map(|&r| {
+            by_strength
+                .iter()
+                .map(|&c| at(r).zip(at(c)).and_then(|(i, j)| w.rate[i][j]))
+                .collect()
+        })
+        .collect();
     figures::heatmap(&Heatmap {
-        title: "Win rate of the row against the column (tuned, all problems and evaluation seeds)".into(),
+        title: "Win rate of the row against the column (tuned, every problem and evaluation seed)"
+            .into(),
         rows: labels.clone(),
         columns: labels,
-        values: w.rate.clone(),
-        text: w
-            .rate
+        text: values
             .iter()
-            .map(|row| row.iter().map(|v| v.map(|x| format!("{:.0}", 100.0 * x)).unwrap_or_default()).collect())
+            .map(|row| {
+                row.iter()
+                    .map(|v| v.map(|x| format!("{:.0}", 100.0 * x)).unwrap_or_default())
+                    .collect()
+            })
             .collect(),
+        values,
         lower_is_better: false,
-        legend: "cell: % of (problem, seed) pairs where the row's final test gap is lower; red is better for the row".into(),
+        legend: format!(
+            "cell: % of (problem, seed) pairs where the row ends with a smaller gap (ties within 0.1 decade count half); {} is better for the row",
+            figures::GOOD_COLOUR
+        ),
     })
 }
 
@@ -704,6 +726,9 @@ pub fn summary(a: &Analysis, f: &crate::analysis::Findings) -> String {
         values,
         text,
         lower_is_better: false,
-        legend: "cell: times less of the gap to f* than the median optimizer (tuned); ★ tied-best; blue is better".into(),
+        legend: format!(
+            "cell: times less of the gap to f* than the median optimizer (tuned); ★ tied-best; {} is better",
+            figures::GOOD_COLOUR
+        ),
     })
 }

@@ -17,6 +17,10 @@ const GOOD: Rgb = Rgb(0x2c, 0x7b, 0xb6);
 const MIDDLE: Rgb = Rgb(0xff, 0xff, 0xbf);
 /// Colour of the worst value.
 const BAD: Rgb = Rgb(0xd7, 0x19, 0x1c);
+/// The good end's colour in words, for captions (a test checks it names [`GOOD`]).
+pub const GOOD_COLOUR: &str = "blue";
+/// The bad end's colour in words, for captions (a test checks it names [`BAD`]).
+pub const BAD_COLOUR: &str = "red";
 /// Height of one row of cells.
 const ROW_HEIGHT: f64 = 28.0;
 /// Widest row or column label, in pixels.
@@ -485,5 +489,22 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with('…'));
         assert!(wrap("", 10, 2).is_empty());
+    }
+
+    /// Captions name the heatmap's colours by these words: they must be the colours drawn.
+    #[test]
+    fn the_colour_words_name_the_colours_drawn() {
+        let hue = |c: Rgb| {
+            let (r, g, b) = (f64::from(c.0), f64::from(c.1), f64::from(c.2));
+            if b > r && b > g {
+                "blue"
+            } else if r > g && r > b {
+                "red"
+            } else {
+                "other"
+            }
+        };
+        assert_eq!(hue(GOOD), GOOD_COLOUR);
+        assert_eq!(hue(BAD), BAD_COLOUR);
     }
 }

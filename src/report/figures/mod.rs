@@ -16,7 +16,7 @@ mod palette;
 
 pub use bar::bar_chart;
 pub use contour::contour_chart;
-pub use heatmap::heatmap;
+pub use heatmap::{BAD_COLOUR, GOOD_COLOUR, heatmap};
 pub use interval::interval_chart;
 pub use line::line_chart;
 /// Neutral grey for cells or items without data.
