@@ -1,15 +1,50 @@
 //! Bar charts: vertical bars in their colours, labels under them (rotated when they do not
 //! fit), optional reference marks across the bars, and a legend line for the references.
+//!
+//! May use: the kit beside it (`palette`, `text`, `geometry`, `scale`, `svg`, `frame`, `legend`)
+//! and plotters; nothing else of the crate.
 
 use plotters::prelude::{RGBAColor, Rectangle};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    Area, BarChart, DrawResult, Frame, HEIGHT, INK, LEGEND_PX, LegendEntry, NO_FINITE_DATA, Scale,
-    Swatch, TITLE_BAND, WIDTH, draw_axes, draw_legend, draw_line, draw_title, fill, fit_label,
-    left_margin, legend_width, note_svg, render, rotated, stroke, text_style, text_width, to_px,
-    widest_label, y_ticks,
+use super::frame::{Frame, TITLE_BAND, draw_axes, left_margin, widest_label, y_ticks};
+use super::geometry::to_px;
+use super::legend::{LegendEntry, Swatch, draw_legend, legend_width};
+use super::palette::Rgb;
+use super::scale::Scale;
+use super::svg::{
+    Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_line, draw_title, fill, note_svg, render,
+    stroke,
 };
+use super::text::{INK, LEGEND_PX, fit_label, rotated, text_style, text_width};
+
+/// One bar, with an optional reference mark (a bound) drawn across it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Label under the bar.
+    pub label: String,
+    /// Bar colour.
+    pub color: Rgb,
+    /// Bar height.
+    pub value: f64,
+    /// A reference value drawn as a horizontal tick on the bar (for example a bound).
+    pub reference: Option<f64>,
+}
+
+/// Vertical bars (step cost per parameter against the memory-bandwidth bound).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    /// Title above the plot.
+    pub title: String,
+    /// Y axis label.
+    pub y_label: String,
+    /// Logarithmic Y axis.
+    pub log_y: bool,
+    /// What the reference ticks mean (legend text).
+    pub reference_label: String,
+    /// The bars, left to right.
+    pub bars: Vec<Bar>,
+}
 
 /// Widest (rotated) bar label, in pixels.
 const LABEL_MAX: f64 = 220.0;
@@ -175,8 +210,8 @@ fn draw_reference(root: &Area<'_>, cx: f64, y: f64, width: f64) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
+    use super::super::color_for;
     use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
-    use super::super::{Bar, color_for};
     use super::*;
 
     fn chart(log_y: bool) -> BarChart {

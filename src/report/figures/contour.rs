@@ -1,17 +1,56 @@
 //! Contour charts: isolines of a function on a grid (marching squares, joined into long
 //! polylines and simplified so the SVG stays small), trajectories drawn over them with a dot at
 //! the start and an arrowhead at the end, and known minima as crosses.
+//!
+//! May use: the kit beside it (`palette`, `number`, `geometry`, `downsample`, `scale`, `svg`,
+//! `frame`, `legend`) and plotters; nothing else of the crate.
 
 use std::collections::HashMap;
 
 use plotters::prelude::{Circle, Cross, PathElement, Polygon, RGBAColor};
 
-use super::{
-    Area, Contour, DrawResult, Frame, HEIGHT, LEGEND_TEXT_MAX, LegendEntry, MAX_POINTS,
-    NO_FINITE_DATA, Path, Rgb, Scale, Swatch, WIDTH, draw_axes, draw_legend, draw_title,
-    even_positions, fill, fmt_sig, legend_width, line_stroke, note_svg, pixel_path, render, stroke,
-    to_px,
+use super::downsample::{MAX_POINTS, even_positions};
+use super::frame::{Frame, draw_axes};
+use super::geometry::{pixel_path, to_px};
+use super::legend::{LEGEND_TEXT_MAX, LegendEntry, Swatch, draw_legend, legend_width};
+use super::number::fmt_sig;
+use super::palette::Rgb;
+use super::scale::Scale;
+use super::svg::{
+    Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_title, fill, line_stroke, note_svg,
+    render, stroke,
 };
+
+/// A path drawn over a contour plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// Legend text.
+    pub label: String,
+    /// Line colour.
+    pub color: Rgb,
+    /// Points in order (x, y).
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Isolines of a 2-D function with trajectories over them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contour {
+    /// Title above the plot.
+    pub title: String,
+    /// X range drawn.
+    pub x_range: (f64, f64),
+    /// Y range drawn.
+    pub y_range: (f64, f64),
+    /// Function values on a regular grid: `z[j][i]` at x = x0 + i·dx, y = y0 + j·dy, covering
+    /// the ranges (at least 2×2).
+    pub z: Vec<Vec<f64>>,
+    /// The levels to draw as isolines (increasing).
+    pub levels: Vec<f64>,
+    /// Trajectories.
+    pub paths: Vec<Path>,
+    /// Known minima, drawn as crosses.
+    pub minima: Vec<(f64, f64)>,
+}
 
 /// Colour of the lowest isoline.
 const LOW_LEVEL: Rgb = Rgb(0x6f, 0x87, 0xab);
@@ -379,8 +418,8 @@ fn draw_path(root: &Area<'_>, frame: &Frame, path: &Path) -> DrawResult {
 
 #[cfg(test)]
 mod tests {
+    use super::super::color_for;
     use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
-    use super::super::{Path, color_for};
     use super::*;
 
     /// A bumpy function with many closed isolines over [-3, 3]², on an n × n grid.
@@ -466,7 +505,7 @@ mod tests {
         for line in &lines {
             assert_eq!(line.points.first(), line.points.last(), "a closed loop");
         }
-        let simplified = super::super::simplify(
+        let simplified = super::super::geometry::simplify(
             &lines[2]
                 .points
                 .iter()

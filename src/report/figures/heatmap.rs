@@ -1,15 +1,41 @@
 //! Heatmaps: a grid of coloured cells with a text in each, row labels on the left, column
 //! labels on top (rotated when they do not fit), and under the grid the legend text and a
 //! colour bar from "better" to "worse".
+//!
+//! May use: the kit beside it (`palette`, `number`, `text`, `geometry`, `svg`, `frame`) and
+//! plotters; nothing else of the crate.
 
 use plotters::prelude::Rectangle;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    Area, DrawResult, GLYPH_EM, HEIGHT, Heatmap, INK, LEGEND_PX, MUTED, NO_DATA, Rgb, TITLE_BAND,
-    WIDTH, draw_title, fill, fit_label, fit_text, fmt_sig, note_svg, render, rotated, text_style,
-    text_width, to_px, truncate,
+use super::frame::TITLE_BAND;
+use super::geometry::to_px;
+use super::number::fmt_sig;
+use super::palette::{NO_DATA, Rgb};
+use super::svg::{Area, DrawResult, HEIGHT, WIDTH, draw_title, fill, note_svg, render};
+use super::text::{
+    GLYPH_EM, INK, LEGEND_PX, MUTED, fit_label, fit_text, rotated, text_style, text_width, truncate,
 };
+
+/// A matrix of coloured cells with a number in each: optimizer × schedule, optimizer × batch
+/// mode, pairwise win rates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heatmap {
+    /// Title above the plot.
+    pub title: String,
+    /// Row labels, top to bottom.
+    pub rows: Vec<String>,
+    /// Column labels, left to right.
+    pub columns: Vec<String>,
+    /// `values[r][c]`; `None` draws an empty (grey) cell.
+    pub values: Vec<Vec<Option<f64>>>,
+    /// Text printed in each cell (same shape as `values`; empty string for none).
+    pub text: Vec<Vec<String>>,
+    /// Whether low values are good (drawn in the "good" colour).
+    pub lower_is_better: bool,
+    /// What the colour means, printed under the plot.
+    pub legend: String,
+}
 
 /// Colour of the best value.
 const GOOD: Rgb = Rgb(0x2c, 0x7b, 0xb6);

@@ -1,14 +1,47 @@
 //! Interval charts: one row per item, a horizontal line from the lower to the upper end of its
 //! interval and a dot at the estimate, labels on the left.
+//!
+//! May use: the kit beside it (`palette`, `text`, `geometry`, `scale`, `svg`, `frame`) and
+//! plotters; nothing else of the crate.
 
 use plotters::prelude::{Circle, RGBAColor, Rectangle};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    Area, DrawResult, Frame, HEIGHT, INK, IntervalChart, LEGEND_PX, MUTED, NO_FINITE_DATA, Scale,
-    TICK_PX, TITLE_BAND, WIDTH, draw_axes, draw_line, draw_title, fill, fit_label, line_stroke,
-    note_svg, render, text_style, text_width, to_px, x_ticks,
+use super::frame::{Frame, TITLE_BAND, draw_axes, x_ticks};
+use super::geometry::to_px;
+use super::palette::Rgb;
+use super::scale::Scale;
+use super::svg::{
+    Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_line, draw_title, fill, line_stroke,
+    note_svg, render,
 };
+use super::text::{INK, LEGEND_PX, MUTED, TICK_PX, fit_label, text_style, text_width};
+
+/// One estimate with an interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval {
+    /// Row label.
+    pub label: String,
+    /// Colour of the marker.
+    pub color: Rgb,
+    /// The estimate.
+    pub estimate: f64,
+    /// Lower end of the interval.
+    pub lower: f64,
+    /// Upper end of the interval.
+    pub upper: f64,
+}
+
+/// Horizontal intervals, one row per item, sorted as given (ranks with bootstrap intervals).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalChart {
+    /// Title above the plot.
+    pub title: String,
+    /// Label of the value axis.
+    pub x_label: String,
+    /// The rows, top to bottom.
+    pub items: Vec<Interval>,
+}
 
 /// Height of one row when the figure grows beyond `HEIGHT`.
 const ROW_HEIGHT: f64 = 26.0;
@@ -114,8 +147,8 @@ fn draw(root: &Area<'_>, chart: &IntervalChart, x: Scale, height: f64) -> DrawRe
 
 #[cfg(test)]
 mod tests {
+    use super::super::color_for;
     use super::super::testing::{MAX_BYTES, NAMES, NASTY, check_svg, label, maybe_write};
-    use super::super::{Interval, color_for};
     use super::*;
 
     fn chart(n: usize) -> IntervalChart {

@@ -1,13 +1,60 @@
 //! Line charts: polylines or step functions, dashed or solid, with optional translucent bands,
 //! on linear or log axes, and a legend to the right of the plot.
+//!
+//! May use: the kit beside it (`palette`, `downsample`, `scale`, `svg`, `frame`, `legend`) and
+//! plotters; nothing else of the crate.
 
 use plotters::prelude::{Circle, PathElement, Polygon};
 
-use super::{
-    Area, DrawResult, Frame, HEIGHT, LEGEND_TEXT_MAX, LegendEntry, LineChart, MAX_POINTS,
-    NO_FINITE_DATA, Scale, Series, Swatch, WIDTH, downsample, draw_axes, draw_legend, draw_note,
-    draw_title, fill, legend_width, line_stroke, note_svg, render,
+use super::downsample::{MAX_POINTS, downsample};
+use super::frame::{Frame, draw_axes};
+use super::legend::{LEGEND_TEXT_MAX, LegendEntry, Swatch, draw_legend, legend_width};
+use super::palette::Rgb;
+use super::scale::Scale;
+use super::svg::{
+    Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_note, draw_title, fill, line_stroke,
+    note_svg, render,
 };
+
+/// One line with an optional shaded band (for example the median across seeds and its
+/// interquartile range).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend text.
+    pub label: String,
+    /// Line and band colour.
+    pub color: Rgb,
+    /// X values, increasing.
+    pub x: Vec<f64>,
+    /// Y values (the line).
+    pub y: Vec<f64>,
+    /// Optional band: lower and upper Y per point (same length as `x`).
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
+    /// Draw as a step function (performance profiles, ECDFs) instead of a polyline.
+    pub steps: bool,
+    /// Dashed line.
+    pub dashed: bool,
+}
+
+/// A chart of lines: convergence curves, learning-rate sensitivity, effective learning rate,
+/// performance profiles, runtime ECDFs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    /// Title above the plot.
+    pub title: String,
+    /// X axis label.
+    pub x_label: String,
+    /// Y axis label.
+    pub y_label: String,
+    /// Logarithmic X axis (values ≤ 0 skipped).
+    pub log_x: bool,
+    /// Logarithmic Y axis (values ≤ 0 skipped).
+    pub log_y: bool,
+    /// Fixed Y range, else fitted to the data.
+    pub y_range: Option<(f64, f64)>,
+    /// The lines.
+    pub series: Vec<Series>,
+}
 
 /// Opacity of bands.
 const BAND_ALPHA: f64 = 0.2;

@@ -1,0 +1,55 @@
+//! Number formatting for text in figures: about three significant digits, scientific notation
+//! without trailing zeros.
+//!
+//! May use: nothing else of the crate.
+
+/// `v` with about three significant digits ("0.0123", "45.6", "1.2e-5", "3e6").
+pub(super) fn fmt_sig(v: f64) -> String {
+    if !v.is_finite() {
+        return String::from("–");
+    }
+    if v == 0.0 {
+        return String::from("0");
+    }
+    let mag = v.abs();
+    if (1e-3..1e5).contains(&mag) {
+        let decimals = (2 - mag.log10().floor() as i32).max(0) as usize;
+        trim_zeros(&format!("{v:.decimals$}"))
+    } else {
+        sci(v, 2)
+    }
+}
+
+/// `v` in scientific notation with `digits` mantissa decimals, trailing zeros dropped ("1.5e-7").
+pub(super) fn sci(v: f64, digits: usize) -> String {
+    let s = format!("{v:.digits$e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => format!("{}e{exp}", trim_zeros(mantissa)),
+        None => s,
+    }
+}
+
+/// Drops trailing zeros after a decimal point, and the point if nothing follows it.
+pub(super) fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers() {
+        assert_eq!(fmt_sig(0.012345), "0.0123");
+        assert_eq!(fmt_sig(45.67), "45.7");
+        assert_eq!(fmt_sig(1234.0), "1234");
+        assert_eq!(fmt_sig(1.5e-7), "1.5e-7");
+        assert_eq!(fmt_sig(-3e6), "-3e6");
+        assert_eq!(fmt_sig(0.0), "0");
+        assert_eq!(fmt_sig(f64::NAN), "–");
+    }
+}
