@@ -468,8 +468,16 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         })
         .collect();
     let summary_figure = {
-        let mut f = figure(&mut files, "summary", plots::summary(a, &d.findings),
-            format!("Each optimizer (rows, best first) against each kind of problem (columns): how many times less of the gap to the best possible loss it leaves than the median optimizer, each tuned; ★ marks the optimizers the data cannot tell from the best of that column. {} is better, {} worse.", capitalize(figures::GOOD_COLOUR), figures::BAD_COLOUR).into());
+        let mut f = figure(
+            &mut files,
+            "summary",
+            plots::summary(a, &d.findings),
+            format!(
+                "Each optimizer (rows, best first) against each kind of problem (columns): how many times less of the gap to the best possible loss it leaves than the median optimizer, each tuned; ★ marks the optimizers the data cannot tell from the best of that column. {} is better, {} worse.",
+                capitalize(figures::GOOD_COLOUR),
+                figures::BAD_COLOUR
+            ),
+        );
         f.id = "fig-summary".into();
         f
     };
@@ -486,7 +494,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     }
     index_figures.extend([
         figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates, &d.tuned.standings.iter().map(|s| s.optimizer).collect::<Vec<_>>()),
-            format!("Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned); rows and columns ordered by strength, best first. A {} row is an optimizer that beats most others head to head.", figures::GOOD_COLOUR).into()),
+            format!("Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned); rows and columns ordered by strength, best first. A {} row is an optimizer that beats most others head to head.", figures::GOOD_COLOUR)),
         figure(&mut files, "profile-evals", plots::profile(a, &d.speed, false),
             "Dolan–Moré performance profile: for each optimizer, the share of (problem, evaluation seed) runs it brings to 1e-4 of the starting gap to f* within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable; the area up to τ = 4 is the profile score the answer quotes.".into()),
         figure(&mut files, "profile-seconds", plots::profile(a, &d.speed, true),
