@@ -77,9 +77,7 @@ pub(super) fn run(args: &CompareArgs, out: &mut impl Write) -> Result<(), Error>
     }
     let text = match args.format {
         Format::Markdown => comparison.markdown(),
-        Format::Json => {
-            serde_json::to_string_pretty(&comparison.json()).expect("plain JSON values") + "\n"
-        }
+        Format::Json => comparison.json_text(),
     };
     out.write_all(text.as_bytes()).map_err(stdout_error)?;
     let regressions = comparison.regressions();

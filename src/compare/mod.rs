@@ -470,6 +470,11 @@ impl Comparison {
         }));
         serde_json::Value::Array(out)
     }
+
+    /// What `--format json` prints: [`Comparison::json`], pretty, ending in a newline.
+    pub fn json_text(&self) -> String {
+        serde_json::to_string_pretty(&self.json()).expect("plain JSON values") + "\n"
+    }
 }
 
 #[cfg(test)]
@@ -569,6 +574,59 @@ mod tests {
         };
         b.wall_seconds += 3.0;
         assert_eq!(difference(a, &b), None);
+    }
+
+    // Snapshot tests (insta): any change to the markdown or JSON that `optbench compare` prints
+    // fails them, so every change users would see is seen in review. To accept an intended
+    // change: `INSTA_UPDATE=always cargo test --release --lib compare`, then review the diff of
+    // `src/compare/snapshots/` and commit it with the change.
+
+    /// A step cost on a timing pass at 1 GB/s.
+    fn cost(spec: &str, ns_per_param: f64) -> crate::timing::StepCost {
+        crate::timing::StepCost {
+            spec: spec.into(),
+            name: spec.into(),
+            bytes_per_param: 24,
+            ns_per_param,
+            bound_ns_per_param: 24.0,
+        }
+    }
+
+    /// Two report folders of the same 50 runs: the current one has one doctored run (its final
+    /// objective nudged by one part in 10^15, and a second slower), a slower grid, one update
+    /// faster and one unchanged.
+    fn doctored() -> Comparison {
+        let pass = |sgd: f64, adam: f64| crate::timing::TimingPass {
+            dim: 1000,
+            repeats: 3,
+            bandwidth: crate::timing::Bandwidth {
+                bytes_per_second: 1e9,
+            },
+            costs: vec![cost("sgd", sgd), cost("adam", adam)],
+            machine: None,
+        };
+        let mut baseline = side(records());
+        baseline.path = PathBuf::from("reports/baseline");
+        baseline.timing = Some(pass(30.0, 50.0));
+        let mut now = records();
+        let last = now[3].last();
+        now[3].curves.train_loss[last] *= 1.0 + 1e-15;
+        now[3].wall_seconds += 1.0;
+        let mut current = side(now);
+        current.path = PathBuf::from("reports/current");
+        current.timing = Some(pass(30.5, 40.0));
+        current.run_seconds = Some(12.0);
+        compare(&baseline, &current, 0.1).expect("runs in common")
+    }
+
+    #[test]
+    fn markdown_matches_its_snapshot() {
+        insta::assert_snapshot!("compare_markdown", doctored().markdown());
+    }
+
+    #[test]
+    fn json_matches_its_snapshot() {
+        insta::assert_snapshot!("compare_json", doctored().json_text());
     }
 
     #[test]

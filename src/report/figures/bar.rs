@@ -299,4 +299,33 @@ mod tests {
         huge.bars[1].value = -1e308;
         check_svg(&bar_chart(&huge));
     }
+
+    // Snapshot test (insta): any change to the SVG this figure draws fails it, so every visible
+    // change is seen in review. To accept an intended change:
+    // `INSTA_UPDATE=always cargo test --release --lib report::figures`, then review the diff of
+    // `src/report/figures/snapshots/` and commit it with the change.
+    /// A small fixed chart: three bars, two with reference marks.
+    #[test]
+    fn small_chart_svg_matches_its_snapshot() {
+        let bar = |label: &str, color: Rgb, value: f64, reference: Option<f64>| Bar {
+            label: label.into(),
+            color,
+            value,
+            reference,
+        };
+        let chart = BarChart {
+            title: "Step cost <per> parameter & bound".into(),
+            y_label: "ns per parameter".into(),
+            log_y: false,
+            reference_label: "memory-bandwidth bound".into(),
+            bars: vec![
+                bar("sgd", Rgb(0xd5, 0x5e, 0x00), 0.4, Some(0.38)),
+                bar("adam", Rgb(0x00, 0x72, 0xb2), 1.1, Some(0.9)),
+                bar("ars", Rgb(0x00, 0x9e, 0x73), 2.5, None),
+            ],
+        };
+        let svg = bar_chart(&chart);
+        check_svg(&svg);
+        insta::assert_snapshot!("bar_chart", svg);
+    }
 }

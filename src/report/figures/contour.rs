@@ -613,4 +613,46 @@ mod tests {
         let text = check_svg(&contour_chart(&nothing));
         assert!(text.contains(NO_FINITE_DATA));
     }
+
+    // Snapshot test (insta): any change to the SVG this figure draws fails it, so every visible
+    // change is seen in review. To accept an intended change:
+    // `INSTA_UPDATE=always cargo test --release --lib report::figures`, then review the diff of
+    // `src/report/figures/snapshots/` and commit it with the change.
+    /// A small fixed contour: an elongated bowl on a 9 × 9 grid, three levels, one path
+    /// and its minimum.
+    #[test]
+    fn small_contour_svg_matches_its_snapshot() {
+        let z = (0..9)
+            .map(|j| {
+                (0..9)
+                    .map(|i| {
+                        let (x, y) = (-2.0 + 0.5 * i as f64, -1.0 + 0.25 * j as f64);
+                        x * x + 4.0 * y * y
+                    })
+                    .collect()
+            })
+            .collect();
+        let contour = Contour {
+            title: "Paths <over> x² + 4y² & minimum".into(),
+            x_range: (-2.0, 2.0),
+            y_range: (-1.0, 1.0),
+            z,
+            levels: vec![0.25, 1.0, 2.5],
+            paths: vec![Path {
+                label: "gradient descent".into(),
+                color: Rgb(0x00, 0x72, 0xb2),
+                points: vec![
+                    (-1.8, 0.9),
+                    (-1.2, -0.5),
+                    (-0.7, 0.3),
+                    (-0.3, -0.1),
+                    (0.0, 0.0),
+                ],
+            }],
+            minima: vec![(0.0, 0.0)],
+        };
+        let svg = contour_chart(&contour);
+        check_svg(&svg);
+        insta::assert_snapshot!("contour_chart", svg);
+    }
 }

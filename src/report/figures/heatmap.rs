@@ -533,4 +533,38 @@ mod tests {
         assert_eq!(hue(GOOD), GOOD_COLOUR);
         assert_eq!(hue(BAD), BAD_COLOUR);
     }
+
+    // Snapshot test (insta): any change to the SVG this figure draws fails it, so every visible
+    // change is seen in review. To accept an intended change:
+    // `INSTA_UPDATE=always cargo test --release --lib report::figures`, then review the diff of
+    // `src/report/figures/snapshots/` and commit it with the change.
+    /// A small fixed heatmap: 3 × 3, one cell without data, lower is better.
+    #[test]
+    fn small_heatmap_svg_matches_its_snapshot() {
+        let values = vec![
+            vec![Some(0.01), Some(0.1), Some(1.0)],
+            vec![Some(0.5), None, Some(0.02)],
+            vec![Some(2.0), Some(0.3), Some(0.05)],
+        ];
+        let text = values
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|v: &Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        let map = Heatmap {
+            title: "Final objective <by> schedule & optimizer".into(),
+            rows: vec!["sgd".into(), "adam".into(), "rprop".into()],
+            columns: vec!["constant".into(), "cosine".into(), "step".into()],
+            values,
+            text,
+            lower_is_better: true,
+            legend: "Median final objective across seeds; grey: no run finished.".into(),
+        };
+        let svg = heatmap(&map);
+        check_svg(&svg);
+        insta::assert_snapshot!("heatmap", svg);
+    }
 }

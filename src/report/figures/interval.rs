@@ -221,4 +221,32 @@ mod tests {
         let text = check_svg(&interval_chart(&chart(0)));
         assert!(text.contains(NO_FINITE_DATA));
     }
+
+    // Snapshot test (insta): any change to the SVG this figure draws fails it, so every visible
+    // change is seen in review. To accept an intended change:
+    // `INSTA_UPDATE=always cargo test --release --lib report::figures`, then review the diff of
+    // `src/report/figures/snapshots/` and commit it with the change.
+    /// A small fixed chart: three rows, one interval reaching past the others.
+    #[test]
+    fn small_chart_svg_matches_its_snapshot() {
+        let row = |label: &str, color: Rgb, estimate: f64, lower: f64, upper: f64| Interval {
+            label: label.into(),
+            color,
+            estimate,
+            lower,
+            upper,
+        };
+        let chart = IntervalChart {
+            title: "Mean rank <tuned> & 95% interval".into(),
+            x_label: "rank".into(),
+            items: vec![
+                row("adam", Rgb(0x00, 0x72, 0xb2), 1.4, 1.0, 2.1),
+                row("sgd", Rgb(0xd5, 0x5e, 0x00), 2.2, 1.5, 3.0),
+                row("rprop", Rgb(0x00, 0x9e, 0x73), 2.4, 1.2, 4.5),
+            ],
+        };
+        let svg = interval_chart(&chart);
+        check_svg(&svg);
+        insta::assert_snapshot!("interval_chart", svg);
+    }
 }

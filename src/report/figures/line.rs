@@ -558,4 +558,58 @@ mod tests {
         check_svg(&svg);
         assert!(svg.contains("<polygon"));
     }
+
+    // Snapshot test (insta): any change to the SVG this figure draws fails it, so every visible
+    // change is seen in review. To accept an intended change:
+    // `INSTA_UPDATE=always cargo test --release --lib report::figures`, then review the diff of
+    // `src/report/figures/snapshots/` and commit it with the change.
+    /// A small fixed chart: a line with a band, a dashed line, and a step function with a gap.
+    #[test]
+    fn small_chart_svg_matches_its_snapshot() {
+        let x: Vec<f64> = (1..=8).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|t| 1.0 / t).collect();
+        let chart = LineChart {
+            title: "Convergence <small> & \"fixed\"".into(),
+            x_label: "epoch".into(),
+            y_label: "objective".into(),
+            log_x: false,
+            log_y: true,
+            y_range: None,
+            series: vec![
+                Series {
+                    label: "banded".into(),
+                    color: Rgb(0x00, 0x72, 0xb2),
+                    x: x.clone(),
+                    y: y.clone(),
+                    band: Some((
+                        y.iter().map(|v| v * 0.8).collect(),
+                        y.iter().map(|v| v * 1.25).collect(),
+                    )),
+                    steps: false,
+                    dashed: false,
+                },
+                Series {
+                    label: "dashed".into(),
+                    color: Rgb(0xd5, 0x5e, 0x00),
+                    x: x.clone(),
+                    y: y.iter().map(|v| v * 2.0).collect(),
+                    band: None,
+                    steps: false,
+                    dashed: true,
+                },
+                Series {
+                    label: "steps with a gap".into(),
+                    color: Rgb(0x00, 0x9e, 0x73),
+                    x,
+                    y: vec![0.9, 0.7, f64::NAN, 0.4, 0.3, 0.3, 0.2, 0.15],
+                    band: None,
+                    steps: true,
+                    dashed: false,
+                },
+            ],
+        };
+        let svg = line_chart(&chart);
+        check_svg(&svg);
+        insta::assert_snapshot!("line_chart", svg);
+    }
 }
