@@ -183,7 +183,98 @@ fn fmt_num(x: f64) -> String {
 struct FigureView {
     id: String,
     src: String,
+    /// The figure laid out for phones (legend below), where it has a legend to move.
+    narrow_src: Option<String>,
+    /// The figure with every optimizer in colour, where the default one greys some.
+    all_src: Option<String>,
     caption: String,
+}
+
+/// What a figure function drew: a finished SVG, or a line chart still to lay out (wide for
+/// desktops, narrow for phones).
+enum Drawn {
+    Svg(String),
+    Lines(figures::LineChart),
+}
+
+impl From<String> for Drawn {
+    fn from(svg: String) -> Drawn {
+        Drawn::Svg(svg)
+    }
+}
+
+impl From<figures::LineChart> for Drawn {
+    fn from(chart: figures::LineChart) -> Drawn {
+        Drawn::Lines(chart)
+    }
+}
+
+impl Drawn {
+    /// The SVG for wide screens (and print).
+    fn wide(&self) -> String {
+        match self {
+            Drawn::Svg(svg) => svg.clone(),
+            Drawn::Lines(chart) => figures::line_chart(chart),
+        }
+    }
+
+    /// The SVG for phones, where it differs from the wide one.
+    fn narrow(&self) -> Option<String> {
+        match self {
+            Drawn::Svg(_) => None,
+            Drawn::Lines(chart) => Some(figures::line_chart_in(chart, figures::Layout::Narrow)),
+        }
+    }
+}
+
+/// Writes a figure as `figures/{id}.svg` (and `{id}-narrow.svg` for phones where it has a
+/// layout for them) and returns its view.
+fn write_figure(
+    files: &mut Vec<(String, Vec<u8>)>,
+    id: &str,
+    drawn: impl Into<Drawn>,
+    caption: String,
+) -> FigureView {
+    let drawn = drawn.into();
+    let src = format!("figures/{id}.svg");
+    files.push((src.clone(), drawn.wide().into_bytes()));
+    let narrow_src = drawn.narrow().map(|svg| {
+        let src = format!("figures/{id}-narrow.svg");
+        files.push((src.clone(), svg.into_bytes()));
+        src
+    });
+    FigureView {
+        id: format!("fig-{id}"),
+        src,
+        narrow_src,
+        all_src: None,
+        caption,
+    }
+}
+
+/// Writes a figure of optimizers drawn with the default look (the best few and the baselines
+/// in colour, the rest grey, identical methods folded) and, where that differs from drawing
+/// every optimizer in colour, the full set as `figures/{id}-all.svg`, linked from the caption.
+fn write_emphasised<D: Into<Drawn>>(
+    files: &mut Vec<(String, Vec<u8>)>,
+    id: &str,
+    (look, full): (&plots::Look, &plots::Look),
+    draw: impl Fn(&plots::Look) -> D,
+    caption: String,
+) -> FigureView {
+    let note = look.describe();
+    let caption = if note.is_empty() {
+        caption
+    } else {
+        format!("{caption} {note}")
+    };
+    let mut view = write_figure(files, id, draw(look), caption);
+    if !look.is_full() {
+        let src = format!("figures/{id}-all.svg");
+        files.push((src.clone(), draw(full).into().wide().into_bytes()));
+        view.all_src = Some(src);
+    }
+    view
 }
 
 #[derive(Serialize)]
@@ -261,7 +352,8 @@ fn claim_href(c: &Claim) -> String {
 }
 
 /// The figure that shows claim `c`'s effect in its experiment `e`, with its caption.
-fn claim_figure(c: &Claim, e: &Analysis) -> Option<(String, String)> {
+fn claim_figure(c: &Claim, e: &Analysis) -> Option<(Drawn, String)> {
+    let full = plots::Look::full(e);
     let index = |label: &str| e.optimizer_index(label);
     // The problem a measure names, else the first.
     let named = c
@@ -282,16 +374,16 @@ fn claim_figure(c: &Claim, e: &Analysis) -> Option<(String, String)> {
                 .find(|p| p.short == "quadratic:kappa=100.0")
                 .unwrap_or(p);
             (
-                plots::contour(e, q)?,
+                plots::contour(e, &full, q)?.into(),
                 format!("Paths of SGD and SGD with momentum, each at its tuned rate, over the isolines of {} (the first evaluation start): the steep coordinate is vertical. Zig-zags across the valley are the oscillation the claim is about; the path that reaches the centre in fewer steps is the faster.", q.title),
             )
         }
         2 => (
-            plots::effective_lr(e, p),
+            plots::effective_lr(e, &full, p).into(),
             format!("Effective learning rate per update on {}: AdaGrad's falls as its accumulator grows, RMSprop's need not. A curve that keeps falling while the gap stops closing is a stall.", p.title),
         ),
         3 | 7 => (
-            plots::sensitivity(e, &analysis::sensitivity(e), named),
+            plots::sensitivity(e, &full, &analysis::sensitivity(e), named).into(),
             format!("Final training gap against the learning rate on {} (tuning seeds): {}", p.title, if c.number == 3 {
                 "where Adadelta's own rate (1× on the axis) sits against its best tells how much not tuning costs; SGD beside it for contrast."
             } else {
@@ -299,19 +391,19 @@ fn claim_figure(c: &Claim, e: &Analysis) -> Option<(String, String)> {
             }),
         ),
         8 => (
-            plots::schedule_curves(e, p, index("sgd")?),
+            plots::schedule_curves(e, p, index("sgd")?).into(),
             format!("SGD on mini-batches of {}: the training gap by epoch at a constant rate (solid) and with decay (dashed), each schedule at its tuned rate; median and interquartile band over the evaluation seeds. A constant rate levels off at its noise floor; decay keeps closing the gap.", p.title),
         ),
         9 => (
-            plots::update_curves(e, p, index("sgd")?),
+            plots::update_curves(e, p, index("sgd")?).into(),
             format!("The full training objective's gap after every update on {} (first evaluation seed): full batch (dashed) falls smoothly, one sample per update zig-zags.", p.title),
         ),
         10 => (
-            plots::basin_shares(e, index("sgd")?),
+            plots::basin_shares(e, index("sgd")?).into(),
             "The share of random starts on Rastrigin that end in the global basin (f < 0.5), without and with gradient noise, at a constant and an annealed (cosine) rate.".to_string(),
         ),
         _ => (
-            plots::convergence(e, p, false),
+            plots::convergence(e, &full, p, false).into(),
             format!("Training gap by epoch on {}, each optimizer of the experiment at its tuned configuration (median and interquartile band over the evaluation seeds).", p.title),
         ),
     })
@@ -321,6 +413,7 @@ fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     for (name, source) in [
         ("base.html", include_str!("../../templates/base.html")),
+        ("figure.html", include_str!("../../templates/figure.html")),
         ("index.html", include_str!("../../templates/index.html")),
         ("problem.html", include_str!("../../templates/problem.html")),
         ("history.html", include_str!("../../templates/history.html")),
@@ -348,21 +441,12 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     let started = Instant::now();
     let provenance = inputs.provenance;
     let d = Derived::new(a, inputs.claims);
+    let best_first: Vec<usize> = d.tuned.standings.iter().map(|s| s.optimizer).collect();
+    let look = plots::Look::emphasis(a, &best_first, "after tuning, over all problems");
+    let full = plots::Look::full(a);
+    let looks = (&look, &full);
     let env = environment();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let figure = |files: &mut Vec<(String, Vec<u8>)>,
-                  id: &str,
-                  svg: String,
-                  caption: String|
-     -> FigureView {
-        let src = format!("figures/{id}.svg");
-        files.push((src.clone(), svg.into_bytes()));
-        FigureView {
-            id: format!("fig-{id}"),
-            src,
-            caption,
-        }
-    };
 
     let meta = Meta {
         name: provenance.name.clone(),
@@ -468,7 +552,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         })
         .collect();
     let summary_figure = {
-        let mut f = figure(
+        let mut f = write_figure(
             &mut files,
             "summary",
             plots::summary(a, &d.findings),
@@ -483,27 +567,27 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     };
     let headline = answer::headline(&d);
     let mut index_figures = vec![
-        figure(&mut files, "ranks-tuned", plots::ranks(a, &d.tuned),
+        write_figure(&mut files, "ranks-tuned", plots::ranks(&full, &d.tuned),
             "Mean rank of each optimizer across the selection instances (ties within 0.1 decade of gap averaged) with its learning rate, batch mode and schedule tuned on the tuning seeds, scored on the evaluation seeds; bars are 95% hierarchical-bootstrap intervals (instances, then seeds, resampled). The answer's tied-best set comes from Wilcoxon tests over instances, not from these bars.".into()),
-        figure(&mut files, "ranks-default", plots::ranks(a, &d.default),
+        write_figure(&mut files, "ranks-default", plots::ranks(&full, &d.default),
             "The same at each optimizer's own learning rate and the constant schedule: what you get without tuning. Compare with the tuned ranks to see who depends on tuning.".into()),
     ];
     if let Some(h) = &d.holdout_board {
-        index_figures.push(figure(&mut files, "ranks-holdout", plots::ranks(a, h),
+        index_figures.push(write_figure(&mut files, "ranks-holdout", plots::ranks(&full, h),
             "Mean rank on the held-out instances, which took no part in choosing the answer: fresh instances of the same families. An answer that holds up ranks near the top here too.".into()));
     }
     index_figures.extend([
-        figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates, &d.tuned.standings.iter().map(|s| s.optimizer).collect::<Vec<_>>()),
+        write_figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates, &d.tuned.standings.iter().map(|s| s.optimizer).collect::<Vec<_>>()),
             format!("Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned); rows and columns ordered by strength, best first. A {} row is an optimizer that beats most others head to head.", figures::GOOD_COLOUR)),
-        figure(&mut files, "profile-evals", plots::profile(a, &d.speed, false),
+        write_emphasised(&mut files, "profile-evals", looks, |l| plots::profile(a, l, &d.speed, false),
             "Dolan–Moré performance profile: for each optimizer, the share of (problem, evaluation seed) runs it brings to 1e-4 of the starting gap to f* within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable; the area up to τ = 4 is the profile score the answer quotes.".into()),
-        figure(&mut files, "profile-seconds", plots::profile(a, &d.speed, true),
+        write_emphasised(&mut files, "profile-seconds", looks, |l| plots::profile(a, l, &d.speed, true),
             "The same profile by wall time: cheaper updates (and ars's loss-only steps) move curves here relative to the evaluation count.".into()),
-        figure(&mut files, "ecdf-evals", plots::ecdf(a, &d.speed, false),
+        write_emphasised(&mut files, "ecdf-evals", looks, |l| plots::ecdf(a, l, &d.speed, false),
             "Runtime distribution (COCO style): the share of (problem, seed, target) triples reached within a budget of sample-evaluations, targets at gaps to f* of 1e-1, 1e-2, 1e-3, 1e-4, 1e-6 and 1e-8 of the start. Higher and further left is better.".into()),
-        figure(&mut files, "ecdf-seconds", plots::ecdf(a, &d.speed, true),
+        write_emphasised(&mut files, "ecdf-seconds", looks, |l| plots::ecdf(a, l, &d.speed, true),
             "The same runtime distribution by wall seconds.".into()),
-        figure(&mut files, "forgiveness", plots::forgiveness(a, &d.sensitivity),
+        write_figure(&mut files, "forgiveness", plots::forgiveness(a, &full, &d.sensitivity),
             "How forgiving each optimizer is of a badly chosen learning rate: the width, in decades, of the learning-rate range that ends within a factor of 2 of its best final training gap on the tuning seeds (median over problems); the tick marks the widest sweep. Taller bars need less tuning.".into()),
     ]);
     let sentences = answer::sentences(&d);
@@ -538,7 +622,8 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                 .get(&c.number)
                 .and_then(|e| claim_figure(c, e))
                 .map(|(svg, caption)| {
-                    let mut f = figure(&mut files, &format!("claim-{}", c.number), svg, caption);
+                    let mut f =
+                        write_figure(&mut files, &format!("claim-{}", c.number), svg, caption);
                     f.id = format!("fig-claim-{}", c.number);
                     f
                 });
@@ -575,6 +660,8 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     // ---- problem pages ----
     for (p, pr) in a.problems.iter().enumerate() {
         let slug = &d.slugs[p];
+        let problem_look = plots::Look::for_problem(a, pr);
+        let looks = (&problem_look, &full);
         let mut rows: Vec<(f64, ChoiceRow)> = pr
             .tuned
             .iter()
@@ -619,28 +706,28 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         rows.sort_by(|x, y| x.0.total_cmp(&y.0));
         let rows: Vec<ChoiceRow> = rows.into_iter().map(|r| r.1).collect();
         let mut figs = vec![
-            figure(&mut files, &format!("{slug}-convergence"), plots::convergence(a, pr, false),
+            write_emphasised(&mut files, &format!("{slug}-convergence"), looks, |l| plots::convergence(a, l, pr, false),
                 format!("Training gap of each optimizer's tuned configuration on {} by epoch: median (line) and interquartile range (band) over the evaluation seeds, on a log scale. Lower is better; a flat line has stalled, a rising one is diverging.", pr.title)),
-            figure(&mut files, &format!("{slug}-convergence-time"), plots::convergence(a, pr, true),
+            write_emphasised(&mut files, &format!("{slug}-convergence-time"), looks, |l| plots::convergence(a, l, pr, true),
                 "The same curves against wall time: an optimizer with cheaper updates moves left.".into()),
-            figure(&mut files, &format!("{slug}-sensitivity"), plots::sensitivity(a, &d.sensitivity, p),
+            write_emphasised(&mut files, &format!("{slug}-sensitivity"), looks, |l| plots::sensitivity(a, l, &d.sensitivity, p),
                 "Final training gap to f* against the learning rate (as a multiple of each optimizer's own), at its tuned batch mode and schedule: every rate its bracketed sweep tried, median over the tuning seeds. A wide flat valley forgives a badly chosen lr; a narrow one needs tuning; the right end shows divergence.".into()),
-            figure(&mut files, &format!("{slug}-schedules"), plots::config_heatmap(a, p, &a.schedules, |s| s.schedule.as_str(), "schedules"),
+            write_figure(&mut files, &format!("{slug}-schedules"), plots::config_heatmap(a, p, &a.schedules, |s| s.schedule.as_str(), "schedules"),
                 "Median final training gap to f* of each optimizer with each schedule (batch mode and lr picked on tuning seeds, measured on evaluation seeds). Read along a row to see which schedule helps that optimizer.".into()),
         ];
         figs[3].id = "fig-schedules".into();
         if pr.has_data {
-            let mut f = figure(&mut files, &format!("{slug}-batches"), plots::config_heatmap(a, p, &a.batch_modes, |s| s.batch.as_str(), "batch modes"),
+            let mut f = write_figure(&mut files, &format!("{slug}-batches"), plots::config_heatmap(a, p, &a.batch_modes, |s| s.batch.as_str(), "batch modes"),
                 "Median final training gap to f* of each optimizer with each batch mode (schedule and lr picked on tuning seeds, measured on evaluation seeds). Read along a row to see which batch mode suits that optimizer.".into());
             f.id = "fig-batches".into();
             figs.push(f);
         }
-        let mut f = figure(&mut files, &format!("{slug}-effective-lr"), plots::effective_lr(a, pr),
+        let mut f = write_emphasised(&mut files, &format!("{slug}-effective-lr"), looks, |l| plots::effective_lr(a, l, pr),
             "Effective learning rate: how far each update moved per unit of gradient norm, median over evaluation seeds. For plain SGD it is the lr itself; adaptive methods change it as they go (AdaGrad's falls as its accumulator grows).".into());
         f.id = "fig-effective-lr".into();
         figs.push(f);
-        if let Some(svg) = plots::contour(a, pr) {
-            let mut f = figure(&mut files, &format!("{slug}-trajectories"), svg,
+        if plots::contour(a, &full, pr).is_some() {
+            let mut f = write_emphasised(&mut files, &format!("{slug}-trajectories"), looks, |l| plots::contour(a, l, pr).unwrap_or_default(),
                 "Paths of the tuned optimizers over the landscape's isolines (first evaluation seed; crosses mark the known minima). Zig-zags across a valley are oscillation; paths that stop short have stalled.".into());
             f.id = "fig-trajectories".into();
             figs.push(f);
@@ -672,7 +759,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
 
     // ---- methodology ----
     let timing = inputs.timing.map(|timing| {
-        let step = figure(
+        let step = write_figure(
             &mut files,
             "step-cost",
             plots::step_cost(timing),
@@ -767,7 +854,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     if !inputs.history.is_empty() {
         let trends: Vec<FigureView> = trends::figures(inputs.history)
             .into_iter()
-            .map(|(id, svg, caption)| figure(&mut files, &id, svg, caption))
+            .map(|(id, svg, caption)| write_figure(&mut files, &id, svg, caption))
             .collect();
         files.push((
             "history.html".into(),

@@ -14,37 +14,193 @@ use crate::timing::TimingPass;
 /// Relative gaps below this are drawn at this value (log axes).
 const GAP_FLOOR: f64 = 1e-8;
 
-/// Colour and dash of an optimizer: its family colour, dashed for a variant (a spec whose keys
-/// other than lr differ from the registry entry's defaults). Never from its label, so renaming
-/// an optimizer changes no figure but its legend text.
-pub fn style(a: &Analysis, o: usize) -> (figures::Rgb, bool) {
-    let info = &a.optimizers[o];
+/// How each optimizer is drawn in a figure: its style (its family's hue; a shade, dash and
+/// marker by its place among the family's members in spec order, never by its label, so
+/// renaming an optimizer changes no figure but its legend text), whether it is emphasised or
+/// drawn grey for context, and whether its series is folded into an identical method's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Look {
+    /// Per optimizer.
+    pub styles: Vec<figures::Style>,
+    /// Per optimizer: drawn in colour, with band and marker, and named in the legend.
+    pub emphasised: Vec<bool>,
+    /// Per optimizer: the earlier optimizer it is the same method as, whose series stands for
+    /// both (its legend label names both).
+    pub folded_into: Vec<Option<usize>>,
+    /// Where the emphasised best are best ("after tuning", "on this problem"), for captions.
+    pub scope: String,
+    /// Labels of the baselines present, for captions.
+    pub baselines: Vec<String>,
+}
+
+/// How many of the tuned board's best optimizers a figure emphasises (besides the baselines).
+pub const EMPHASISED_TOP: usize = 5;
+
+/// The lecture's baselines, always emphasised: plain SGD and Adam at their registry defaults.
+const BASELINES: [&str; 2] = ["sgd", "adam"];
+
+impl Look {
+    /// Every optimizer in colour, nothing folded: the full set.
+    pub fn full(a: &Analysis) -> Look {
+        // Members of a family in order: by the name's place in the family (plain SGD, then
+        // momentum), registry defaults before variants, then by spec.
+        let family = |o: usize| {
+            let name = &a.optimizers[o].name;
+            figures::family_of(name).map_or_else(|| name.clone(), |f| f.to_string())
+        };
+        let key = |o: usize| {
+            let info = &a.optimizers[o];
+            (
+                figures::place_in_family(&info.name),
+                !is_default(&info.spec, &info.name),
+                info.spec.clone(),
+            )
+        };
+        let styles = (0..a.optimizers.len())
+            .map(|o| {
+                let member = (0..a.optimizers.len())
+                    .filter(|&m| m != o && family(m) == family(o) && key(m) < key(o))
+                    .count();
+                figures::style_of(&a.optimizers[o].name, member)
+            })
+            .collect();
+        Look {
+            styles,
+            emphasised: vec![true; a.optimizers.len()],
+            folded_into: vec![None; a.optimizers.len()],
+            scope: String::new(),
+            baselines: Vec::new(),
+        }
+    }
+
+    /// The default look: the best [`EMPHASISED_TOP`] of `best_first` (optimizer indices, best
+    /// first; `scope` says where they are best) and the baselines in colour, the rest grey; an
+    /// optimizer that is the same method as an earlier one folded into it.
+    pub fn emphasis(a: &Analysis, best_first: &[usize], scope: &str) -> Look {
+        let mut look = Look::full(a);
+        for same in &a.same_methods {
+            let into = look.folded_into[same.first].unwrap_or(same.first);
+            look.folded_into[same.second] = Some(into);
+        }
+        let shown = |o: usize| look.folded_into[o].unwrap_or(o);
+        let mut emphasised = vec![false; a.optimizers.len()];
+        let mut top = 0;
+        for &o in best_first {
+            if top == EMPHASISED_TOP {
+                break;
+            }
+            if !emphasised[shown(o)] {
+                emphasised[shown(o)] = true;
+                top += 1;
+            }
+        }
+        for name in BASELINES {
+            let plain = a
+                .optimizers
+                .iter()
+                .position(|info| info.name == name && is_default(&info.spec, name))
+                .or_else(|| a.optimizers.iter().position(|info| info.name == name));
+            if let Some(o) = plain {
+                emphasised[shown(o)] = true;
+                look.baselines.push(a.optimizers[o].label.clone());
+            }
+        }
+        look.emphasised = emphasised;
+        look.scope = scope.to_string();
+        look
+    }
+
+    /// The default look of a problem's figures: the best on that problem (by the median
+    /// final training gap of each tuned choice; exact ties in spec order) emphasised.
+    pub fn for_problem(a: &Analysis, p: &ProblemResult) -> Look {
+        let mut order: Vec<(f64, usize)> = p
+            .tuned
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.runs.is_empty())
+            .map(|(o, c)| (c.median_score(), o))
+            .collect();
+        order.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let best_first: Vec<usize> = order.into_iter().map(|(_, o)| o).collect();
+        Look::emphasis(a, &best_first, "on this problem")
+    }
+
+    /// A sentence for captions saying what the look greys and folds ("" for the full set).
+    pub fn describe(&self) -> String {
+        let mut out = Vec::new();
+        let grey = (0..self.emphasised.len())
+            .filter(|&o| !self.emphasised[o] && self.folded_into[o].is_none())
+            .count();
+        if grey > 0 {
+            let baselines = match self.baselines.as_slice() {
+                [] => String::new(),
+                [one] => format!(" and the baseline {one}"),
+                more => format!(" and the baselines {}", more.join(" and ")),
+            };
+            out.push(format!(
+                "In colour: the {EMPHASISED_TOP} best {}{baselines}; the other {grey} in grey.",
+                self.scope
+            ));
+        }
+        if self.folded_into.iter().any(Option::is_some) {
+            out.push(
+                "Methods that are the same here (every run of one is a run of the other at a fixed lr ratio) share one line, labelled with both names."
+                    .to_string(),
+            );
+        }
+        out.join(" ")
+    }
+
+    /// Whether this look draws every optimizer in colour, unfolded.
+    pub fn is_full(&self) -> bool {
+        self.emphasised.iter().all(|&e| e) && self.folded_into.iter().all(Option::is_none)
+    }
+
+    /// The series of optimizer `o` as this look draws it: `None` when folded into another;
+    /// else styled, grey for context (without band), its label naming the methods folded
+    /// into it.
+    fn apply(&self, a: &Analysis, o: usize, series: Series) -> Option<Series> {
+        if self.folded_into[o].is_some() {
+            return None;
+        }
+        let twins: Vec<&str> = (0..a.optimizers.len())
+            .filter(|&t| self.folded_into[t] == Some(o))
+            .map(|t| a.optimizers[t].label.as_str())
+            .collect();
+        let label = if twins.is_empty() {
+            series.label.clone()
+        } else {
+            format!("{} = {}", series.label, twins.join(" = "))
+        };
+        let context = !self.emphasised[o];
+        Some(Series {
+            label,
+            band: if context { None } else { series.band.clone() },
+            context,
+            ..series.styled(self.styles[o])
+        })
+    }
+}
+
+/// Whether `spec` is the registry entry `name` at its defaults (the lr aside).
+fn is_default(spec: &str, name: &str) -> bool {
     let without_lr = |spec: &str| {
         crate::optim::parse(spec)
             .map(|p| p.params.without("lr").to_string())
             .ok()
     };
-    let variant = without_lr(&info.spec) != without_lr(&info.name);
-    (figures::color_for(&info.name), variant)
+    without_lr(spec) == without_lr(name)
 }
 
 /// The line of one tuned configuration: its median with the interquartile band.
 fn band_series(
-    a: &Analysis,
-    o: usize,
     c: &Choice,
     x: Vec<f64>,
     (median, lo, hi): (Vec<f64>, Vec<f64>, Vec<f64>),
 ) -> Series {
-    let (color, dashed) = style(a, o);
     Series {
-        label: c.label.clone(),
-        color,
-        x,
-        y: median,
         band: Some((lo, hi)),
-        steps: false,
-        dashed,
+        ..Series::line(c.label.clone(), figures::CONTEXT, x, median)
     }
 }
 
@@ -91,7 +247,7 @@ fn band(
 
 /// Convergence of each optimizer's tuned choice: median and IQR across evaluation seeds of
 /// the training objective's relative gap, by epoch (or by median wall seconds).
-pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
+pub fn convergence(a: &Analysis, look: &Look, p: &ProblemResult, by_time: bool) -> LineChart {
     let mut series = Vec::new();
     for (o, c) in p.tuned.iter().enumerate() {
         let rs = runs(a, c);
@@ -111,65 +267,60 @@ pub fn convergence(a: &Analysis, p: &ProblemResult, by_time: bool) -> String {
                 })
                 .collect();
         }
-        series.push(band_series(a, o, c, x, (m, lo, hi)));
+        series.extend(look.apply(a, o, band_series(c, x, (m, lo, hi))));
     }
-    figures::line_chart(&LineChart {
-        title: format!(
-            "{}: training gap to the best value, tuned (median and IQR over evaluation seeds)",
-            p.title
-        ),
+    LineChart {
+        title: format!("{}: training gap to f*, tuned", p.title),
         x_label: if by_time {
             "wall seconds".into()
         } else {
             "epoch".into()
         },
-        y_label: "relative gap (f − f_best)/(f_start − f_best)".into(),
+        y_label: "relative training gap to f*".into(),
         log_x: by_time,
         log_y: true,
         y_range: None,
         series,
-    })
+    }
 }
 
 /// Learning-rate sensitivity: median final training gap to f* over the tuning seeds against
 /// the lr factor, at each optimizer's tuned batch mode and schedule.
-pub fn sensitivity(a: &Analysis, sens: &Sensitivity, p_index: usize) -> String {
+pub fn sensitivity(a: &Analysis, look: &Look, sens: &Sensitivity, p_index: usize) -> LineChart {
     let p = &a.problems[p_index];
     let series = sens.curves[p_index]
         .iter()
         .enumerate()
         .filter_map(|(o, curve)| {
             let curve = curve.as_ref()?;
-            let (color, dashed) = style(a, o);
-            Some(Series {
-                label: a.optimizers[o].label.clone(),
-                color,
-                x: curve.factors.clone(),
-                y: curve
-                    .scores
-                    .iter()
-                    .map(|s| 10f64.powf(*s).max(GAP_FLOOR))
-                    .collect(),
-                band: None,
-                steps: false,
-                dashed,
-            })
+            let y = curve
+                .scores
+                .iter()
+                .map(|s| 10f64.powf(*s).max(GAP_FLOOR))
+                .collect();
+            let line = Series::line(
+                a.optimizers[o].label.clone(),
+                figures::CONTEXT,
+                curve.factors.clone(),
+                y,
+            );
+            look.apply(a, o, line)
         })
         .collect();
-    figures::line_chart(&LineChart {
-        title: format!("{}: final training gap against the learning rate", p.title),
+    LineChart {
+        title: format!("{}: final gap against the learning rate", p.title),
         x_label: "lr ÷ the optimizer's own lr".into(),
-        y_label: "relative training gap (median, tuning seeds)".into(),
+        y_label: "relative training gap to f*".into(),
         log_x: true,
         log_y: true,
         y_range: None,
         series,
-    })
+    }
 }
 
 /// Effective step per update (distance moved ÷ gradient norm ÷ updates), median across
 /// evaluation seeds, for each optimizer's tuned choice.
-pub fn effective_lr(a: &Analysis, p: &ProblemResult) -> String {
+pub fn effective_lr(a: &Analysis, look: &Look, p: &ProblemResult) -> LineChart {
     let mut series = Vec::new();
     for (o, c) in p.tuned.iter().enumerate() {
         let rs = runs(a, c);
@@ -182,17 +333,17 @@ pub fn effective_lr(a: &Analysis, p: &ProblemResult) -> String {
                     / (r.curves.gradient_norm[i] * r.per_epoch.updates.max(1) as f64)
             })
         });
-        series.push(band_series(a, o, c, x, (m, lo, hi)));
+        series.extend(look.apply(a, o, band_series(c, x, (m, lo, hi))));
     }
-    figures::line_chart(&LineChart {
-        title: format!("{}: effective learning rate per update (tuned)", p.title),
+    LineChart {
+        title: format!("{}: effective learning rate, tuned", p.title),
         x_label: "epoch".into(),
         y_label: "‖Δx‖ ÷ (‖g‖ · updates)".into(),
         log_x: false,
         log_y: true,
         y_range: None,
         series,
-    })
+    }
 }
 
 /// Format a score as the relative gap it stands for.
@@ -263,7 +414,7 @@ fn short(spec: &str) -> String {
 
 /// Trajectories of each optimizer's tuned choice (first evaluation seed) over the isolines of
 /// a 2-D landscape.
-pub fn contour(a: &Analysis, p: &ProblemResult) -> Option<String> {
+pub fn contour(a: &Analysis, look: &Look, p: &ProblemResult) -> Option<String> {
     let landscape = problem::parse(&p.problem).ok()?.config.landscape()?;
     if landscape.dim() != 2 {
         return None;
@@ -299,12 +450,22 @@ pub fn contour(a: &Analysis, p: &ProblemResult) -> Option<String> {
         for pt in t {
             grow(pt[0], pt[1]);
         }
-        let (color, _) = style(a, o);
-        paths.push(Path {
-            label: c.label.clone(),
-            color,
-            points: t.iter().map(|pt| (pt[0], pt[1])).collect(),
-        });
+        let points = t.iter().map(|pt| (pt[0], pt[1])).collect();
+        if let Some(shown) = look.apply(
+            a,
+            o,
+            Series::line(c.label.clone(), figures::CONTEXT, vec![], vec![]),
+        ) {
+            paths.push(Path {
+                label: shown.label,
+                color: if shown.context {
+                    figures::CONTEXT
+                } else {
+                    shown.color
+                },
+                points,
+            });
+        }
     }
     if !x0.is_finite() {
         return None;
@@ -349,7 +510,7 @@ pub fn contour(a: &Analysis, p: &ProblemResult) -> Option<String> {
 }
 
 /// Mean rank with its 95% bootstrap interval.
-pub fn ranks(a: &Analysis, board: &Leaderboard) -> String {
+pub fn ranks(look: &Look, board: &Leaderboard) -> String {
     figures::interval_chart(&IntervalChart {
         title: format!(
             "Mean rank across {} problems, {} lr (95% bootstrap intervals)",
@@ -366,7 +527,7 @@ pub fn ranks(a: &Analysis, board: &Leaderboard) -> String {
             .iter()
             .map(|s| Interval {
                 label: s.label.clone(),
-                color: style(a, s.optimizer).0,
+                color: look.styles[s.optimizer].color,
                 estimate: s.mean_rank,
                 lower: s.rank_low,
                 upper: s.rank_high,
@@ -416,35 +577,32 @@ pub fn win_rates(a: &Analysis, w: &WinRates, order: &[usize]) -> String {
     })
 }
 
-fn curve_series(a: &Analysis, curves: &[Vec<(f64, f64)>]) -> Vec<Series> {
+fn curve_series(a: &Analysis, look: &Look, curves: &[Vec<(f64, f64)>]) -> Vec<Series> {
     curves
         .iter()
         .enumerate()
-        .map(|(o, c)| {
-            let (color, dashed) = style(a, o);
-            Series {
-                label: a.optimizers[o].label.clone(),
-                color,
-                x: c.iter().map(|p| p.0).collect(),
-                y: c.iter().map(|p| p.1).collect(),
-                band: None,
+        .filter_map(|(o, c)| {
+            let (x, y) = c.iter().copied().unzip();
+            let line = Series {
                 steps: true,
-                dashed,
-            }
+                ..Series::line(a.optimizers[o].label.clone(), figures::CONTEXT, x, y)
+            };
+            look.apply(a, o, line)
         })
         .collect()
 }
 
 /// Dolan–Moré performance profile.
-pub fn profile(a: &Analysis, s: &Speed, by_time: bool) -> String {
+pub fn profile(a: &Analysis, look: &Look, s: &Speed, by_time: bool) -> LineChart {
     let curves = if by_time {
         &s.profile_seconds
     } else {
         &s.profile_evals
     };
-    figures::line_chart(&LineChart {
+    LineChart {
         title: format!(
-            "Performance profile: reaching 1% of the start gap, by {} ({} problem × seed instances)",
+            "Performance profile: reaching {} of the start gap, by {} ({} problem × seed instances)",
+            crate::analysis::findings::sig2(crate::analysis::GOOD_TARGET),
             if by_time {
                 "wall time"
             } else {
@@ -452,25 +610,30 @@ pub fn profile(a: &Analysis, s: &Speed, by_time: bool) -> String {
             },
             s.instances
         ),
-        x_label: "τ: cost ÷ the fastest optimizer's cost on the instance".into(),
-        y_label: "share of instances solved within τ".into(),
+        x_label: "τ = cost ÷ the fastest cost".into(),
+        y_label: "share solved within τ".into(),
         log_x: true,
         log_y: false,
         y_range: Some((0.0, 1.0)),
-        series: curve_series(a, curves),
-    })
+        series: curve_series(a, look, curves),
+    }
 }
 
 /// Runtime ECDF over all (problem, seed, target) triples.
-pub fn ecdf(a: &Analysis, s: &Speed, by_time: bool) -> String {
+pub fn ecdf(a: &Analysis, look: &Look, s: &Speed, by_time: bool) -> LineChart {
     let curves = if by_time {
         &s.ecdf_seconds
     } else {
         &s.ecdf_evals
     };
-    figures::line_chart(&LineChart {
+    LineChart {
         title: format!(
-            "Targets reached against budget (gaps 1e-1, 1e-2, 1e-4, 1e-6), by {}",
+            "Targets reached against budget (gaps {}), by {}",
+            crate::analysis::TARGETS
+                .iter()
+                .map(|t| crate::analysis::findings::sig2(*t))
+                .collect::<Vec<_>>()
+                .join(", "),
             if by_time {
                 "wall time"
             } else {
@@ -482,16 +645,16 @@ pub fn ecdf(a: &Analysis, s: &Speed, by_time: bool) -> String {
         } else {
             "sample-evaluations (gradient + loss)".into()
         },
-        y_label: "share of (problem, seed, target) reached".into(),
+        y_label: "share of targets reached".into(),
         log_x: true,
         log_y: false,
         y_range: Some((0.0, 1.0)),
-        series: curve_series(a, curves),
-    })
+        series: curve_series(a, look, curves),
+    }
 }
 
 /// Median lr-sensitivity width per optimizer.
-pub fn forgiveness(a: &Analysis, sens: &Sensitivity) -> String {
+pub fn forgiveness(a: &Analysis, look: &Look, sens: &Sensitivity) -> String {
     figures::bar_chart(&BarChart {
         title:
             "How forgiving: decades of lr within a factor of 2 of the best (median over problems)"
@@ -505,7 +668,7 @@ pub fn forgiveness(a: &Analysis, sens: &Sensitivity) -> String {
             .enumerate()
             .map(|(o, &w)| Bar {
                 label: a.optimizers[o].label.clone(),
-                color: style(a, o).0,
+                color: look.styles[o].color,
                 value: w,
                 reference: Some(sens.sweep_decades),
             })
@@ -570,7 +733,7 @@ pub fn step_cost_caption(timing: &TimingPass) -> String {
 
 /// Claim 8: the training gap of each schedule's configuration of `optimizer` by epoch
 /// (median and interquartile band over the evaluation seeds), constant against decay.
-pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> String {
+pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> LineChart {
     let mut series = Vec::new();
     for c in &p.configurations[optimizer] {
         let rs = runs(a, c);
@@ -579,17 +742,13 @@ pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> Str
         }
         let (x, m, lo, hi) = band(&rs, |r, i| Some(crate::tuning::gap_at(r, i).max(GAP_FLOOR)));
         let name = crate::schedule::registry().short(&c.schedule);
+        let style = figures::categorical(series.len());
         series.push(Series {
-            color: figures::color_for(&name),
-            label: name,
-            x,
-            y: m,
             band: Some((lo, hi)),
-            steps: false,
-            dashed: !c.schedule.starts_with("constant"),
+            ..Series::line(name, style.color, x, m).styled(style)
         });
     }
-    figures::line_chart(&LineChart {
+    LineChart {
         title: format!("{}: constant against decaying schedules", p.title),
         x_label: "epoch".into(),
         y_label: "relative training gap to f*".into(),
@@ -597,12 +756,12 @@ pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> Str
         log_y: true,
         y_range: None,
         series,
-    })
+    }
 }
 
 /// Claim 9: the training gap after every update of the first evaluation run at each batch
 /// mode of `optimizer`, against epochs (so both modes share the axis).
-pub fn update_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> String {
+pub fn update_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> LineChart {
     let mut series = Vec::new();
     for c in &p.configurations[optimizer] {
         let Some(r) = c.runs.first().map(|&i| &a.records[i]) else {
@@ -622,17 +781,11 @@ pub fn update_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> Strin
             })
             .collect();
         let points = crate::record::downsample(&points, figures::MAX_POINTS);
-        series.push(Series {
-            color: figures::color_for(&c.batch),
-            label: c.batch.clone(),
-            x: points.iter().map(|p| p.0).collect(),
-            y: points.iter().map(|p| p.1).collect(),
-            band: None,
-            steps: false,
-            dashed: c.batch == "full",
-        });
+        let (x, y) = points.into_iter().unzip();
+        let style = figures::categorical(series.len());
+        series.push(Series::line(c.batch.clone(), style.color, x, y).styled(style));
     }
-    figures::line_chart(&LineChart {
+    LineChart {
         title: format!("{}: training gap after every update", p.title),
         x_label: "epoch".into(),
         y_label: "relative training gap to f*".into(),
@@ -640,7 +793,7 @@ pub fn update_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> Strin
         log_y: true,
         y_range: None,
         series,
-    })
+    }
 }
 
 /// Claim 10: the share of evaluation runs that end in Rastrigin's global basin, per problem
@@ -659,9 +812,15 @@ pub fn basin_shares(a: &Analysis, optimizer: usize) -> String {
                     r.status == crate::record::Status::Completed && r.final_train_loss() < 0.5
                 })
                 .count();
+            // The problems differ only in their gradient noise: the label names it.
+            let spec = problem::short_spec(&p.problem);
+            let noise = spec
+                .split([':', ','])
+                .find_map(|kv| kv.strip_prefix("noise="))
+                .unwrap_or("0");
             let name = format!(
-                "{} · {}",
-                problem::short_spec(&p.problem),
+                "noise σ {} · {}",
+                noise.trim_end_matches(".0"),
                 crate::schedule::registry().short(&c.schedule)
             );
             bars.push(Bar {
@@ -731,4 +890,136 @@ pub fn summary(a: &Analysis, f: &crate::analysis::Findings) -> String {
             figures::GOOD_COLOUR
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::ranking::SameMethod;
+    use crate::analysis::testing::{Shape, landscape, scenario};
+    use crate::problem::Family;
+    use std::collections::HashSet;
+
+    /// The optimizers of the quick preset.
+    const QUICK: [&str; 15] = [
+        "sgd",
+        "sgd:momentum=0.9",
+        "momentum",
+        "adagrad",
+        "adagrad:sqrt=false",
+        "adadelta",
+        "rmsprop",
+        "rprop",
+        "adam",
+        "adamw",
+        "nadam",
+        "radam",
+        "adamax",
+        "lion",
+        "ars",
+    ];
+
+    /// An analysis of every quick optimizer on one landscape; `rename` prefixes every label.
+    fn analysis(rename: &str) -> Analysis {
+        let mut records = scenario(
+            &[landscape("rosenbrock", Family::Ravine)],
+            &QUICK,
+            &["full"],
+            &["constant"],
+            |_, _, _, _, factor, _| Shape::ends(0.1 * factor),
+        );
+        for r in &mut records {
+            r.spec.label = format!("{rename}{}", r.spec.label);
+        }
+        Analysis::new(records)
+    }
+
+    fn index(a: &Analysis, label: &str) -> usize {
+        a.optimizer_index(label).expect(label)
+    }
+
+    #[test]
+    fn every_quick_optimizer_has_its_own_colour_and_dash() {
+        let a = analysis("");
+        let look = Look::full(&a);
+        assert!(look.is_full());
+        let pairs: HashSet<(figures::Rgb, figures::Dash)> =
+            look.styles.iter().map(|s| (s.color, s.dash)).collect();
+        assert_eq!(pairs.len(), QUICK.len());
+        assert!(look.styles.iter().all(|s| s.color != figures::CONTEXT));
+        // The family shares a hue: SGD's three members differ in shade or dash, not hue family.
+        let sgd = look.styles[index(&a, "sgd")];
+        assert_eq!(sgd.color, figures::color_for("sgd"));
+        assert_eq!(sgd.dash, figures::Dash::Solid);
+    }
+
+    #[test]
+    fn styles_do_not_depend_on_labels() {
+        let (a, b) = (analysis(""), analysis("renamed "));
+        assert_eq!(Look::full(&a).styles, Look::full(&b).styles);
+        let order: Vec<usize> = (0..a.optimizers.len()).rev().collect();
+        assert_eq!(
+            Look::emphasis(&a, &order, "x").emphasised,
+            Look::emphasis(&b, &order, "x").emphasised
+        );
+    }
+
+    #[test]
+    fn emphasis_is_the_best_few_and_the_baselines_with_twins_folded() {
+        let mut a = analysis("");
+        let (sgd, adam) = (index(&a, "sgd"), index(&a, "adam"));
+        let (heavy, momentum) = (index(&a, "sgd:momentum=0.9"), index(&a, "momentum"));
+        a.same_methods = vec![SameMethod {
+            first: heavy.min(momentum),
+            second: heavy.max(momentum),
+            lr_ratio: 10.0,
+            matched: 10,
+            share: 1.0,
+        }];
+        let (first, second) = (heavy.min(momentum), heavy.max(momentum));
+        // Best first: the twin that gets folded, then five others, neither baseline among them.
+        let mut best_first = vec![second];
+        best_first.extend(
+            (0..a.optimizers.len())
+                .filter(|&o| ![sgd, adam, first, second].contains(&o))
+                .take(6),
+        );
+        let look = Look::emphasis(&a, &best_first, "after tuning");
+        assert!(!look.is_full());
+        assert_eq!(look.folded_into[second], Some(first));
+        // The folded twin's place goes to the method it folds into, and counts once.
+        assert!(look.emphasised[first]);
+        let top: Vec<usize> = best_first[1..5].to_vec();
+        assert!(top.iter().all(|&o| look.emphasised[o]));
+        assert!(!look.emphasised[best_first[5]]);
+        assert!(look.emphasised[sgd] && look.emphasised[adam]);
+        assert_eq!(look.emphasised.iter().filter(|&&e| e).count(), 7);
+        // A folded optimizer draws no series; the one it folds into names both.
+        let line = |o: usize| {
+            Series::line(
+                a.optimizers[o].label.clone(),
+                figures::CONTEXT,
+                vec![1.0],
+                vec![1.0],
+            )
+        };
+        assert!(look.apply(&a, second, line(second)).is_none());
+        let shown = look.apply(&a, first, line(first)).unwrap();
+        assert!(
+            shown.label.contains(&a.optimizers[second].label),
+            "{}",
+            shown.label
+        );
+        assert!(!shown.context);
+        let grey = look.apply(&a, best_first[5], line(best_first[5])).unwrap();
+        assert!(grey.context);
+        let note = look.describe();
+        assert!(
+            note.contains("the 5 best after tuning") && note.contains("in grey"),
+            "{note}"
+        );
+        assert!(note.contains("share one line"), "{note}");
+        // Without twins or greys there is nothing to say.
+        assert_eq!(Look::full(&a).describe(), "");
+    }
 }

@@ -43,18 +43,27 @@ pub fn table(history: &[Entry]) -> Vec<Row> {
         .collect()
 }
 
-fn line(label: &str, color_name: &str, points: Vec<(f64, f64)>) -> Series {
+/// A history line in `style`.
+fn line(label: &str, style: figures::Style, points: Vec<(f64, f64)>) -> Series {
     let (x, y) = points.into_iter().unzip();
-    Series {
-        label: label.to_string(),
-        color: figures::color_for(color_name),
-        x,
-        y,
-        band: None,
-        steps: false,
-        // A variant shares its optimizer's colour, dashed (as everywhere in the report).
-        dashed: name_of(label) != label,
-    }
+    Series::line(label, style.color, x, y).styled(style)
+}
+
+/// The style of each label (sorted): its family's hue, a shade, dash and marker by its place
+/// among the labels of the same family, as in the report's figures.
+fn styles<'a>(labels: impl IntoIterator<Item = &'a str>) -> Vec<(&'a str, figures::Style)> {
+    let mut seen: Vec<String> = Vec::new();
+    labels
+        .into_iter()
+        .map(|label| {
+            let name = name_of(label);
+            let family =
+                figures::family_of(name).map_or_else(|| name.to_string(), |f| f.to_string());
+            let member = seen.iter().filter(|f| **f == family).count();
+            seen.push(family);
+            (label, figures::style_of(name, member))
+        })
+        .collect()
 }
 
 /// Registry name of an optimizer label (`adagrad:sqrt=false` → `adagrad`).
@@ -97,7 +106,7 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
             log_x: false,
             log_y: false,
             y_range: None,
-            series: vec![line("run stage", "sgd", wall)],
+            series: vec![line("run stage", figures::categorical(0), wall)],
         }),
         format!(
             "Wall seconds of the run stage over {n} history entries (entries rendered from files have none). A rise with the same grid and machine is a slowdown; compare the machines in the table first."
@@ -111,15 +120,15 @@ pub fn figures(history: &[Entry]) -> Vec<(String, String, String)> {
         .collect();
     // One line per optimizer through the entries where `value` has a number.
     let per_optimizer = |value: &dyn Fn(&OptimizerSummary) -> Option<f64>| -> Vec<Series> {
-        labels
-            .iter()
-            .filter_map(|&label| {
+        styles(labels.iter().copied())
+            .into_iter()
+            .filter_map(|(label, style)| {
                 let points: Vec<(f64, f64)> = history
                     .iter()
                     .enumerate()
                     .filter_map(|(i, e)| Some((number(i), value(e.optimizers.get(label)?)?)))
                     .collect();
-                (!points.is_empty()).then(|| line(label, name_of(label), points))
+                (!points.is_empty()).then(|| line(label, style, points))
             })
             .collect()
     };

@@ -220,6 +220,26 @@ fn report_pages_figures_links_and_escaping() {
         );
     }
     assert!(folder.join("figures/rosenbrock-trajectories.svg").exists());
+    // No figure's title is cut: long titles wrap (titles are the bold text).
+    for f in &figures {
+        let svg = fs::read_to_string(f).unwrap();
+        for title in svg.split("font-weight=\"bold\">").skip(1) {
+            let text = title.split("</text>").next().unwrap_or("");
+            assert!(!text.contains('…'), "{}: title cut: {text}", f.display());
+        }
+    }
+    // Line charts come in a phone layout too, and figures that grey optimizers link the full
+    // set (checked above: every file is shown or linked from a page).
+    assert!(
+        folder
+            .join("figures/rosenbrock-convergence-narrow.svg")
+            .exists()
+    );
+    let problem = &pages["problem-rosenbrock.html"];
+    assert!(
+        problem.contains("media=\"screen and (max-width: 640px)\""),
+        "no phone layout"
+    );
     // The first screen answers, and the claims are all there with a verdict.
     let index = &pages["index.html"];
     assert!(

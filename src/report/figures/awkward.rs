@@ -6,8 +6,8 @@
 
 use super::testing;
 use super::{
-    Bar, BarChart, Contour, Heatmap, Interval, IntervalChart, LineChart, Path, Series, bar_chart,
-    color_for, contour_chart, heatmap, interval_chart, line_chart,
+    Bar, BarChart, Contour, Dash, Heatmap, Interval, IntervalChart, LineChart, Marker, Path,
+    Series, bar_chart, color_for, contour_chart, heatmap, interval_chart, line_chart,
 };
 
 /// A tiny deterministic generator of awkward values (xorshift64).
@@ -82,7 +82,9 @@ fn awkward_inputs_never_panic_or_leak_non_finite_values() {
                     y,
                     band,
                     steps: g.flag(),
-                    dashed: g.flag(),
+                    dash: if g.flag() { Dash::DashDot } else { Dash::Solid },
+                    marker: g.flag().then_some(Marker::Diamond),
+                    context: g.flag() && g.flag(),
                 }
             })
             .collect();
@@ -97,6 +99,7 @@ fn awkward_inputs_never_panic_or_leak_non_finite_values() {
             series,
         };
         testing::check_svg(&line_chart(&chart));
+        testing::check_svg(&super::line_chart_in(&chart, super::Layout::Narrow));
 
         let rows = g.below(4);
         let columns = g.below(4);

@@ -14,7 +14,7 @@ use super::frame::{Frame, draw_axes};
 use super::geometry::{pixel_path, to_px};
 use super::legend::{LEGEND_TEXT_MAX, LegendEntry, Swatch, draw_legend, legend_width};
 use super::number::fmt_sig;
-use super::palette::Rgb;
+use super::palette::{Dash, Rgb};
 use super::scale::Scale;
 use super::svg::{
     Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_title, fill, line_stroke, note_svg,
@@ -334,7 +334,7 @@ fn draw(
         let color = LOW_LEVEL.mix(HIGH_LEVEL, line.shade);
         for piece in frame.clipped(&line.points) {
             if piece.len() >= 2 {
-                root.draw(&PathElement::new(piece, line_stroke(color, 1, false)))?;
+                root.draw(&PathElement::new(piece, line_stroke(color, 1, Dash::Solid)))?;
             }
         }
     }
@@ -364,7 +364,7 @@ fn draw(
 /// direction, a larger dot) at its end.
 fn draw_path(root: &Area<'_>, frame: &Frame, path: &Path) -> DrawResult {
     let runs = path_runs(path);
-    let style = line_stroke(path.color, 2, false);
+    let style = line_stroke(path.color, 2, Dash::Solid);
     let white = fill(RGBAColor(0xff, 0xff, 0xff, 1.0));
     let color = fill(path.color.alpha(1.0));
     let mut last_piece: Vec<(i32, i32)> = Vec::new();

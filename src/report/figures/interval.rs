@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::frame::{Frame, TITLE_BAND, draw_axes, x_ticks};
 use super::geometry::to_px;
-use super::palette::Rgb;
+use super::palette::{Dash, Rgb};
 use super::scale::Scale;
 use super::svg::{
     Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_line, draw_title, fill, line_stroke,
@@ -126,7 +126,7 @@ fn draw(root: &Area<'_>, chart: &IntervalChart, x: Scale, height: f64) -> DrawRe
         let (lower, upper, estimate) = (px(item.lower), px(item.upper), px(item.estimate));
         if let (Some(a), Some(b)) = (lower, upper) {
             let (a, b) = (a.min(b), a.max(b));
-            let style = line_stroke(item.color, 2, false);
+            let style = line_stroke(item.color, 2, Dash::Solid);
             draw_line(root, (a, cy), (b, cy), style)?;
             draw_line(root, (a, cy - cap), (a, cy + cap), style)?;
             draw_line(root, (b, cy - cap), (b, cy + cap), style)?;

@@ -7,24 +7,26 @@ use plotters::prelude::{Circle, Cross, RGBAColor, Rectangle};
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::geometry::to_px;
-use super::palette::Rgb;
-use super::svg::{Area, DrawResult, draw_line, fill, line_stroke, stroke};
+use super::palette::{Dash, Marker, Rgb};
+use super::svg::{Area, DrawResult, draw_line, draw_marker, fill, line_stroke, stroke};
 use super::text::{INK, LEGEND_PX, MUTED, fit_text, text_style, text_width};
 
 /// Height of one legend row.
-const LEGEND_ROW: f64 = 19.0;
+pub(super) const LEGEND_ROW: f64 = 19.0;
 /// Widest legend text before it is truncated.
-pub(super) const LEGEND_TEXT_MAX: f64 = 190.0;
+pub(super) const LEGEND_TEXT_MAX: f64 = 220.0;
 
 /// The small drawing left of a legend label.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Swatch {
-    /// A line, optionally dashed, optionally over a translucent band.
+    /// A line with a dash pattern and an optional marker, optionally over a translucent band.
     Line {
         /// Colour.
         color: Rgb,
-        /// Dashed line.
-        dashed: bool,
+        /// Dash pattern.
+        dash: Dash,
+        /// Marker at the middle of the sample.
+        marker: Option<Marker>,
         /// Translucent band behind the line.
         band: bool,
     },
@@ -66,7 +68,8 @@ fn draw_swatch(root: &Area<'_>, swatch: Swatch, x: f64, y: f64) -> DrawResult {
     match swatch {
         Swatch::Line {
             color,
-            dashed,
+            dash,
+            marker,
             band,
         } => {
             if band {
@@ -78,17 +81,21 @@ fn draw_swatch(root: &Area<'_>, swatch: Swatch, x: f64, y: f64) -> DrawResult {
                     fill(color.alpha(0.2)),
                 ))?;
             }
-            draw_line(root, a, b, line_stroke(color, 2, dashed))
+            draw_line(root, a, b, line_stroke(color, 2, dash))?;
+            match marker {
+                Some(marker) => draw_marker(root, marker, (x + 13.0, y), color),
+                None => Ok(()),
+            }
         }
         Swatch::Path(color) => {
-            draw_line(root, a, b, line_stroke(color, 2, false))?;
+            draw_line(root, a, b, line_stroke(color, 2, Dash::Solid))?;
             root.draw(&Circle::new(
                 (to_px(x + 3.0), to_px(y)),
                 3,
                 fill(color.alpha(1.0)),
             ))
         }
-        Swatch::Thin(color) => draw_line(root, a, b, line_stroke(color, 1, false)),
+        Swatch::Thin(color) => draw_line(root, a, b, line_stroke(color, 1, Dash::Solid)),
         Swatch::Cross(color) => root.draw(&Cross::new(
             (to_px(x + 13.0), to_px(y)),
             5,

@@ -8,12 +8,12 @@ use plotters::prelude::{Circle, PathElement, Polygon};
 
 use super::downsample::{MAX_POINTS, downsample};
 use super::frame::{Frame, draw_axes};
-use super::legend::{LEGEND_TEXT_MAX, LegendEntry, Swatch, draw_legend, legend_width};
-use super::palette::Rgb;
+use super::legend::{LEGEND_ROW, LEGEND_TEXT_MAX, LegendEntry, Swatch, draw_legend, legend_width};
+use super::palette::{CONTEXT, Dash, Marker, Rgb, Style};
 use super::scale::Scale;
 use super::svg::{
-    Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_note, draw_title, fill, line_stroke,
-    note_svg, render,
+    Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_marker, draw_note, draw_title, fill,
+    line_stroke, note_svg, render,
 };
 
 /// One line with an optional shaded band (for example the median across seeds and its
@@ -32,9 +32,56 @@ pub struct Series {
     pub band: Option<(Vec<f64>, Vec<f64>)>,
     /// Draw as a step function (performance profiles, ECDFs) instead of a polyline.
     pub steps: bool,
-    /// Dashed line.
-    pub dashed: bool,
+    /// Dash pattern of the line.
+    pub dash: Dash,
+    /// Marker drawn at a few points of the line and in its legend sample.
+    pub marker: Option<Marker>,
+    /// Drawn for context only: a thin grey line under the others, without band or marker,
+    /// counted in one legend row instead of named.
+    pub context: bool,
 }
+
+impl Series {
+    /// A plain solid line in `color` without band, marker or steps.
+    pub fn line(label: impl Into<String>, color: Rgb, x: Vec<f64>, y: Vec<f64>) -> Series {
+        Series {
+            label: label.into(),
+            color,
+            x,
+            y,
+            band: None,
+            steps: false,
+            dash: Dash::Solid,
+            marker: None,
+            context: false,
+        }
+    }
+
+    /// The series drawn in `style` (colour, dash, marker).
+    pub fn styled(self, style: Style) -> Series {
+        Series {
+            color: style.color,
+            dash: style.dash,
+            marker: style.marker,
+            ..self
+        }
+    }
+}
+
+/// Where a line chart puts its legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// 760 × 460 with the legend right of the plot (desktop).
+    #[default]
+    Wide,
+    /// 420 pixels wide with the legend below the plot (phones).
+    Narrow,
+}
+
+/// Width of a narrow chart.
+pub const NARROW_WIDTH: u32 = 420;
+/// Height of a narrow chart's plot area, title and axes (its legend adds rows below).
+const NARROW_PLOT_HEIGHT: f64 = 330.0;
 
 /// A chart of lines: convergence curves, learning-rate sensitivity, effective learning rate,
 /// performance profiles, runtime ECDFs.
@@ -161,18 +208,35 @@ fn steps<T: Copy>(run: &[(f64, T)]) -> Vec<(f64, T)> {
     out
 }
 
-/// Draws a chart of lines (see [`LineChart`]) and returns the SVG document.
+/// Draws a chart of lines (see [`LineChart`]) with its legend on the right and returns the
+/// SVG document.
 ///
 /// Non-finite values, and values ≤ 0 on a log axis, are skipped (the line breaks there); each
 /// series is downsampled to at most [`MAX_POINTS`] points; lines are clipped to a fixed
-/// `y_range`. With nothing drawable the figure holds the title and a note.
+/// `y_range`. Context series are drawn first, thin and grey. With nothing drawable the figure
+/// holds the title and a note.
 pub fn line_chart(chart: &LineChart) -> String {
+    line_chart_in(chart, Layout::Wide)
+}
+
+/// [`line_chart`] in a layout: wide (legend right) or narrow (legend below, for phones).
+pub fn line_chart_in(chart: &LineChart, layout: Layout) -> String {
     let prepared: Vec<Prepared<'_>> = chart
         .series
         .iter()
         .map(|s| prepare(s, chart.log_x, chart.log_y))
         .collect();
-    let no_data = || note_svg(WIDTH, HEIGHT, &chart.title, NO_FINITE_DATA);
+    let entries = legend_entries(&prepared);
+    let (width, height) = match layout {
+        Layout::Wide => (f64::from(WIDTH), f64::from(HEIGHT)),
+        Layout::Narrow => (
+            f64::from(NARROW_WIDTH),
+            NARROW_PLOT_HEIGHT + below_height(&entries),
+        ),
+    };
+    // Both are small whole numbers of pixels.
+    let (w, h) = (width as u32, height.ceil() as u32);
+    let no_data = || note_svg(w, h, &chart.title, NO_FINITE_DATA);
     let Some(x) = Scale::fit(chart.log_x, prepared.iter().flat_map(Prepared::us), 0.02) else {
         return no_data();
     };
@@ -184,24 +248,24 @@ pub fn line_chart(chart: &LineChart) -> String {
     let Some(y) = fixed.or_else(fitted) else {
         return no_data();
     };
-    render(WIDTH, HEIGHT, &chart.title, |root| {
-        draw(root, chart, &prepared, x, y)
+    render(w, h, &chart.title, |root| {
+        draw(
+            root,
+            chart,
+            &prepared,
+            &entries,
+            (x, y),
+            (layout, width, height),
+        )
     })
 }
 
-/// Draws the whole chart on `root`.
-fn draw(
-    root: &Area<'_>,
-    chart: &LineChart,
-    prepared: &[Prepared<'_>],
-    x: Scale,
-    y: Scale,
-) -> DrawResult {
-    let (width, height) = (f64::from(WIDTH), f64::from(HEIGHT));
-    draw_title(root, &chart.title, width)?;
-    let entries: Vec<LegendEntry> = prepared
+/// The legend rows: each emphasised series with data or a label, then one row counting the
+/// context series.
+fn legend_entries(prepared: &[Prepared<'_>]) -> Vec<LegendEntry> {
+    let mut entries: Vec<LegendEntry> = prepared
         .iter()
-        .filter(|p| !p.series.label.trim().is_empty())
+        .filter(|p| !p.series.context && !p.series.label.trim().is_empty())
         .map(|p| LegendEntry {
             label: if p.is_empty() {
                 format!("{} (no data)", p.series.label.trim())
@@ -210,20 +274,68 @@ fn draw(
             },
             swatch: Swatch::Line {
                 color: p.series.color,
-                dashed: p.series.dashed,
+                dash: p.series.dash,
+                marker: p.series.marker,
                 band: p.series.band.is_some(),
             },
         })
         .collect();
-    let legend = legend_width(&entries, LEGEND_TEXT_MAX);
-    let (frame, mut xt, yt) = Frame::beside_legend(
-        x,
-        y,
-        (width, height),
-        legend,
-        50.0,
-        !chart.y_label.trim().is_empty(),
-    );
+    let context = prepared.iter().filter(|p| p.series.context).count();
+    if context > 0 {
+        entries.push(LegendEntry {
+            label: format!(
+                "{context} other{} (grey)",
+                if context == 1 { "" } else { "s" }
+            ),
+            swatch: Swatch::Thin(CONTEXT),
+        });
+    }
+    entries
+}
+
+/// Height of a legend below the plot: its rows, in as many columns as fit a narrow chart.
+fn below_height(entries: &[LegendEntry]) -> f64 {
+    let (columns, _) = below_columns(entries);
+    let rows = entries.len().div_ceil(columns);
+    rows as f64 * LEGEND_ROW + 12.0
+}
+
+/// Columns of a legend below the plot of a narrow chart, and the widest text of a column:
+/// two when every label fits half the width, else one as wide as the chart.
+fn below_columns(entries: &[LegendEntry]) -> (usize, f64) {
+    let room = f64::from(NARROW_WIDTH) - 20.0;
+    let half = room / 2.0 - 44.0;
+    if legend_width(entries, f64::INFINITY) <= room / 2.0 {
+        (2, half)
+    } else {
+        (1, room - 44.0)
+    }
+}
+
+/// Draws the whole chart on `root`.
+fn draw(
+    root: &Area<'_>,
+    chart: &LineChart,
+    prepared: &[Prepared<'_>],
+    entries: &[LegendEntry],
+    (x, y): (Scale, Scale),
+    (layout, width, height): (Layout, f64, f64),
+) -> DrawResult {
+    draw_title(root, &chart.title, width)?;
+    let has_y_label = !chart.y_label.trim().is_empty();
+    let (frame, mut xt, yt) = match layout {
+        Layout::Wide => Frame::beside_legend(
+            x,
+            y,
+            (width, height),
+            legend_width(entries, LEGEND_TEXT_MAX),
+            50.0,
+            has_y_label,
+        ),
+        Layout::Narrow => {
+            Frame::beside_legend(x, y, (width, NARROW_PLOT_HEIGHT), 0.0, 50.0, has_y_label)
+        }
+    };
     // Counts (epochs, history entries) get whole-number ticks only.
     if !chart.log_x
         && prepared
@@ -244,11 +356,16 @@ fn draw(
         ..
     } = frame;
     draw_axes(root, &frame, &xt, &yt, &chart.x_label, &chart.y_label)?;
-    for p in prepared {
+    let (context, emphasised): (Vec<&Prepared<'_>>, Vec<&Prepared<'_>>) =
+        prepared.iter().partition(|p| p.series.context);
+    for p in &context {
+        draw_line(root, &frame, p, 0)?;
+    }
+    for p in &emphasised {
         draw_bands(root, &frame, p)?;
     }
-    for p in prepared {
-        draw_line(root, &frame, p)?;
+    for (i, p) in emphasised.iter().enumerate() {
+        draw_line(root, &frame, p, i)?;
     }
     if prepared.iter().all(Prepared::is_empty) {
         draw_note(
@@ -258,17 +375,37 @@ fn draw(
             (top + bottom) / 2.0,
         )?;
     }
-    draw_legend(
-        root,
-        &entries,
-        (right + 18.0, LEGEND_TEXT_MAX),
-        top,
-        height - 8.0,
-    )
+    match layout {
+        Layout::Wide => draw_legend(
+            root,
+            entries,
+            (right + 18.0, LEGEND_TEXT_MAX),
+            top,
+            height - 8.0,
+        ),
+        Layout::Narrow => {
+            let (columns, text) = below_columns(entries);
+            let rows = entries.len().div_ceil(columns).max(1);
+            let column_width = (width - 20.0) / columns as f64;
+            for (c, chunk) in entries.chunks(rows).enumerate() {
+                draw_legend(
+                    root,
+                    chunk,
+                    (10.0 + c as f64 * column_width, text),
+                    NARROW_PLOT_HEIGHT,
+                    height,
+                )?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Draws the band of a series as translucent polygons, clamped to the plot's y range.
 fn draw_bands(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
+    if p.series.context {
+        return Ok(());
+    }
     let clamp = |v: f64| v.clamp(frame.y.lo, frame.y.hi);
     for run in &p.band {
         let run = if p.series.steps {
@@ -290,9 +427,20 @@ fn draw_bands(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
     Ok(())
 }
 
-/// Draws the line of a series, clipped to the plot; isolated points become dots.
-fn draw_line(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
-    let style = line_stroke(p.series.color, 2, p.series.dashed);
+/// How many markers a line carries (spread along its x range).
+const MARKERS_PER_LINE: usize = 4;
+
+/// Draws the line of a series, clipped to the plot; isolated points become dots. A context
+/// series is thin and grey; an emphasised one carries its marker at a few points, shifted by
+/// its position `i` among the drawn series so that markers of nearby lines do not stack.
+fn draw_line(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>, i: usize) -> DrawResult {
+    let (color, width, dash) = if p.series.context {
+        (CONTEXT, 1, Dash::Solid)
+    } else {
+        (p.series.color, 2, p.series.dash)
+    };
+    let style = line_stroke(color, width, dash);
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
     for run in &p.line {
         let run = if p.series.steps {
             steps(run)
@@ -301,13 +449,52 @@ fn draw_line(root: &Area<'_>, frame: &Frame, p: &Prepared<'_>) -> DrawResult {
         };
         for piece in frame.clipped(&run) {
             if let [point] = piece.as_slice() {
-                root.draw(&Circle::new(*point, 3, fill(p.series.color.alpha(1.0))))?;
+                root.draw(&Circle::new(*point, 3, fill(color.alpha(1.0))))?;
             } else {
-                root.draw(&PathElement::new(piece, style))?;
+                root.draw(&PathElement::new(piece.clone(), style))?;
             }
+            pieces.push(
+                piece
+                    .iter()
+                    .map(|&(x, y)| (f64::from(x), f64::from(y)))
+                    .collect(),
+            );
+        }
+    }
+    let Some(marker) = p.series.marker.filter(|_| !p.series.context) else {
+        return Ok(());
+    };
+    let xs = pieces.iter().flatten().map(|p| p.0);
+    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        return Ok(());
+    }
+    let shift = (i as f64 * 0.618_034).fract();
+    for k in 0..MARKERS_PER_LINE {
+        let at = lo + (hi - lo) * (k as f64 + 0.15 + 0.7 * shift) / MARKERS_PER_LINE as f64;
+        if let Some(point) = point_at(&pieces, at) {
+            draw_marker(root, marker, point, color)?;
         }
     }
     Ok(())
+}
+
+/// The point of a drawn line (pixel polylines) at pixel x `at`, interpolated on the first
+/// segment that spans it.
+fn point_at(pieces: &[Vec<(f64, f64)>], at: f64) -> Option<(f64, f64)> {
+    pieces.iter().find_map(|piece| {
+        piece.windows(2).find_map(|w| {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            if x0.min(x1) <= at && at <= x0.max(x1) {
+                let t = if x1 == x0 { 0.0 } else { (at - x0) / (x1 - x0) };
+                Some((at, y0 + t * (y1 - y0)))
+            } else {
+                None
+            }
+        })
+    })
 }
 
 #[cfg(test)]
@@ -341,7 +528,13 @@ mod tests {
                     y,
                     band: Some((lower, upper)),
                     steps: k % 5 == 4,
-                    dashed: k % 4 == 3,
+                    dash: if k % 4 == 3 {
+                        Dash::Dashed
+                    } else {
+                        Dash::Solid
+                    },
+                    marker: (k % 3 == 0).then_some(Marker::Square),
+                    context: k > 10,
                 }
             })
             .collect();
@@ -371,7 +564,9 @@ mod tests {
                 y,
                 band: None,
                 steps: false,
-                dashed: false,
+                dash: Dash::Solid,
+                marker: None,
+                context: false,
             }],
         }
     }
@@ -399,12 +594,65 @@ mod tests {
     }
 
     #[test]
+    fn context_series_are_grey_thin_and_counted_in_one_legend_row() {
+        let mut chart = realistic(true, true);
+        for (k, series) in chart.series.iter_mut().enumerate() {
+            series.context = k >= 4;
+            series.marker = Some(Marker::Triangle);
+        }
+        let svg = line_chart(&chart);
+        let text = check_svg(&svg);
+        let context = chart.series.len() - 4;
+        assert!(text.contains(&format!("{context} others (grey)")), "{text}");
+        // Context series are not named; emphasised ones are.
+        assert!(text.contains(chart.series[0].label.trim()));
+        assert!(!text.contains(chart.series[5].label.trim()));
+        // Grey lines are drawn 1 px wide; no band is drawn in grey.
+        let grey = CONTEXT.hex().to_uppercase();
+        assert!(svg.contains(&format!("stroke=\"{grey}\" stroke-width=\"1\"")));
+        assert!(!svg.contains(&format!("fill=\"{grey}\" fill-opacity=\"0.2\"")));
+        // Emphasised lines carry markers: 4 along each line plus one in each legend sample.
+        let polygons = svg.matches("<polygon").count();
+        assert!(polygons >= 4 * 5, "{polygons} polygons");
+    }
+
+    #[test]
+    fn narrow_layout_puts_the_legend_below_without_cutting_labels() {
+        let mut chart = realistic(false, true);
+        chart.series.truncate(5);
+        chart.series[2].label = "momentum = sgd:momentum=0.9".into();
+        let svg = line_chart_in(&chart, Layout::Narrow);
+        let text = check_svg(&svg);
+        assert!(svg.contains(&format!("width=\"{NARROW_WIDTH}\"")));
+        assert!(text.contains("momentum = sgd:momentum=0.9"), "{text}");
+        assert!(!text.contains('…'), "{text}");
+        // The legend rows lie below the plot area.
+        let height: f64 = svg
+            .split("height=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|h| h.parse().ok())
+            .unwrap();
+        assert!(height >= NARROW_PLOT_HEIGHT + 5.0 * LEGEND_ROW, "{height}");
+        // Wide and narrow draw the same series: the same labels appear.
+        let wide = check_svg(&line_chart(&chart));
+        for s in &chart.series {
+            let label = s.label.trim();
+            assert_eq!(wide.contains(label), text.contains(label), "{label}");
+        }
+    }
+
+    #[test]
     fn noisy_step_series_with_bands_stay_small() {
         for (log_x, log_y) in [(false, false), (true, true)] {
             let mut chart = realistic(log_x, log_y);
             for (k, series) in chart.series.iter_mut().enumerate() {
                 series.steps = true;
-                series.dashed = k % 2 == 0;
+                series.dash = if k % 2 == 0 {
+                    Dash::Dotted
+                } else {
+                    Dash::Solid
+                };
                 // Deterministic jitter of up to ±40%, different in every series.
                 let jitter =
                     |i: usize| 1.0 + 0.4 * (((i * 7919 + k * 104_729) % 17) as f64 / 8.0 - 1.0);
@@ -586,7 +834,9 @@ mod tests {
                         y.iter().map(|v| v * 1.25).collect(),
                     )),
                     steps: false,
-                    dashed: false,
+                    dash: Dash::Solid,
+                    marker: None,
+                    context: false,
                 },
                 Series {
                     label: "dashed".into(),
@@ -595,7 +845,9 @@ mod tests {
                     y: y.iter().map(|v| v * 2.0).collect(),
                     band: None,
                     steps: false,
-                    dashed: true,
+                    dash: Dash::Dashed,
+                    marker: Some(Marker::Circle),
+                    context: false,
                 },
                 Series {
                     label: "steps with a gap".into(),
@@ -604,7 +856,9 @@ mod tests {
                     y: vec![0.9, 0.7, f64::NAN, 0.4, 0.3, 0.3, 0.2, 0.15],
                     band: None,
                     steps: true,
-                    dashed: false,
+                    dash: Dash::Solid,
+                    marker: None,
+                    context: false,
                 },
             ],
         };

@@ -42,8 +42,10 @@ pub use contour::{Contour, Path, contour_chart};
 pub use downsample::MAX_POINTS;
 pub use heatmap::{BAD_COLOUR, GOOD_COLOUR, Heatmap, heatmap};
 pub use interval::{Interval, IntervalChart, interval_chart};
-pub use line::{LineChart, Series, line_chart};
+pub use line::{Layout, LineChart, NARROW_WIDTH, Series, line_chart, line_chart_in};
 /// Neutral grey for cells or items without data.
 pub use palette::NO_DATA;
-pub use palette::{Rgb, color_for};
+pub use palette::{
+    CONTEXT, Dash, Marker, Rgb, Style, categorical, color_for, family_of, place_in_family, style_of,
+};
 pub use svg::{HEIGHT, WIDTH};

@@ -51,27 +51,142 @@ impl Rgb {
     }
 }
 
+/// A line's dash pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Dash {
+    #[default]
+    Solid,
+    Dashed,
+    Dotted,
+    DashDot,
+}
+
+impl Dash {
+    /// The SVG `stroke-dasharray` of the pattern (`None` for a solid line).
+    pub fn dasharray(self) -> Option<&'static str> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some("7 4"),
+            Dash::Dotted => Some("2 3"),
+            Dash::DashDot => Some("8 3 2 3"),
+        }
+    }
+}
+
+/// The marker drawn at a few points of a line (and in its legend sample).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Marker {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+}
+
+/// How one series is drawn: a colour, a dash pattern and an optional marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Style {
+    pub color: Rgb,
+    pub dash: Dash,
+    pub marker: Option<Marker>,
+}
+
+/// The families of optimizers, each one colour-blind-safe hue (Okabe–Ito, and Paul Tol's wine
+/// for the sign methods: Okabe–Ito's orange sits too close to the Adam family's vermillion
+/// once darkened): plain and momentum SGD; the accumulators (AdaGrad, Adadelta); RMSprop; the
+/// Adam family; the sign methods (Rprop, Lion); random search.
+const FAMILIES: [(&[&str], Rgb); 6] = [
+    (&["sgd", "momentum"], Rgb(0x00, 0x72, 0xb2)),
+    (&["adagrad", "adadelta"], Rgb(0x00, 0x9e, 0x73)),
+    (&["rmsprop"], Rgb(0xcc, 0x79, 0xa7)),
+    (
+        &["adam", "adamw", "nadam", "radam", "adamax"],
+        Rgb(0xd5, 0x5e, 0x00),
+    ),
+    (&["rprop", "lion"], Rgb(0x88, 0x22, 0x55)),
+    (&["ars"], Rgb(0x44, 0x44, 0x44)),
+];
+
+/// How much darker every other member of a family is drawn (only darker: a lighter shade of
+/// one family's hue can come close to another family's hue).
+const DARKER: f64 = 0.3;
+
+/// The member styles of a family, in order (shade: 0 or darker, dash, marker): every two of
+/// them differ in at least two of the three, and no two share both shade and dash.
+const MEMBERS: [(bool, Dash, Marker); 6] = [
+    (false, Dash::Solid, Marker::Circle),
+    (true, Dash::Dashed, Marker::Square),
+    (false, Dash::Dotted, Marker::Triangle),
+    (true, Dash::DashDot, Marker::Diamond),
+    (false, Dash::Dashed, Marker::Diamond),
+    (true, Dash::Solid, Marker::Triangle),
+];
+
+/// The family of a registry name (an index into the families), if it has one.
+pub fn family_of(name: &str) -> Option<usize> {
+    let name = name.trim().to_ascii_lowercase();
+    FAMILIES
+        .iter()
+        .position(|(names, _)| names.contains(&name.as_str()))
+}
+
+/// The place of a registry name in its family's list (plain SGD before momentum, Adam before
+/// its variants); 0 outside the families.
+pub fn place_in_family(name: &str) -> usize {
+    let name = name.trim().to_ascii_lowercase();
+    FAMILIES
+        .iter()
+        .find_map(|(names, _)| names.iter().position(|n| *n == name))
+        .unwrap_or(0)
+}
+
+/// The style of the `member`-th optimizer (0-based, in a fixed order) of `name`'s family:
+/// the family's hue, darker for every other member, with the member's dash and marker. Names
+/// outside the families get their fallback colour ([`color_for`]). Past six members the
+/// styles repeat with the family's hue shifted a little more.
+pub fn style_of(name: &str, member: usize) -> Style {
+    let (darker, dash, marker) = MEMBERS[member % MEMBERS.len()];
+    let round = (member / MEMBERS.len()) as f64;
+    let shade = if darker { DARKER } else { 0.0 } + 0.15 * round;
+    Style {
+        color: color_for(name).mix(Rgb(0, 0, 0), shade.min(0.7)),
+        dash,
+        marker: Some(marker),
+    }
+}
+
+/// A categorical style by position (schedules, batch modes, problems): the Okabe–Ito colours
+/// in turn, then again with the next dash pattern; markers cycle with the colours.
+pub fn categorical(i: usize) -> Style {
+    const COLOURS: [Rgb; 7] = [
+        Rgb(0x00, 0x72, 0xb2),
+        Rgb(0xd5, 0x5e, 0x00),
+        Rgb(0x00, 0x9e, 0x73),
+        Rgb(0xcc, 0x79, 0xa7),
+        Rgb(0xe6, 0x9f, 0x00),
+        Rgb(0x56, 0xb4, 0xe9),
+        Rgb(0x00, 0x00, 0x00),
+    ];
+    const DASHES: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot];
+    const MARKS: [Marker; 4] = [
+        Marker::Circle,
+        Marker::Square,
+        Marker::Triangle,
+        Marker::Diamond,
+    ];
+    Style {
+        color: COLOURS[i % COLOURS.len()],
+        dash: DASHES[(i / COLOURS.len()) % DASHES.len()],
+        marker: Some(MARKS[i % MARKS.len()]),
+    }
+}
+
+/// The grey of series drawn for context only (not emphasised).
+pub const CONTEXT: Rgb = Rgb(0xbb, 0xbb, 0xbb);
+
 /// Neutral grey for cells or items without data.
 pub const NO_DATA: Rgb = Rgb(0xcc, 0xcc, 0xcc);
 
-/// The fixed colour of each optimizer in the registry.
-const REGISTRY: [(&str, Rgb); 13] = [
-    ("sgd", Rgb(0x00, 0x72, 0xb2)),      // blue (Okabe–Ito)
-    ("momentum", Rgb(0x56, 0xb4, 0xe9)), // sky blue (Okabe–Ito)
-    ("adagrad", Rgb(0x00, 0x9e, 0x73)),  // bluish green (Okabe–Ito)
-    ("adadelta", Rgb(0x99, 0x99, 0x33)), // olive (Tol muted)
-    ("rmsprop", Rgb(0xcc, 0x79, 0xa7)),  // reddish purple (Okabe–Ito)
-    ("rprop", Rgb(0x88, 0x22, 0x55)),    // wine (Tol muted)
-    ("adam", Rgb(0xd5, 0x5e, 0x00)),     // vermillion (Okabe–Ito)
-    ("adamw", Rgb(0xe6, 0x9f, 0x00)),    // orange (Okabe–Ito)
-    ("nadam", Rgb(0x33, 0x22, 0x88)),    // indigo (Tol muted)
-    ("radam", Rgb(0x11, 0x77, 0x33)),    // green (Tol muted)
-    ("adamax", Rgb(0x8c, 0x51, 0x0a)),   // brown (ColorBrewer BrBG)
-    ("lion", Rgb(0xee, 0x33, 0x77)),     // magenta (Tol vibrant)
-    ("ars", Rgb(0x4d, 0x4d, 0x4d)),      // dark grey
-];
-
-/// Colours for names outside the registry (Tableau 10 without grey), chosen by hash.
+/// Colours for names outside the families (Tableau 10 without grey), chosen by hash.
 const FALLBACK: [Rgb; 9] = [
     Rgb(0x4e, 0x79, 0xa7),
     Rgb(0xf2, 0x8e, 0x2b),
@@ -84,16 +199,15 @@ const FALLBACK: [Rgb; 9] = [
     Rgb(0x9c, 0x75, 0x5f),
 ];
 
-/// The colour of an optimizer by its registry name (ASCII case ignored).
+/// The colour of an optimizer by its registry name (ASCII case ignored): its family's hue.
 ///
-/// Registry names have fixed, distinct colours; any other name gets a colour from a fixed
-/// fallback list, chosen by a stable (FNV-1a) hash of the name, so it is the same in every
-/// figure and every run.
+/// Any other name gets a colour from a fixed fallback list, chosen by a stable (FNV-1a) hash
+/// of the name, so it is the same in every figure and every run.
 pub fn color_for(name: &str) -> Rgb {
-    let name = name.trim().to_ascii_lowercase();
-    if let Some((_, color)) = REGISTRY.iter().find(|(known, _)| *known == name) {
-        return *color;
+    if let Some(f) = family_of(name) {
+        return FAMILIES[f].1;
     }
+    let name = name.trim().to_ascii_lowercase();
     let index = fnv1a(name.as_bytes()) % FALLBACK.len() as u64;
     // The index is below FALLBACK.len(), so the cast is lossless.
     FALLBACK[index as usize]
@@ -113,32 +227,77 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    /// Euclidean RGB distance: a crude measure of how far apart two colours look.
+    fn distance(a: Rgb, b: Rgb) -> f64 {
+        [(a.0, b.0), (a.1, b.1), (a.2, b.2)]
+            .iter()
+            .map(|&(x, y)| (f64::from(x) - f64::from(y)).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    }
+
     #[test]
-    fn registry_colours_are_fixed_and_distinct() {
-        let colours: HashSet<Rgb> = REGISTRY.iter().map(|(_, c)| *c).collect();
-        assert_eq!(colours.len(), REGISTRY.len());
-        assert!(!colours.contains(&NO_DATA));
+    fn family_hues_are_fixed_and_far_apart() {
         assert_eq!(color_for("adam"), Rgb(0xd5, 0x5e, 0x00));
         assert_eq!(color_for("Adam"), color_for("adam"));
         assert_eq!(color_for("sgd").hex(), "#0072b2");
-        for (name, colour) in REGISTRY {
-            assert_eq!(color_for(name), colour);
+        assert_eq!(color_for("momentum"), color_for("sgd"));
+        let hues: Vec<Rgb> = FAMILIES.iter().map(|f| f.1).collect();
+        for (i, a) in hues.iter().enumerate() {
+            assert_ne!(*a, NO_DATA);
+            assert_ne!(*a, CONTEXT);
+            for b in &hues[i + 1..] {
+                assert!(distance(*a, *b) > 60.0, "{a:?} and {b:?} are too close");
+            }
         }
     }
 
     #[test]
-    fn registry_colours_are_far_apart() {
-        // Euclidean RGB distance: a crude check that no two colours are near-duplicates.
-        for (i, (a, ca)) in REGISTRY.iter().enumerate() {
-            for (b, cb) in &REGISTRY[i + 1..] {
-                let d = [(ca.0, cb.0), (ca.1, cb.1), (ca.2, cb.2)]
-                    .iter()
-                    .map(|&(x, y)| (f64::from(x) - f64::from(y)).powi(2))
-                    .sum::<f64>()
-                    .sqrt();
-                assert!(d > 60.0, "{a} and {b} are too close ({d:.0})");
+    fn the_same_member_of_two_families_differs_in_colour() {
+        // Members at the same place share dash and marker, so their colours must differ.
+        for member in 0..MEMBERS.len() {
+            for (i, (a, _)) in FAMILIES.iter().enumerate() {
+                for (b, _) in &FAMILIES[i + 1..] {
+                    let (ca, cb) = (style_of(a[0], member).color, style_of(b[0], member).color);
+                    assert!(distance(ca, cb) > 50.0, "{} and {} at {member}", a[0], b[0]);
+                }
             }
         }
+    }
+
+    #[test]
+    fn family_members_are_told_apart() {
+        // Every two of a family's six member styles differ in at least two of shade, dash
+        // and marker, and never share both colour and dash.
+        for (i, a) in MEMBERS.iter().enumerate() {
+            for (j, b) in MEMBERS.iter().enumerate().skip(i + 1) {
+                let differ =
+                    usize::from(a.0 != b.0) + usize::from(a.1 != b.1) + usize::from(a.2 != b.2);
+                assert!(differ >= 2, "members {i} and {j}");
+                let (sa, sb) = (style_of("adam", i), style_of("adam", j));
+                assert!(sa.color != sb.color || sa.dash != sb.dash, "{i} and {j}");
+            }
+        }
+        let (adam, adamw) = (style_of("adam", 0), style_of("adamw", 1));
+        assert_ne!(adam.color, adamw.color);
+        assert_ne!(adam.dash, adamw.dash);
+        assert_ne!(adam.marker, adamw.marker);
+        assert_eq!(family_of("NAdam"), family_of("adam"));
+        assert_ne!(family_of("sgd"), family_of("adam"));
+        assert_ne!(style_of("sgd", 0).color, style_of("adam", 0).color);
+        // Past six members the styles go on, a shade darker.
+        assert_ne!(style_of("adam", 6), style_of("adam", 0));
+        assert_eq!(style_of("adam", 6).dash, style_of("adam", 0).dash);
+    }
+
+    #[test]
+    fn categorical_styles_are_distinct() {
+        let styles: HashSet<(Rgb, Dash)> = (0..28)
+            .map(|i| (categorical(i).color, categorical(i).dash))
+            .collect();
+        assert_eq!(styles.len(), 28);
+        assert_eq!(Dash::Solid.dasharray(), None);
+        assert_eq!(Dash::Dashed.dasharray(), Some("7 4"));
     }
 
     #[test]

@@ -7,15 +7,18 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::{
-    DrawingArea, DrawingAreaErrorKind, FontStyle, IntoDrawingArea, PathElement, RGBAColor,
-    RGBColor, SVGBackend, ShapeStyle, TextStyle,
+    Circle, DrawingArea, DrawingAreaErrorKind, FontStyle, IntoDrawingArea, PathElement, Polygon,
+    RGBAColor, RGBColor, SVGBackend, ShapeStyle, TextStyle,
 };
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::geometry::{pixel_path, to_px};
 use super::number::trim_zeros;
-use super::palette::Rgb;
-use super::text::{AXIS_PX, INK, MUTED, TITLE_PX, fit_text, text_style, xml_escape};
+use super::palette::{Dash, Marker, Rgb};
+use super::text::{
+    AXIS_PX, GLYPH_EM, INK, MUTED, TITLE_PX, fit_text, text_style, text_width, wrap_words,
+    xml_escape,
+};
 
 /// Width of every figure in pixels.
 pub const WIDTH: u32 = 760;
@@ -28,9 +31,14 @@ pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 /// What plotters' drawing calls return.
 pub(super) type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
-/// The opacity that marks a line to be dashed: `finish` turns it into a `stroke-dasharray`
-/// (plotters' SVG backend has no dashes; drawing each dash as its own element is far larger).
-const DASH_MARK: f64 = 0.999_001;
+/// The opacities that mark a line to be dashed, one per pattern: `finish` turns each into its
+/// `stroke-dasharray` (plotters' SVG backend has no dashes; drawing each dash as its own
+/// element is far larger).
+const DASH_MARKS: [(Dash, f64); 3] = [
+    (Dash::Dashed, 0.999_001),
+    (Dash::Dotted, 0.999_002),
+    (Dash::DashDot, 0.999_003),
+];
 
 /// An outline style.
 pub(super) fn stroke(color: RGBAColor, width: u32) -> ShapeStyle {
@@ -50,9 +58,54 @@ pub(super) fn fill(color: RGBAColor) -> ShapeStyle {
     }
 }
 
-/// The stroke of a line in `color`, dashed or solid.
-pub(super) fn line_stroke(color: Rgb, width: u32, dashed: bool) -> ShapeStyle {
-    stroke(color.alpha(if dashed { DASH_MARK } else { 1.0 }), width)
+/// The stroke of a line in `color` with a dash pattern.
+pub(super) fn line_stroke(color: Rgb, width: u32, dash: Dash) -> ShapeStyle {
+    let mark = DASH_MARKS
+        .iter()
+        .find(|(d, _)| *d == dash)
+        .map_or(1.0, |(_, mark)| *mark);
+    stroke(color.alpha(mark), width)
+}
+
+/// Draws `marker` centred on the pixel point `(x, y)`, filled with `color` and outlined in
+/// white so that it stays visible over lines.
+pub(super) fn draw_marker(
+    root: &Area<'_>,
+    marker: Marker,
+    (x, y): (f64, f64),
+    color: Rgb,
+) -> DrawResult {
+    const R: f64 = 4.0;
+    let points: Vec<(f64, f64)> = match marker {
+        Marker::Circle => {
+            let centre = (to_px(x), to_px(y));
+            root.draw(&Circle::new(centre, 5, fill(RGBAColor(255, 255, 255, 1.0))))?;
+            return root.draw(&Circle::new(centre, 4, fill(color.alpha(1.0))));
+        }
+        Marker::Square => vec![
+            (x - R, y - R),
+            (x + R, y - R),
+            (x + R, y + R),
+            (x - R, y + R),
+        ],
+        Marker::Triangle => vec![
+            (x, y - R - 1.0),
+            (x + R + 0.5, y + R - 0.5),
+            (x - R - 0.5, y + R - 0.5),
+        ],
+        Marker::Diamond => vec![
+            (x, y - R - 1.0),
+            (x + R + 1.0, y),
+            (x, y + R + 1.0),
+            (x - R - 1.0, y),
+        ],
+    };
+    let outline = pixel_path(points.iter().copied());
+    root.draw(&Polygon::new(
+        outline.clone(),
+        stroke(RGBAColor(255, 255, 255, 1.0), 2),
+    ))?;
+    root.draw(&Polygon::new(outline, fill(color.alpha(1.0))))
 }
 
 /// A figure with only its title and a centred note (for inputs with nothing to draw, or if
@@ -103,10 +156,15 @@ pub(super) fn render(
 /// content is escaped by plotters (`"` becomes `&quot;`), so labels cannot match either pattern.
 fn finish(svg: &str) -> String {
     const KEY: &str = "font-size=\"";
-    let svg = svg.replace(
-        &format!("opacity=\"{DASH_MARK}\""),
-        "opacity=\"1\" stroke-dasharray=\"7 4\"",
-    );
+    let mut svg = svg.to_string();
+    for (dash, mark) in DASH_MARKS {
+        if let Some(array) = dash.dasharray() {
+            svg = svg.replace(
+                &format!("opacity=\"{mark}\""),
+                &format!("opacity=\"1\" stroke-dasharray=\"{array}\""),
+            );
+        }
+    }
     let mut out = String::with_capacity(svg.len());
     let mut rest = svg.as_str();
     while let Some(at) = rest.find(KEY) {
@@ -124,15 +182,43 @@ fn finish(svg: &str) -> String {
     out
 }
 
-/// Draws the title centred at the top of a figure `width` pixels wide.
+/// The font size and lines of a title on a figure `width` pixels wide: one line at the title
+/// size when it fits, else wrapped onto two smaller lines (both fit the title band). Only a
+/// title too long for two lines at the smallest size is cut, on its second line.
+pub(super) fn title_lines(title: &str, width: f64) -> (f64, Vec<String>) {
+    let title = title.trim();
+    let room = width - 20.0;
+    if text_width(title, TITLE_PX * 1.06) <= room {
+        return (TITLE_PX, vec![title.to_string()]);
+    }
+    let chars = |px: f64| (room / (px * 1.06 * GLYPH_EM)).floor().max(8.0) as usize;
+    for px in [TITLE_PX - 3.0, TITLE_PX - 4.5] {
+        let lines = wrap_words(title, chars(px));
+        if lines.len() <= 2 {
+            return (px, lines);
+        }
+    }
+    let px = TITLE_PX - 4.5;
+    let mut lines = wrap_words(title, chars(px));
+    let rest = lines.split_off(1).join(" ");
+    lines.push(fit_text(&rest, px * 1.06, room));
+    (px, lines)
+}
+
+/// Draws the title centred at the top of a figure `width` pixels wide (see [`title_lines`]).
 pub(super) fn draw_title(root: &Area<'_>, title: &str, width: f64) -> DrawResult {
-    let text = fit_text(title, TITLE_PX * 1.06, width - 20.0);
-    let style = text_style(TITLE_PX, INK, HPos::Center, VPos::Top);
+    let (px, lines) = title_lines(title, width);
+    let style = text_style(px, INK, HPos::Center, VPos::Top);
     let style = TextStyle {
         font: style.font.style(FontStyle::Bold),
         ..style
     };
-    root.draw_text(&text, &style, (to_px(width / 2.0), 9))
+    let first = if lines.len() > 1 { 3.0 } else { 9.0 };
+    for (i, line) in lines.iter().enumerate() {
+        let y = first + i as f64 * (px + 2.5);
+        root.draw_text(line, &style, (to_px(width / 2.0), to_px(y)))?;
+    }
+    Ok(())
 }
 
 /// Draws a centred note (for example "no finite data") at `(x, y)`.
@@ -165,17 +251,35 @@ mod tests {
     }
 
     #[test]
+    fn long_titles_wrap_instead_of_being_cut() {
+        let (px, lines) = title_lines("Short title", 760.0);
+        assert_eq!((px, lines), (TITLE_PX, vec!["Short title".to_string()]));
+        let long = "Sparse logistic regression, 300 samples × 2000 features, 5 nonzeros per sample: training gap to the best value, tuned (median and IQR over evaluation seeds)";
+        let (px, lines) = title_lines(long, 760.0);
+        assert_eq!(lines.len(), 2);
+        assert!(px < TITLE_PX);
+        assert_eq!(lines.join(" "), long);
+        assert!(lines.iter().all(|l| text_width(l, px * 1.06) <= 740.0));
+        // Only a title too long for two lines is cut.
+        let (_, lines) = title_lines(&"word ".repeat(200), 760.0);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+    }
+
+    #[test]
     fn finish_rounds_font_sizes_and_dashes_lines() {
         let raw = format!(
             "<svg><text font-size=\"13.000000000000002\">a</text>\
              <text font-size=\"10.783333333333333\">&quot;font-size=&quot;</text>\
-             <polyline opacity=\"{DASH_MARK}\"/></svg>"
+             <polyline opacity=\"{}\"/><polyline opacity=\"{}\"/></svg>",
+            DASH_MARKS[0].1, DASH_MARKS[1].1
         );
         assert_eq!(
             finish(&raw),
             "<svg><text font-size=\"13\">a</text>\
              <text font-size=\"10.78\">&quot;font-size=&quot;</text>\
-             <polyline opacity=\"1\" stroke-dasharray=\"7 4\"/></svg>"
+             <polyline opacity=\"1\" stroke-dasharray=\"7 4\"/>\
+             <polyline opacity=\"1\" stroke-dasharray=\"2 3\"/></svg>"
         );
     }
 }

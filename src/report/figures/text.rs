@@ -66,6 +66,28 @@ pub(super) fn fit_text(text: &str, px: f64, max_width: f64) -> String {
     truncate(text.trim(), fits)
 }
 
+/// `text` broken into lines of at most `max_chars` characters at spaces (a word longer than a
+/// line gets a line of its own); nothing is cut.
+pub(super) fn wrap_words(text: &str, max_chars: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > max_chars {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 /// A label (legend entry, row or column name) truncated to `LABEL_CHARS` and further until it
 /// fits `max_width` pixels at `px`.
 pub(super) fn fit_label(text: &str, px: f64, max_width: f64) -> String {
@@ -102,5 +124,19 @@ mod tests {
         assert_eq!(fit_text(&long, LEGEND_PX, 1000.0), long);
         let narrow = fit_text(&long, 10.0, 61.0);
         assert_eq!(narrow.chars().count(), 10);
+    }
+
+    #[test]
+    fn wraps_words_without_cutting() {
+        assert_eq!(wrap_words("aaa bbbb cc", 8), vec!["aaa bbbb", "cc"]);
+        assert_eq!(
+            wrap_words("averyverylongword x", 5),
+            vec!["averyverylongword", "x"]
+        );
+        assert!(wrap_words("  ", 5).is_empty());
+        let text = "word ".repeat(50);
+        let lines = wrap_words(&text, 23);
+        assert_eq!(lines.join(" "), text.trim());
+        assert!(lines.iter().all(|l| l.chars().count() <= 23));
     }
 }
