@@ -237,8 +237,19 @@ pub struct Findings {
     pub answer: Vec<Sentence>,
 }
 
-/// `x` to two significant digits as text: "18", "0.52", "2100", "1.3e-5", "4.2e6".
+/// `x` to two significant digits as text: "18", "0.52", "2100", "1.3e-5", "4.2e6" (a
+/// trailing zero dropped: "3", "1e-4"; for prose and round constants).
 pub fn sig2(x: f64) -> String {
+    two_digits(x, false)
+}
+
+/// `x` to two significant digits with both always shown: "3.0", "1.0e-4", "0.50", "18" (for
+/// table cells, where a reader compares the second digit).
+pub fn sig2_kept(x: f64) -> String {
+    two_digits(x, true)
+}
+
+fn two_digits(x: f64, keep_zeros: bool) -> String {
     if !x.is_finite() {
         return if x > 0.0 { "∞" } else { "−∞" }.into();
     }
@@ -248,17 +259,21 @@ pub fn sig2(x: f64) -> String {
     let rounded: f64 = format!("{x:.1e}").parse().unwrap_or(x);
     let magnitude = rounded.abs();
     if (1e-3..1e5).contains(&magnitude) {
-        // Two significant digits, no trailing zeros after the point.
+        // Two significant digits.
         let decimals = (1 - magnitude.log10().floor() as i32).max(0) as usize;
         let text = format!("{rounded:.decimals$}");
-        if text.contains('.') {
+        if text.contains('.') && !keep_zeros {
             text.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {
             text
         }
     } else {
         let text = format!("{rounded:.1e}");
-        text.replace(".0e", "e")
+        if keep_zeros {
+            text
+        } else {
+            text.replace(".0e", "e")
+        }
     }
 }
 
@@ -1443,6 +1458,14 @@ mod tests {
         assert_eq!(sig2(1.26e-5), "1.3e-5");
         assert_eq!(sig2(4.2e6), "4.2e6");
         assert_eq!(sig2(f64::INFINITY), "∞");
+        // In table cells both digits always show.
+        assert_eq!(sig2_kept(3.0), "3.0");
+        assert_eq!(sig2_kept(3e-4), "3.0e-4");
+        assert_eq!(sig2_kept(0.5), "0.50");
+        assert_eq!(sig2_kept(18.4), "18");
+        assert_eq!(sig2_kept(2104.0), "2100");
+        assert_eq!(sig2_kept(1.26e-5), "1.3e-5");
+        assert_eq!(sig2_kept(0.0), "0");
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub struct Standing {
     pub p_best: f64,
     /// Mean score over instances (median over seeds per instance).
     pub mean_score: f64,
+    /// Median score over instances (median over seeds per instance): the typical final gap,
+    /// which one instance's floor cannot move.
+    pub median_score: f64,
     /// Its gap ratio to the median optimizer.
     pub effect: Effect,
     /// Holm-adjusted one-sided p-value of the Wilcoxon test that it is worse than the top (1
@@ -285,6 +288,7 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
                 rank_high: hi,
                 p_best: wins[k] / REPLICATES as f64,
                 mean_score: mean_score[k],
+                median_score: stats::median(&medians.iter().map(|row| row[k]).collect::<Vec<_>>()),
                 effect: Effect {
                     ratio: 10f64.powf(effect[k]),
                     low: 10f64.powf(elo),

@@ -286,7 +286,7 @@ struct StandingRow {
     p_best: String,
     group: bool,
     p_vs_best: String,
-    mean_gap: String,
+    median_gap: String,
     effect: String,
     same_as: String,
     default_rank: String,
@@ -485,9 +485,9 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                 .count(),
             effect: format!(
                 "{} ({}–{})",
-                analysis::findings::sig2(s.effect.ratio),
-                analysis::findings::sig2(s.effect.low),
-                analysis::findings::sig2(s.effect.high)
+                analysis::findings::sig2_kept(s.effect.ratio),
+                analysis::findings::sig2_kept(s.effect.low),
+                analysis::findings::sig2_kept(s.effect.high)
             ),
             same_as: s
                 .same_as
@@ -505,7 +505,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             } else {
                 format!("{:.3}", s.p_vs_best)
             },
-            mean_gap: fmt_gap(s.mean_score),
+            median_gap: fmt_gap(s.median_score),
             default_rank: default_rank(s.optimizer),
         })
         .collect();
@@ -679,7 +679,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
                         batch: c.batch.clone(),
                         schedule: crate::schedule::registry().short(&c.schedule),
                         lr: fmt_num(c.lr),
-                        factor: fmt_num(c.lr_factor),
+                        factor: format!("{}×", analysis::findings::sig2(c.lr_factor)),
                         gap: fmt_gap(c.median_score()),
                         iqr: format!("{}–{}", fmt_gap(q1), fmt_gap(q3)),
                         tried: format!(

@@ -354,7 +354,7 @@ pub fn gap_text(score: f64) -> String {
     if score >= crate::analysis::SCORE_CEILING {
         return "div.".into();
     }
-    crate::analysis::findings::sig2(10f64.powf(score))
+    crate::analysis::findings::sig2_kept(10f64.powf(score))
 }
 
 /// Optimizer × column heatmap of the median evaluation score of the configuration picked on

@@ -5,12 +5,20 @@
 # <html data-errors>), have a heading, not be blank, and — at phone width — not scroll
 # sideways (the pages record scrollWidth − clientWidth into <html data-overflow>).
 #
-# Usage: tests/browser/check.sh path/to/optbench [SCREENSHOT_DIR]
-#   (Chromium: Debian's `chromium` package.) With SCREENSHOT_DIR, the screenshots are kept
-#   there as PAGE-desktop.png and PAGE-phone.png.
+# Usage: tests/browser/check.sh path/to/optbench [SCREENSHOT_DIR [REPORT_DIR [PAGE...]]]
+#   (Chromium: Debian's `chromium` package.) With SCREENSHOT_DIR, the screenshots (the first
+#   1280 × 900 or 390 × 844 pixels of each page: what a reader sees first) are kept there as
+#   PAGE-desktop.png and PAGE-phone.png. With REPORT_DIR, that report is checked instead of a
+#   fresh small one; with PAGEs (file names such as index.html), only those pages. The
+#   README's screenshots come from:
+#   tests/browser/check.sh target/release/optbench docs/screenshots reports/latest \
+#       index.html problem-rosenbrock.html
 set -euo pipefail
 binary="$(realpath "$1")"
 keep="${2:-}"
+given="${3:-}"
+shift $(( $# < 3 ? $# : 3 ))
+only=("$@")
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -20,7 +28,12 @@ if [ -z "$chromium" ]; then
     exit 1
 fi
 
-"$binary" report --grid "$here/grid.toml" --out "$work/report" --quiet > "$work/report.log"
+if [ -n "$given" ]; then
+    report="$(realpath "$given")"
+else
+    report="$work/report"
+    "$binary" report --grid "$here/grid.toml" --out "$report" --quiet > "$work/report.log"
+fi
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
        --disable-background-networking --disable-component-update --disable-sync
        --hide-scrollbars --virtual-time-budget=10000)
@@ -28,7 +41,7 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
 attribute() { grep -o "$1=\"[0-9]*\"" <<<"$2" | head -n1 | tr -dc '0-9'; }
 
 check_page() {
-    local page="$1" width="$2" name="$3" dom shot errors loaded overflow size
+    local page="$1" width="$2" height="$3" name="$4" dom shot errors loaded overflow size
     dom="$("$chromium" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$work")" \
         --window-size="$width,1000" --dump-dom "file://$page" 2>/dev/null)"
     errors="$(attribute data-errors "$dom")"
@@ -52,7 +65,7 @@ check_page() {
     fi
     shot="$work/$(basename "$page" .html)-$name.png"
     "$chromium" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$work")" --screenshot="$shot" \
-        --window-size="$width,2000" "file://$page" >/dev/null 2>&1
+        --window-size="$width,$height" "file://$page" >/dev/null 2>&1
     size="$(stat -c %s "$shot")"
     # A blank white page compresses to a few kilobytes; a rendered report is far larger.
     if [ "$size" -lt 20000 ]; then
@@ -66,7 +79,19 @@ check_page() {
     echo "browser check: $(basename "$page") at $width px: $loaded images, 0 errors, no sideways scroll, ${size}-byte screenshot"
 }
 
-for page in "$work"/report/*.html; do
-    check_page "$page" 1280 desktop
-    check_page "$page" 390 phone
+if [ "${#only[@]}" -gt 0 ]; then
+    pages=()
+    for name in "${only[@]}"; do
+        pages+=("$report/$name")
+    done
+else
+    pages=("$report"/*.html)
+fi
+for page in "${pages[@]}"; do
+    if [ ! -f "$page" ]; then
+        echo "browser check: $page does not exist" >&2
+        exit 1
+    fi
+    check_page "$page" 1280 900 desktop
+    check_page "$page" 390 844 phone
 done
