@@ -392,11 +392,11 @@ fn claim_figure(c: &Claim, e: &Analysis) -> Option<(Drawn, String)> {
         ),
         8 => (
             plots::schedule_curves(e, p, index("sgd")?).into(),
-            format!("SGD on mini-batches of {}: the training gap by epoch at a constant rate (solid) and with decay (dashed), each schedule at its tuned rate; median and interquartile band over the evaluation seeds. A constant rate levels off at its noise floor; decay keeps closing the gap.", p.title),
+            format!("SGD on mini-batches of {}: the training gap by epoch at a constant rate ({}) and with decay ({}), each schedule at its tuned rate; median and interquartile band over the evaluation seeds. A constant rate levels off at its noise floor; decay keeps closing the gap.", p.title, plots::CONSTANT_DASH.word(), plots::DECAY_DASH.word()),
         ),
         9 => (
             plots::update_curves(e, p, index("sgd")?).into(),
-            format!("The full training objective's gap after every update on {} (first evaluation seed): full batch (dashed) falls smoothly, one sample per update zig-zags.", p.title),
+            format!("The full training objective's gap after every update on {} (first evaluation seed): full batch ({}) falls smoothly, one sample per update ({}) zig-zags.", p.title, plots::FULL_BATCH_DASH.word(), plots::OTHER_BATCH_DASH.word()),
         ),
         10 => (
             plots::basin_shares(e, index("sgd")?).into(),

@@ -731,6 +731,15 @@ pub fn step_cost_caption(timing: &TimingPass) -> String {
     )
 }
 
+/// The dash of a constant schedule's line in [`schedule_curves`]; captions name it.
+pub const CONSTANT_DASH: figures::Dash = figures::Dash::Solid;
+/// The dash of a decaying schedule's line in [`schedule_curves`]; captions name it.
+pub const DECAY_DASH: figures::Dash = figures::Dash::Dashed;
+/// The dash of the full-batch line in [`update_curves`]; captions name it.
+pub const FULL_BATCH_DASH: figures::Dash = figures::Dash::Dashed;
+/// The dash of the other batch modes' lines in [`update_curves`].
+pub const OTHER_BATCH_DASH: figures::Dash = figures::Dash::Solid;
+
 /// Claim 8: the training gap of each schedule's configuration of `optimizer` by epoch
 /// (median and interquartile band over the evaluation seeds), constant against decay.
 pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> LineChart {
@@ -742,7 +751,14 @@ pub fn schedule_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> Lin
         }
         let (x, m, lo, hi) = band(&rs, |r, i| Some(crate::tuning::gap_at(r, i).max(GAP_FLOOR)));
         let name = crate::schedule::registry().short(&c.schedule);
-        let style = figures::categorical(series.len());
+        let style = figures::Style {
+            dash: if c.schedule.starts_with("constant") {
+                CONSTANT_DASH
+            } else {
+                DECAY_DASH
+            },
+            ..figures::categorical(series.len())
+        };
         series.push(Series {
             band: Some((lo, hi)),
             ..Series::line(name, style.color, x, m).styled(style)
@@ -782,7 +798,14 @@ pub fn update_curves(a: &Analysis, p: &ProblemResult, optimizer: usize) -> LineC
             .collect();
         let points = crate::record::downsample(&points, figures::MAX_POINTS);
         let (x, y) = points.into_iter().unzip();
-        let style = figures::categorical(series.len());
+        let style = figures::Style {
+            dash: if c.batch == "full" {
+                FULL_BATCH_DASH
+            } else {
+                OTHER_BATCH_DASH
+            },
+            ..figures::categorical(series.len())
+        };
         series.push(Series::line(c.batch.clone(), style.color, x, y).styled(style));
     }
     LineChart {
@@ -951,6 +974,34 @@ mod tests {
         let sgd = look.styles[index(&a, "sgd")];
         assert_eq!(sgd.color, figures::color_for("sgd"));
         assert_eq!(sgd.dash, figures::Dash::Solid);
+    }
+
+    #[test]
+    fn schedule_and_batch_lines_use_the_dashes_captions_name() {
+        let records = scenario(
+            &[crate::analysis::testing::data("logreg2d", Family::SmoothConvex)],
+            &["sgd"],
+            &["full", "stochastic"],
+            &["constant", "cosine", "step:step_size=2,gamma=0.5"],
+            |_, _, _, _, factor, _| Shape::ends(0.1 * factor),
+        );
+        let a = Analysis::new(records);
+        let sgd = index(&a, "sgd");
+        let chart = schedule_curves(&a, &a.problems[0], sgd);
+        assert!(chart.series.len() >= 3, "{:?}", chart.series.len());
+        for s in &chart.series {
+            let want = if s.label.starts_with("constant") {
+                CONSTANT_DASH
+            } else {
+                DECAY_DASH
+            };
+            assert_eq!(s.dash, want, "{}", s.label);
+        }
+        assert_ne!(CONSTANT_DASH, DECAY_DASH);
+        assert_ne!(FULL_BATCH_DASH, OTHER_BATCH_DASH);
+        // Captions say the words of these dashes.
+        assert_eq!(CONSTANT_DASH.word(), "solid");
+        assert_eq!(DECAY_DASH.word(), "dashed");
     }
 
     #[test]

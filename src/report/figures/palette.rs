@@ -62,6 +62,16 @@ pub enum Dash {
 }
 
 impl Dash {
+    /// The pattern in words, as captions name it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Dash::Solid => "solid",
+            Dash::Dashed => "dashed",
+            Dash::Dotted => "dotted",
+            Dash::DashDot => "dash-dotted",
+        }
+    }
+
     /// The SVG `stroke-dasharray` of the pattern (`None` for a solid line).
     pub fn dasharray(self) -> Option<&'static str> {
         match self {
