@@ -29,6 +29,32 @@ pub(super) fn sci(v: f64, digits: usize) -> String {
     }
 }
 
+/// The label of ±`n` × 10^(`e` − 1) for `n` in 10..=99: plain for `e` in −3..=2, else
+/// scientific; trailing zeros dropped.
+pub(super) fn digits_label(negative: bool, n: i64, e: i32) -> String {
+    let sign = if negative { "-" } else { "" };
+    let (d1, d2) = (n / 10, n % 10);
+    let mantissa = if d2 == 0 {
+        d1.to_string()
+    } else {
+        format!("{d1}.{d2}")
+    };
+    match e {
+        1 | 2 => format!("{sign}{}", n * 10i64.pow((e - 1).unsigned_abs())),
+        0 => format!("{sign}{mantissa}"),
+        -3..=-1 => {
+            let zeros = "0".repeat(e.unsigned_abs() as usize - 1);
+            let digits = if d2 == 0 {
+                d1.to_string()
+            } else {
+                n.to_string()
+            };
+            format!("{sign}0.{zeros}{digits}")
+        }
+        _ => format!("{sign}{mantissa}e{e}"),
+    }
+}
+
 /// Drops trailing zeros after a decimal point, and the point if nothing follows it.
 pub(super) fn trim_zeros(s: &str) -> String {
     if s.contains('.') {
@@ -41,6 +67,17 @@ pub(super) fn trim_zeros(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_two_digit_values() {
+        assert_eq!(digits_label(false, 10, 0), "1");
+        assert_eq!(digits_label(false, 25, -1), "0.25");
+        assert_eq!(digits_label(false, 20, -3), "0.002");
+        assert_eq!(digits_label(false, 15, -4), "1.5e-4");
+        assert_eq!(digits_label(false, 12, 2), "120");
+        assert_eq!(digits_label(false, 20, 3), "2e3");
+        assert_eq!(digits_label(true, 30, -1), "-0.3");
+    }
 
     #[test]
     fn formats_numbers() {
