@@ -38,7 +38,7 @@ mod awkward;
 pub(crate) mod testing;
 
 pub use bar::{Bar, BarChart, bar_chart};
-pub use contour::{Contour, Path, contour_chart};
+pub use contour::{Contour, DEFAULT_LEVELS, Path, contour_chart, contour_levels};
 pub use downsample::MAX_POINTS;
 pub use heatmap::{BAD_COLOUR, GOOD_COLOUR, Heatmap, heatmap};
 pub use interval::{Interval, IntervalChart, interval_chart};
