@@ -979,7 +979,10 @@ mod tests {
     #[test]
     fn schedule_and_batch_lines_use_the_dashes_captions_name() {
         let records = scenario(
-            &[crate::analysis::testing::data("logreg2d", Family::SmoothConvex)],
+            &[crate::analysis::testing::data(
+                "logreg2d",
+                Family::SmoothConvex,
+            )],
             &["sgd"],
             &["full", "stochastic"],
             &["constant", "cosine", "step:step_size=2,gamma=0.5"],

@@ -6,8 +6,9 @@
 
 use super::testing;
 use super::{
-    Bar, BarChart, Contour, Dash, Heatmap, Interval, IntervalChart, LineChart, Marker, Path,
-    Series, bar_chart, color_for, contour_chart, heatmap, interval_chart, line_chart,
+    Bar, BarChart, ColourTicks, Contour, Dash, Heatmap, Interval, IntervalChart, LineChart, Marker,
+    Path, Series, bar_chart, color_for, contour_chart, contour_levels, heatmap, heatmap_with,
+    interval_chart, line_chart,
 };
 
 /// A tiny deterministic generator of awkward values (xorshift64).
@@ -123,6 +124,13 @@ fn awkward_inputs_never_panic_or_leak_non_finite_values() {
             legend: g.label(),
         };
         testing::check_svg(&heatmap(&map));
+        for kind in [
+            ColourTicks::Log10Ratio,
+            ColourTicks::Log10Value,
+            ColourTicks::Percent,
+        ] {
+            testing::check_svg(&heatmap_with(&map, kind));
+        }
 
         let items = (0..g.below(5))
             .map(|_| Interval {
@@ -176,5 +184,13 @@ fn awkward_inputs_never_panic_or_leak_non_finite_values() {
             minima: (0..g.below(3)).map(|_| (g.value(), g.value())).collect(),
         };
         testing::check_svg(&contour_chart(&contour));
+        let levels = contour_levels(&contour.z, 16);
+        assert!(levels.iter().all(|l| l.is_finite()));
+        assert!(levels.windows(2).all(|w| w[0] < w[1]), "{levels:?}");
+        let automatic = Contour {
+            levels: vec![],
+            ..contour
+        };
+        testing::check_svg(&contour_chart(&automatic));
     }
 }

@@ -44,12 +44,65 @@ pub struct Contour {
     /// Function values on a regular grid: `z[j][i]` at x = x0 + i·dx, y = y0 + j·dy, covering
     /// the ranges (at least 2×2).
     pub z: Vec<Vec<f64>>,
-    /// The levels to draw as isolines (increasing).
+    /// The levels to draw as isolines (increasing); with no finite level, the
+    /// [`DEFAULT_LEVELS`] levels [`contour_levels`] picks from `z`.
     pub levels: Vec<f64>,
     /// Trajectories.
     pub paths: Vec<Path>,
     /// Known minima, drawn as crosses.
     pub minima: Vec<(f64, f64)>,
+}
+
+/// Number of levels [`contour_chart`] draws when it is given none.
+pub const DEFAULT_LEVELS: usize = 16;
+/// Share of the grid's values above the highest level chosen by [`contour_levels`]: the
+/// steepest walls get no isolines, so they do not crowd out the rest.
+const TOP_SHARE: f64 = 0.05;
+/// Share of the grid's values (above the minimum) below the lowest level chosen by
+/// [`contour_levels`]: a level sits just above the floor without landing on single cells.
+const FLOOR_SHARE: f64 = 0.002;
+
+/// About `count` isoline levels (strictly increasing, finite) that show the valleys of the
+/// function sampled on the grid `z`: spaced geometrically in f − f_min, from just above the
+/// minimum (the value that a [`FLOOR_SHARE`] of the cells above the minimum lie under) to the
+/// value all but a [`TOP_SHARE`] of the cells lie under, so a narrow curved valley (Rosenbrock)
+/// gets several nested isolines along its floor while the walls keep theirs.
+///
+/// Non-finite values are skipped; a grid with fewer than two distinct finite values gets no
+/// levels.
+pub fn contour_levels(z: &[Vec<f64>], count: usize) -> Vec<f64> {
+    let mut values: Vec<f64> = z
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    values.sort_by(f64::total_cmp);
+    let (Some(&lo), Some(&hi)) = (values.first(), values.last()) else {
+        return Vec::new();
+    };
+    if !(hi > lo && (hi - lo).is_finite()) {
+        return Vec::new();
+    }
+    let at = |share: f64, sorted: &[f64]| {
+        let last = sorted.len().saturating_sub(1);
+        sorted[((share * last as f64).round() as usize).min(last)]
+    };
+    // Not empty, as hi > lo; every entry is positive.
+    let above: Vec<f64> = values.iter().map(|v| v - lo).filter(|d| *d > 0.0).collect();
+    let top = at(1.0 - TOP_SHARE, &above);
+    let floor = at(FLOOR_SHARE, &above).clamp(top * 1e-6, top * 0.1);
+    let count = count.clamp(2, 100);
+    let ratio = (top / floor).powf(1.0 / (count - 1) as f64);
+    let mut levels: Vec<f64> = Vec::with_capacity(count);
+    for k in 0..count {
+        let level = lo + floor * ratio.powi(k as i32);
+        // A level that rounds onto the minimum or onto the one below is dropped.
+        if level.is_finite() && level > lo && levels.last().is_none_or(|&last| level > last) {
+            levels.push(level);
+        }
+    }
+    levels
 }
 
 /// Colour of the lowest isoline.
@@ -62,7 +115,7 @@ const MINIMUM: Rgb = Rgb(0x11, 0x11, 0x11);
 /// Draws isolines, trajectories and minima (see [`Contour`]) and returns the SVG document.
 ///
 /// Isolines are computed by marching squares over `z` (cells with a non-finite corner are
-/// skipped) and joined into polylines; paths are downsampled to [`MAX_POINTS`] points, skip
+/// skipped) at the given levels (none given: [`contour_levels`]) and joined into polylines; paths are downsampled to [`MAX_POINTS`] points, skip
 /// non-finite points and are clipped to the ranges. Ranges that are not finite are fitted to
 /// the paths and minima; with nothing to draw the figure holds the title and a note.
 pub fn contour_chart(contour: &Contour) -> String {
@@ -84,8 +137,13 @@ pub fn contour_chart(contour: &Contour) -> String {
         Some((a, b)) => Some(Scale::between(false, a, b, 0.0)),
         None => Scale::fit(false, points().map(|p| p.1), 0.05),
     };
+    let levels = if contour.levels.iter().any(|l| l.is_finite()) {
+        contour.levels.clone()
+    } else {
+        contour_levels(&contour.z, DEFAULT_LEVELS)
+    };
     let isolines = match (x_range, y_range) {
-        (Some(xr), Some(yr)) => isolines(&contour.z, &contour.levels, xr, yr),
+        (Some(xr), Some(yr)) => isolines(&contour.z, &levels, xr, yr),
         _ => Vec::new(),
     };
     let (Some(x), Some(y)) = (x, y) else {
@@ -96,7 +154,7 @@ pub fn contour_chart(contour: &Contour) -> String {
         return note_svg(WIDTH, HEIGHT, &contour.title, NO_FINITE_DATA);
     }
     render(WIDTH, HEIGHT, &contour.title, |root| {
-        draw(root, contour, &isolines, x, y)
+        draw(root, contour, (&levels, &isolines), x, y)
     })
 }
 
@@ -290,7 +348,7 @@ fn path_runs(path: &Path) -> Vec<Vec<(f64, f64)>> {
 fn draw(
     root: &Area<'_>,
     contour: &Contour,
-    isolines: &[Isoline],
+    (levels, isolines): (&[f64], &[Isoline]),
     x: Scale,
     y: Scale,
 ) -> DrawResult {
@@ -311,7 +369,7 @@ fn draw(
             swatch: Swatch::Cross(MINIMUM),
         });
     }
-    let finite_levels = contour.levels.iter().copied().filter(|l| l.is_finite());
+    let finite_levels = levels.iter().copied().filter(|l| l.is_finite());
     let (lo, hi) = finite_levels.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| {
         (lo.min(l), hi.max(l))
     });
@@ -612,6 +670,202 @@ mod tests {
         };
         let text = check_svg(&contour_chart(&nothing));
         assert!(text.contains(NO_FINITE_DATA));
+    }
+
+    /// `f` sampled as the report samples a landscape: `n` × `n` points over the window.
+    fn sample(f: impl Fn(f64, f64) -> f64, (x0, x1): (f64, f64), (y0, y1): (f64, f64)) -> Grid {
+        let n = 120;
+        (0..n)
+            .map(|j| {
+                let y = y0 + (y1 - y0) * j as f64 / (n - 1) as f64;
+                (0..n)
+                    .map(|i| f(x0 + (x1 - x0) * i as f64 / (n - 1) as f64, y))
+                    .collect()
+            })
+            .collect()
+    }
+
+    type Grid = Vec<Vec<f64>>;
+
+    fn rosenbrock(x: f64, y: f64) -> f64 {
+        (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+    }
+
+    /// The report's Rosenbrock window: the start (−1.2, 1), the minimum (1, 1) and paths along
+    /// the valley floor y = x² (down to y ≈ 0), padded by 15 % of the width on each side; and
+    /// the textbook window [−2, 2] × [−1, 3].
+    const ROSENBROCK_WINDOWS: [((f64, f64), (f64, f64)); 2] =
+        [((-1.53, 1.33), (-0.22, 1.66)), ((-2.0, 2.0), (-1.0, 3.0))];
+
+    fn assert_levels_are_sound(levels: &[f64]) {
+        assert!(levels.iter().all(|l| l.is_finite()), "{levels:?}");
+        assert!(
+            levels.windows(2).all(|w| w[0] < w[1]),
+            "not increasing: {levels:?}"
+        );
+    }
+
+    #[test]
+    fn rosenbrock_levels_show_the_curved_valley() {
+        for (xr, yr) in ROSENBROCK_WINDOWS {
+            let z = sample(rosenbrock, xr, yr);
+            let levels = contour_levels(&z, DEFAULT_LEVELS);
+            assert_levels_are_sound(&levels);
+            assert!((12..=20).contains(&levels.len()), "{levels:?}");
+            // Along the floor y = x² from (−1, 1) to (1, 1), f = (1 − x)² ≤ 4.
+            let below = |f: f64| levels.iter().filter(|&&l| l < f).count();
+            assert!(below(1.0) >= 3, "{} levels below 1: {levels:?}", below(1.0));
+            assert!(below(4.0) >= 5, "{} levels below 4: {levels:?}", below(4.0));
+            // Those levels are drawn, and one of them follows the floor round its bend: from
+            // left of x = −0.5 to right of x = 1, over y ≈ x².
+            let lines = isolines(&z, &levels, xr, yr);
+            let floor_levels: Vec<f64> = levels.iter().copied().filter(|&l| l < 4.0).collect();
+            let banana = floor_levels.iter().any(|&level| {
+                let lines = isolines(&z, &[level], xr, yr);
+                let points = || lines.iter().flat_map(|l| l.points.iter());
+                points().any(|p| p.0 < -0.5) && points().any(|p| p.0 > 1.0)
+            });
+            assert!(banana, "no isoline follows the valley: {floor_levels:?}");
+            let drawn = lines.iter().filter(|l| l.shade < 0.5).count();
+            assert!(drawn >= 5, "{drawn} low isolines drawn");
+        }
+    }
+
+    #[test]
+    fn every_landscape_gets_levels_near_its_minimum() {
+        use std::f64::consts::PI;
+        type Landscape = (
+            &'static str,
+            fn(f64, f64) -> f64,
+            (f64, f64),
+            (f64, f64),
+            f64,
+        );
+        let landscapes: [Landscape; 7] = [
+            (
+                "quadratic",
+                |x, y| x * x + 10.0 * y * y,
+                (-3.0, 3.0),
+                (-3.0, 3.0),
+                0.0,
+            ),
+            ("rosenbrock", rosenbrock, (-1.53, 1.33), (-0.22, 1.66), 0.0),
+            (
+                "rastrigin",
+                |x, y| {
+                    20.0 + x * x - 10.0 * (2.0 * PI * x).cos() + y * y - 10.0 * (2.0 * PI * y).cos()
+                },
+                (-0.7, 3.2),
+                (-0.7, 3.2),
+                0.0,
+            ),
+            (
+                "beale",
+                |x, y| {
+                    (1.5 - x + x * y).powi(2)
+                        + (2.25 - x + x * y * y).powi(2)
+                        + (2.625 - x + x * y.powi(3)).powi(2)
+                },
+                (0.3, 3.6),
+                (-0.5, 1.2),
+                0.0,
+            ),
+            (
+                "himmelblau",
+                |x, y| (x * x + y - 11.0).powi(2) + (x + y * y - 7.0).powi(2),
+                (-0.6, 3.6),
+                (-0.4, 2.4),
+                0.0,
+            ),
+            (
+                "saddle",
+                |x, y| x * x + y.powi(4) / 4.0 - y * y / 2.0,
+                (-0.3, 1.3),
+                (-1.5, 1.5),
+                -0.25,
+            ),
+            (
+                "plateau",
+                |x, y| 1.0 - (-(x * x + y * y) / 2.0).exp(),
+                (-0.6, 3.6),
+                (-0.4, 2.4),
+                0.0,
+            ),
+        ];
+        for (name, f, xr, yr, f_min) in landscapes {
+            let z = sample(f, xr, yr);
+            let levels = contour_levels(&z, DEFAULT_LEVELS);
+            assert_levels_are_sound(&levels);
+            assert!((12..=20).contains(&levels.len()), "{name}: {levels:?}");
+            let hi = z.iter().flatten().copied().fold(f64::MIN, f64::max);
+            // A few levels in the lowest tenth of the range, so the basin shows.
+            let low = levels
+                .iter()
+                .filter(|&&l| l < f_min + 0.1 * (hi - f_min))
+                .count();
+            assert!(low >= 4, "{name}: {low} low levels: {levels:?}");
+            assert!(
+                levels[0] > f_min && levels[levels.len() - 1] <= hi,
+                "{name}"
+            );
+            assert!(!isolines(&z, &levels, xr, yr).is_empty(), "{name}");
+            let chart = Contour {
+                title: format!("{name}, levels chosen from the grid"),
+                x_range: xr,
+                y_range: yr,
+                z,
+                levels: vec![],
+                paths: vec![],
+                minima: vec![],
+            };
+            maybe_write(&format!("contour_{name}"), &contour_chart(&chart));
+        }
+    }
+
+    #[test]
+    fn awkward_grids_get_sound_levels() {
+        let constant = vec![vec![3.0; 10]; 10];
+        assert!(contour_levels(&constant, 16).is_empty());
+        assert!(contour_levels(&[], 16).is_empty());
+        assert!(contour_levels(&vec![vec![f64::NAN; 4]; 4], 16).is_empty());
+        let mut holes = sample(rosenbrock, (-2.0, 2.0), (-1.0, 3.0));
+        holes[3][7] = f64::NAN;
+        holes[50][50] = f64::INFINITY;
+        holes[80][2] = f64::NEG_INFINITY;
+        let levels = contour_levels(&holes, 16);
+        assert_levels_are_sound(&levels);
+        assert!(levels.len() >= 12, "{levels:?}");
+        // Two values only; values near the largest doubles; a huge offset.
+        let two = vec![vec![0.0, 1.0], vec![1.0, 1.0]];
+        assert_levels_are_sound(&contour_levels(&two, 16));
+        let huge = vec![vec![-1e308, 1e308], vec![0.0, 1.0]];
+        assert_levels_are_sound(&contour_levels(&huge, 16));
+        let offset = sample(|x, y| 1e12 + x * x + y * y, (-1.0, 1.0), (-1.0, 1.0));
+        assert_levels_are_sound(&contour_levels(&offset, 16));
+        for count in [0, 1, 2, 500] {
+            let levels = contour_levels(&sample(rosenbrock, (-2.0, 2.0), (-1.0, 3.0)), count);
+            assert_levels_are_sound(&levels);
+            assert!(levels.len() >= 2 && levels.len() <= 100);
+        }
+    }
+
+    #[test]
+    fn a_contour_without_levels_draws_its_own() {
+        let (xr, yr) = ROSENBROCK_WINDOWS[0];
+        let c = Contour {
+            title: "Rosenbrock".into(),
+            x_range: xr,
+            y_range: yr,
+            z: sample(rosenbrock, xr, yr),
+            levels: vec![],
+            paths: vec![],
+            minima: vec![(1.0, 1.0)],
+        };
+        let svg = contour_chart(&c);
+        let text = check_svg(&svg);
+        assert!(text.contains("isolines"), "{text}");
+        assert!(svg.matches("<polyline").count() >= DEFAULT_LEVELS);
+        maybe_write("contour_rosenbrock", &svg);
     }
 
     // Snapshot test (insta): any change to the SVG this figure draws fails it, so every visible

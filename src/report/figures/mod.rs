@@ -38,9 +38,9 @@ mod awkward;
 pub(crate) mod testing;
 
 pub use bar::{Bar, BarChart, bar_chart};
-pub use contour::{Contour, Path, contour_chart};
+pub use contour::{Contour, DEFAULT_LEVELS, Path, contour_chart, contour_levels};
 pub use downsample::MAX_POINTS;
-pub use heatmap::{BAD_COLOUR, GOOD_COLOUR, Heatmap, heatmap};
+pub use heatmap::{BAD_COLOUR, ColourTicks, GOOD_COLOUR, Heatmap, heatmap, heatmap_with};
 pub use interval::{Interval, IntervalChart, interval_chart};
 pub use line::{Layout, LineChart, NARROW_WIDTH, Series, line_chart, line_chart_in};
 /// Neutral grey for cells or items without data.

@@ -3,7 +3,7 @@
 //!
 //! May use: `ticks`; nothing else of the crate.
 
-use super::ticks::{linear_ticks, log_ticks, thin};
+use super::ticks::{MIN_TICKS, linear_ticks, log_ticks, thin};
 
 /// Values beyond this magnitude are clamped so range arithmetic stays finite.
 pub(super) const HUGE: f64 = 1e300;
@@ -77,7 +77,8 @@ impl Scale {
         u >= self.lo && u <= self.hi
     }
 
-    /// About `target` ticks (2 to 10) as (axis-space position, label), inside the range.
+    /// About `target` ticks (2 to 10) as (axis-space position, label), inside the range; at
+    /// least [`MIN_TICKS`] on any range.
     pub(super) fn ticks(&self, target: usize) -> Vec<(f64, String)> {
         let target = target.clamp(2, 10);
         let ticks = if self.log {
@@ -85,7 +86,7 @@ impl Scale {
         } else {
             linear_ticks(self.lo, self.hi, target)
         };
-        thin(ticks, target + target / 2)
+        thin(ticks, (target + target / 2).max(MIN_TICKS))
     }
 }
 
