@@ -389,7 +389,7 @@ pub fn config_heatmap(
         );
         values.push(row);
     }
-    figures::heatmap(&Heatmap {
+    let map = Heatmap {
         title: format!("{}: {title}", p.title),
         rows,
         columns: columns.iter().map(|c| short(c)).collect(),
@@ -397,10 +397,11 @@ pub fn config_heatmap(
         text,
         lower_is_better: true,
         legend: format!(
-            "cell: median final training gap to f* over evaluation seeds, lr picked on tuning seeds; colour: log10 of the gap, {} is better",
+            "cell: median final training gap to f* over evaluation seeds, lr picked on tuning seeds; colour: the gap on a log scale, {} is better",
             figures::GOOD_COLOUR
         ),
-    })
+    };
+    figures::heatmap_with(&map, figures::ColourTicks::Log10Value)
 }
 
 /// A schedule or batch-mode spec without its default-valued keys.
@@ -420,6 +421,7 @@ pub fn contour(a: &Analysis, look: &Look, p: &ProblemResult) -> Option<String> {
         return None;
     }
     let mut paths = Vec::new();
+    let mut context = 0;
     let (mut x0, mut x1, mut y0, mut y1) = (
         f64::INFINITY,
         f64::NEG_INFINITY,
@@ -451,24 +453,44 @@ pub fn contour(a: &Analysis, look: &Look, p: &ProblemResult) -> Option<String> {
             grow(pt[0], pt[1]);
         }
         let points = t.iter().map(|pt| (pt[0], pt[1])).collect();
-        if let Some(shown) = look.apply(
-            a,
-            o,
-            Series::line(c.label.clone(), figures::CONTEXT, vec![], vec![]),
-        ) {
-            paths.push(Path {
-                label: shown.label,
-                color: if shown.context {
-                    figures::CONTEXT
-                } else {
-                    shown.color
-                },
-                points,
-            });
+        let line = Series::line(c.label.clone(), figures::CONTEXT, vec![], vec![]);
+        if let Some(shown) = look.apply(a, o, line) {
+            // Grey paths go first (drawn under the others), unnamed.
+            if shown.context {
+                context += 1;
+                paths.insert(
+                    0,
+                    Path {
+                        label: String::new(),
+                        color: figures::CONTEXT,
+                        dash: figures::Dash::Solid,
+                        points,
+                    },
+                );
+            } else {
+                paths.push(Path {
+                    label: shown.label,
+                    color: shown.color,
+                    dash: shown.dash,
+                    points,
+                });
+            }
         }
     }
     if !x0.is_finite() {
         return None;
+    }
+    if context > 0 {
+        // A legend row for the grey paths, drawing nothing.
+        paths.push(Path {
+            label: format!(
+                "{context} other{} (grey)",
+                if context == 1 { "" } else { "s" }
+            ),
+            color: figures::CONTEXT,
+            dash: figures::Dash::Solid,
+            points: Vec::new(),
+        });
     }
     let pad = |lo: f64, hi: f64| {
         let w = (hi - lo).max(0.5);
@@ -484,17 +506,7 @@ pub fn contour(a: &Analysis, look: &Look, p: &ProblemResult) -> Option<String> {
                 .collect()
         })
         .collect();
-    let flat: Vec<f64> = z
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|v| v.is_finite())
-        .collect();
-    let (lo, hi) = (stats::quantile(&flat, 0.0), stats::quantile(&flat, 0.95));
-    // Levels spaced evenly in log(f − min + 1), so both the floor and the walls show.
-    let levels = (1..=12)
-        .map(|k| lo - 1.0 + ((hi - lo + 1.0).ln() * k as f64 / 12.0).exp())
-        .collect();
+    let levels = figures::contour_levels(&z, figures::DEFAULT_LEVELS);
     Some(figures::contour_chart(&Contour {
         title: format!(
             "{}: trajectories of the tuned optimizers (first evaluation seed)",
@@ -555,7 +567,7 @@ pub fn win_rates(a: &Analysis, w: &WinRates, order: &[usize]) -> String {
                 .collect()
         })
         .collect();
-    figures::heatmap(&Heatmap {
+    let map = Heatmap {
         title: "Win rate of the row against the column (tuned, every problem and evaluation seed)"
             .into(),
         rows: labels.clone(),
@@ -574,7 +586,8 @@ pub fn win_rates(a: &Analysis, w: &WinRates, order: &[usize]) -> String {
             "cell: % of (problem, seed) pairs where the row ends with a smaller gap (ties within 0.1 decade count half); {} is better for the row",
             figures::GOOD_COLOUR
         ),
-    })
+    };
+    figures::heatmap_with(&map, figures::ColourTicks::Percent)
 }
 
 fn curve_series(a: &Analysis, look: &Look, curves: &[Vec<(f64, f64)>]) -> Vec<Series> {
@@ -893,7 +906,7 @@ pub fn summary(a: &Analysis, f: &crate::analysis::Findings) -> String {
                     s.map_or(String::new(), |s| {
                         format!(
                             "{}×{}",
-                            crate::analysis::findings::sig2(s.effect.ratio),
+                            crate::analysis::findings::sig2_kept(s.effect.ratio),
                             if s.in_best_group { "★" } else { "" }
                         )
                     })
@@ -901,7 +914,7 @@ pub fn summary(a: &Analysis, f: &crate::analysis::Findings) -> String {
                 .collect(),
         );
     }
-    figures::heatmap(&Heatmap {
+    let map = Heatmap {
         title: "Less of the gap than the median optimizer, by kind of problem".into(),
         rows,
         columns: columns.into_iter().map(|(c, _)| c).collect(),
@@ -912,7 +925,8 @@ pub fn summary(a: &Analysis, f: &crate::analysis::Findings) -> String {
             "cell: times less of the gap to f* than the median optimizer (tuned); ★ tied-best; {} is better",
             figures::GOOD_COLOUR
         ),
-    })
+    };
+    figures::heatmap_with(&map, figures::ColourTicks::Log10Ratio)
 }
 
 #[cfg(test)]

@@ -171,6 +171,7 @@ fn awkward_inputs_never_panic_or_leak_non_finite_values() {
             .map(|_| Path {
                 label: g.label(),
                 color: color_for("lion"),
+                dash: Dash::Solid,
                 points: (0..g.below(8)).map(|_| (g.value(), g.value())).collect(),
             })
             .collect();

@@ -28,6 +28,8 @@ pub struct Path {
     pub label: String,
     /// Line colour.
     pub color: Rgb,
+    /// Dash pattern of the line (and its legend sample).
+    pub dash: Dash,
     /// Points in order (x, y).
     pub points: Vec<(f64, f64)>,
 }
@@ -360,7 +362,7 @@ fn draw(
         .filter(|p| !p.label.trim().is_empty())
         .map(|p| LegendEntry {
             label: p.label.trim().to_string(),
-            swatch: Swatch::Path(p.color),
+            swatch: Swatch::Path(p.color, p.dash),
         })
         .collect();
     if !contour.minima.is_empty() {
@@ -422,7 +424,7 @@ fn draw(
 /// direction, a larger dot) at its end.
 fn draw_path(root: &Area<'_>, frame: &Frame, path: &Path) -> DrawResult {
     let runs = path_runs(path);
-    let style = line_stroke(path.color, 2, Dash::Solid);
+    let style = line_stroke(path.color, 2, path.dash);
     let white = fill(RGBAColor(0xff, 0xff, 0xff, 1.0));
     let color = fill(path.color.alpha(1.0));
     let mut last_piece: Vec<(i32, i32)> = Vec::new();
@@ -511,6 +513,7 @@ mod tests {
                 Path {
                     label: label(name, k == 2),
                     color: color_for(name),
+                    dash: Dash::Solid,
                     points,
                 }
             })
@@ -634,11 +637,13 @@ mod tests {
                     Path {
                         label: "one".into(),
                         color: color_for("adam"),
+                        dash: Dash::Solid,
                         points: vec![(0.5, 0.5)],
                     },
                     Path {
                         label: "wild".into(),
                         color: color_for("sgd"),
+                        dash: Dash::Solid,
                         points: vec![
                             (0.0, 0.0),
                             (f64::NAN, 1.0),
@@ -650,6 +655,7 @@ mod tests {
                     Path {
                         label: String::new(),
                         color: color_for("x"),
+                        dash: Dash::Solid,
                         points: vec![],
                     },
                 ],
@@ -895,6 +901,7 @@ mod tests {
             paths: vec![Path {
                 label: "gradient descent".into(),
                 color: Rgb(0x00, 0x72, 0xb2),
+                dash: Dash::Solid,
                 points: vec![
                     (-1.8, 0.9),
                     (-1.2, -0.5),

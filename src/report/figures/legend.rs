@@ -30,8 +30,8 @@ pub(super) enum Swatch {
         /// Translucent band behind the line.
         band: bool,
     },
-    /// A line with a dot at its start (a trajectory).
-    Path(Rgb),
+    /// A line with a dot at its start (a trajectory), with its dash pattern.
+    Path(Rgb, Dash),
     /// A thin line (an isoline).
     Thin(Rgb),
     /// A cross (a minimum).
@@ -87,8 +87,8 @@ fn draw_swatch(root: &Area<'_>, swatch: Swatch, x: f64, y: f64) -> DrawResult {
                 None => Ok(()),
             }
         }
-        Swatch::Path(color) => {
-            draw_line(root, a, b, line_stroke(color, 2, Dash::Solid))?;
+        Swatch::Path(color, dash) => {
+            draw_line(root, a, b, line_stroke(color, 2, dash))?;
             root.draw(&Circle::new(
                 (to_px(x + 3.0), to_px(y)),
                 3,
