@@ -120,6 +120,70 @@ fn read_pages(folder: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The text of column `header` in every row of the first table of `html` that has it.
+fn column(html: &str, header: &str) -> Vec<String> {
+    let cell = |row: &str| -> Vec<String> {
+        row.split("<t")
+            .skip(1)
+            .filter(|c| c.starts_with('d') || c.starts_with('h'))
+            .map(|c| {
+                let text = c.split_once('>').map_or("", |x| x.1);
+                text.split("</t").next().unwrap_or("").trim().to_string()
+            })
+            .collect()
+    };
+    for table in html.split("<table>").skip(1) {
+        let table = table.split("</table>").next().unwrap_or("");
+        let rows: Vec<Vec<String>> = table.split("<tr>").skip(1).map(cell).collect();
+        let Some(at) = rows
+            .first()
+            .and_then(|h| h.iter().position(|c| c.contains(header)))
+        else {
+            continue;
+        };
+        return rows[1..]
+            .iter()
+            .filter_map(|r| r.get(at).cloned())
+            .collect();
+    }
+    Vec::new()
+}
+
+/// Significant digits shown by each number in `text` ("3.0e-4" → 2, "0.0018" → 2, "3" → 1).
+fn significant_digits(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(tail.len());
+        let mantissa = &tail[..end];
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        let significant = digits.trim_start_matches('0');
+        let count = if mantissa.contains('.') {
+            significant.len()
+        } else {
+            significant
+                .trim_end_matches('0')
+                .len()
+                .max(significant.len().min(2))
+        };
+        if !significant.is_empty() {
+            out.push(count);
+        }
+        // Skip an exponent ("e-4").
+        let after = &tail[end..];
+        rest = match after.strip_prefix('e') {
+            Some(exp) => exp
+                .trim_start_matches(['-', '+'])
+                .trim_start_matches(|c: char| c.is_ascii_digit()),
+            None => after,
+        };
+    }
+    out
+}
+
 fn well_formed(svg: &str, name: &str) {
     let mut reader = quick_xml::Reader::from_str(svg);
     loop {
@@ -129,6 +193,19 @@ fn well_formed(svg: &str, name: &str) {
             Err(e) => panic!("{name} is not well-formed XML: {e}"),
         }
     }
+}
+
+#[test]
+fn significant_digits_are_counted() {
+    assert_eq!(significant_digits("3.0e-4"), vec![2]);
+    assert_eq!(significant_digits("3e-4"), vec![1]);
+    assert_eq!(significant_digits("1.9 (1.2–3.0)"), vec![2, 2, 2]);
+    assert_eq!(significant_digits("1.9 (1.2–3)"), vec![2, 2, 1]);
+    assert_eq!(significant_digits("0.0018"), vec![2]);
+    assert_eq!(significant_digits("41"), vec![2]);
+    assert_eq!(significant_digits("2100"), vec![2]);
+    assert_eq!(significant_digits("div."), Vec::<usize>::new());
+    assert_eq!(significant_digits("5.0e-5–div."), vec![2]);
 }
 
 #[test]
@@ -260,6 +337,29 @@ fn report_pages_figures_links_and_escaping() {
     );
     assert!(!index.contains("<b>momentum</b>"));
     assert!(index.contains("report &lt;test&gt; &amp; co"));
+    // Ranking-relevant numbers show two significant digits: the leaderboard's gap ratios and
+    // median gaps, and each problem table's training gap and its interquartile range.
+    let mut checked = 0;
+    let tables = [
+        ("index.html", "gap ratio"),
+        ("index.html", "median training gap"),
+        ("problem-rosenbrock.html", "training gap"),
+        ("problem-rosenbrock.html", "IQR"),
+    ];
+    for (page, header) in tables {
+        let cells = column(&pages[page], header);
+        assert!(!cells.is_empty(), "{page}: no column {header}");
+        for cell in cells {
+            for digits in significant_digits(&cell) {
+                assert!(
+                    digits >= 2,
+                    "{page}, {header}: {cell:?} shows {digits} digit"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10, "{checked} numbers checked");
     // The data files hold the runs.
     let records = read_results(&folder.join("results.jsonl")).unwrap().records;
     let csv = fs::read_to_string(folder.join("results.csv")).unwrap();
