@@ -16,7 +16,7 @@ use super::svg::{
     Area, DrawResult, HEIGHT, NO_FINITE_DATA, WIDTH, draw_line, draw_title, fill, note_svg, render,
     stroke,
 };
-use super::text::{INK, LEGEND_PX, fit_label, rotated, text_style, text_width};
+use super::text::{INK, LEGEND_PX, fit_text, rotated, text_style, text_width};
 
 /// One bar, with an optional reference mark (a bound) drawn across it.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,7 @@ pub struct BarChart {
 }
 
 /// Widest (rotated) bar label, in pixels.
-const LABEL_MAX: f64 = 220.0;
+const LABEL_MAX: f64 = 340.0;
 /// Share of its slot a bar fills.
 const BAR_SHARE: f64 = 0.7;
 /// Share of its slot a reference mark spans.
@@ -87,7 +87,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
     let labels: Vec<String> = chart
         .bars
         .iter()
-        .map(|bar| fit_label(&bar.label, LEGEND_PX, LABEL_MAX))
+        .map(|bar| fit_text(&bar.label, LEGEND_PX, LABEL_MAX))
         .collect();
     let widest = labels
         .iter()
