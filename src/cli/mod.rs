@@ -87,7 +87,7 @@ where
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::error::readable(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -114,7 +114,7 @@ fn clap_exit(e: clap::Error) -> ExitCode {
                 .lines()
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("error: invalid usage");
-            eprintln!("{first} (see --help)");
+            eprintln!("{} (see --help)", crate::error::readable(first));
             ExitCode::from(2)
         }
     }

@@ -97,6 +97,16 @@ fn recorded_timing(
 }
 
 pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> {
+    if !args.summary_only {
+        // A report folder that cannot or must not be written is refused before any work.
+        let mut inputs: Vec<&Path> = args.results.iter().map(PathBuf::as_path).collect();
+        inputs.extend(
+            [&args.timing, &args.claims, &args.history]
+                .into_iter()
+                .filter_map(|p| p.as_deref()),
+        );
+        report::check_out(&args.out, &inputs)?;
+    }
     let records = merge_files(&args.results)?;
     let grids: std::collections::BTreeSet<&str> = records.iter().map(|r| r.grid.as_str()).collect();
     if grids.len() > 1 {

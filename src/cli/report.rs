@@ -66,6 +66,8 @@ pub(super) fn working_timing(out: &std::path::Path) -> PathBuf {
 
 pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> {
     let grid = args.grid.load()?;
+    // A report folder that cannot or must not be written is refused before any run.
+    crate::report::check_out(&args.out, args.history.as_deref().as_slice())?;
     let prior = prior_history(args.history.as_deref())?;
     let results = working_results(&args.out);
     let jobs = check_jobs(args.jobs)?;

@@ -49,6 +49,11 @@ pub enum RecordError {
     /// The file holds no records.
     #[error("{path}: no run records")]
     Empty { path: String },
+    /// Another optbench process holds the file's lock (it is writing the file now).
+    #[error(
+        "{path} is being written by another optbench run (it holds {lock}); wait for it to finish or use another --out"
+    )]
+    Busy { path: String, lock: String },
 }
 
 /// Records read back from a file.
@@ -175,38 +180,135 @@ pub fn finalize(path: &Path) -> Result<(), RecordError> {
     write_sorted(path, &read.records)
 }
 
+/// `path` with its name turned into `.NAME{suffix}` (a hidden file beside it).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// The lock file of a results file: `.NAME.lock` beside it (the results file itself is
+/// replaced by a rename when a run completes, so it cannot carry the lock).
+pub fn lock_path(path: &Path) -> PathBuf {
+    beside(path, ".lock")
+}
+
+/// The file a fresh run writes while an older results file is still at `path`: `.NAME.partial`
+/// beside it, renamed over `path` when the run completes.
+pub fn partial_path(path: &Path) -> PathBuf {
+    beside(path, ".partial")
+}
+
+/// The exclusive advisory lock on a results file, held while a run writes it; released when
+/// dropped (or when the process ends, however it ends).
+#[derive(Debug)]
+pub struct ResultsLock {
+    _file: File,
+}
+
+/// Takes the lock on the results file `path` at once, or fails with [`RecordError::Busy`]
+/// naming the file. Refuses a `path` that is a folder. Creates the folder `path` is in.
+pub fn lock_results(path: &Path) -> Result<ResultsLock, RecordError> {
+    let display = path.display().to_string();
+    let write = |reason: String| RecordError::Write {
+        path: display.clone(),
+        reason,
+    };
+    if path.is_dir() {
+        return Err(write(
+            "is a folder, not a results file; give a file name such as results.jsonl".into(),
+        ));
+    }
+    if path.file_name().is_none() {
+        return Err(write(
+            "not a file name; give one such as results.jsonl".into(),
+        ));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| write(e.to_string()))?;
+    }
+    let lock = lock_path(path);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(|e| write(format!("cannot create its lock {}: {e}", lock.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(ResultsLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(RecordError::Busy {
+            path: display,
+            lock: lock.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(write(format!("cannot lock {}: {e}", lock.display())))
+        }
+    }
+}
+
 /// Appends records to a results file, one flushed line each.
+///
+/// A resumed run appends to the results file itself. A fresh run never touches an existing
+/// results file until it completes: it writes `.NAME.partial` beside it, and [`finish`]
+/// renames that over the old file (a failed or killed run leaves the old file as it was, and
+/// the next fresh run starts the partial file again). Where no results file exists yet, a
+/// fresh run writes it directly, so a killed run can be resumed.
+///
+/// [`finish`]: ResultsWriter::finish
 #[derive(Debug)]
 pub struct ResultsWriter {
+    /// The results file.
+    out: PathBuf,
+    /// Where the records go: `out`, or its partial file.
     path: PathBuf,
     file: File,
 }
 
 impl ResultsWriter {
-    /// Opens `path` for appending. With `existing` (a resumed file whose tail was torn), the
-    /// file is first rewritten with those records only, so the next line starts cleanly.
-    /// Without `existing`, the file is created empty (replacing any old one).
-    pub fn open(path: &Path, existing: Option<&ResultsRead>) -> Result<ResultsWriter, RecordError> {
-        let display = path.display().to_string();
-        let write = |e: std::io::Error| RecordError::Write {
-            path: display.clone(),
+    /// Opens the results file `out` for writing. With `existing` (a resumed file), records are
+    /// appended to it; a torn tail is first cut off by rewriting the file (atomically) with
+    /// the records read. Without `existing`, a fresh file is started: `out` itself when there
+    /// is none yet, else its partial file (see [`ResultsWriter`]). Call after every input has
+    /// been validated, holding the file's [`lock_results`] lock.
+    pub fn open(out: &Path, existing: Option<&ResultsRead>) -> Result<ResultsWriter, RecordError> {
+        let write = |path: &Path, e: std::io::Error| RecordError::Write {
+            path: path.display().to_string(),
             reason: e.to_string(),
         };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(write)?;
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| write(out, e))?;
         }
-        match existing {
-            Some(read) if read.torn_tail => write_sorted(path, &read.records)?,
-            Some(_) => {}
-            None => {
-                File::create(path).map_err(write)?;
+        let path = match existing {
+            Some(read) => {
+                if read.torn_tail {
+                    write_sorted(out, &read.records)?;
+                }
+                out.to_path_buf()
             }
+            None if out.exists() => partial_path(out),
+            None => out.to_path_buf(),
+        };
+        let file = if path == out && existing.is_some() {
+            OpenOptions::new().append(true).open(&path)
+        } else {
+            OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .open(&path)
         }
-        let file = OpenOptions::new().append(true).open(path).map_err(write)?;
+        .map_err(|e| write(&path, e))?;
         Ok(ResultsWriter {
-            path: path.to_path_buf(),
+            out: out.to_path_buf(),
+            path,
             file,
         })
+    }
+
+    /// Where the records are written now.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Appends a line made by [`encode_line`] and flushes it to the file. Workers encode their
@@ -219,6 +321,27 @@ impl ResultsWriter {
                 path: self.path.display().to_string(),
                 reason: e.to_string(),
             })
+    }
+
+    /// The run completed: the records, sorted by run id, replace the results file atomically.
+    pub fn finish(self) -> Result<(), RecordError> {
+        drop(self.file);
+        let read = read_results(&self.path)?;
+        write_sorted(&self.out, &read.records)?;
+        if self.path != self.out {
+            let _ = fs::remove_file(&self.path);
+        }
+        Ok(())
+    }
+
+    /// The run failed: a partial file beside an existing results file is removed (the results
+    /// file is as it was); records written directly to a new results file are kept, for
+    /// `--resume`.
+    pub fn abandon(self) {
+        drop(self.file);
+        if self.path != self.out {
+            let _ = fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -259,4 +382,50 @@ pub fn merge_files(paths: &[PathBuf]) -> Result<Vec<RunRecord>, RecordError> {
         });
     }
     Ok(by_id.into_values().map(|(r, _)| r).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh run over an existing results file writes beside it; abandoning it leaves the
+    /// old file byte for byte as it was, finishing replaces it.
+    #[test]
+    fn a_fresh_run_replaces_an_existing_file_only_when_it_completes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.jsonl");
+        fs::write(&out, b"old bytes\n").unwrap();
+        let mut w = ResultsWriter::open(&out, None).unwrap();
+        assert_eq!(w.path(), partial_path(&out));
+        w.append_line(b"\n").unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"old bytes\n");
+        w.abandon();
+        assert_eq!(fs::read(&out).unwrap(), b"old bytes\n");
+        assert!(!partial_path(&out).exists());
+        let w = ResultsWriter::open(&out, None).unwrap();
+        w.finish().unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"");
+        assert!(!partial_path(&out).exists());
+        // No file yet: written in place (a killed run can be resumed).
+        let new = dir.path().join("new.jsonl");
+        let w = ResultsWriter::open(&new, None).unwrap();
+        assert_eq!(w.path(), new);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_lock_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("sub/r.jsonl");
+        let held = lock_results(&out).unwrap();
+        let err = lock_results(&out).unwrap_err();
+        assert!(matches!(err, RecordError::Busy { .. }), "{err}");
+        assert!(
+            err.to_string().contains("r.jsonl is being written"),
+            "{err}"
+        );
+        drop(held);
+        lock_results(&out).unwrap();
+        let err = lock_results(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is a folder"), "{err}");
+    }
 }

@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::grid::{RunSpec, SeedRole};
 use crate::problem::{Family, OptimumKind};
 
-pub use file::{RecordError, ResultsWriter, encode_line, finalize, merge_files, read_results};
+pub use file::{
+    RecordError, ResultsLock, ResultsWriter, encode_line, finalize, lock_path, lock_results,
+    merge_files, partial_path, read_results,
+};
 
 /// Version of the record layout.
 pub const SCHEMA_VERSION: u32 = 2;

@@ -11,6 +11,8 @@
 pub mod answer;
 pub mod figures;
 mod files;
+
+pub use files::check_out;
 mod plots;
 mod trends;
 

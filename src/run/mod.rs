@@ -36,7 +36,7 @@ use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace}
 use crate::record::{
     Best, Correct, Curves, OptimumRecord, PerEpoch, RecordError, ResultsWriter, RunRecord,
     SCHEMA_VERSION, Samples, Status, TRAJECTORY_POINTS, UPDATE_LOSSES, downsample, encode_line,
-    finalize, microseconds, read_results, recorded_epochs, six_digits,
+    lock_results, microseconds, read_results, recorded_epochs, six_digits,
 };
 use crate::rng;
 use crate::{optim, schedule, tuning};
@@ -516,6 +516,8 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
         })
         .collect();
     let fingerprints: Vec<&str> = plans.iter().map(|p| p.fingerprint.as_str()).collect();
+    // One writer per results file: a second run on it refuses at once.
+    let _lock = lock_results(&options.out)?;
     let existing = if options.resume && options.out.exists() {
         let read = read_results(&options.out)?;
         if let Some(foreign) = read
@@ -544,8 +546,6 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
             )
         })
         .collect();
-    let writer = Mutex::new(ResultsWriter::open(&options.out, existing.as_ref())?);
-    drop(existing);
 
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
@@ -555,41 +555,58 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
         b.build()
             .map_err(|e| Error::Usage(format!("--jobs: {e}")))?
     };
-    let outcomes = pool.install(|| -> Result<Vec<Outcome>, Error> {
-        // Problem instances, built once per (grid seed, problem, seed index) and shared; keys
-        // in sorted order, so the first failure reported is always the same.
-        type Key<'k> = (u64, &'k str, usize);
-        let mut first: BTreeMap<Key, RunSpec> = BTreeMap::new();
-        for c in &configurations {
-            for s in 0..c.tuning_seeds + c.evaluation_seeds {
-                first
-                    .entry((c.grid_seed, c.problem.as_str(), s))
-                    .or_insert_with(|| c.run(c.sweep.own(), s));
-            }
+    // Problem instances (reading every data file), built once per (grid seed, problem, seed
+    // index) and shared, before the results file is opened: bad input leaves it as it was.
+    // Keys in sorted order, so the first failure reported is always the same.
+    type Key<'k> = (u64, &'k str, usize);
+    let mut first: BTreeMap<Key, RunSpec> = BTreeMap::new();
+    for c in &configurations {
+        for s in 0..c.tuning_seeds + c.evaluation_seeds {
+            first
+                .entry((c.grid_seed, c.problem.as_str(), s))
+                .or_insert_with(|| c.run(c.sweep.own(), s));
         }
-        let first: Vec<(Key, RunSpec)> = first.into_iter().collect();
-        let built: Vec<(Key, Instance)> = first
+    }
+    let first: Vec<(Key, RunSpec)> = first.into_iter().collect();
+    let built: Vec<(Key, Instance)> = pool.install(|| {
+        first
             .par_iter()
             .map(|(key, spec)| instance(spec).map(|i| (*key, i)))
-            .collect::<Result<_, _>>()?;
-        let shared = Shared {
-            instances: built.into_iter().collect(),
-            progress: Progress::new(
-                configurations.iter().map(|c| c.least_runs()).sum::<usize>(),
-                options.progress,
-            ),
-            done,
-            writer,
-            out: &options.out,
-        };
+            .collect::<Result<_, _>>()
+    })?;
+
+    let writer = ResultsWriter::open(&options.out, existing.as_ref())?;
+    drop(existing);
+    let shared = Shared {
+        instances: built.into_iter().collect(),
+        progress: Progress::new(
+            configurations.iter().map(|c| c.least_runs()).sum::<usize>(),
+            options.progress,
+        ),
+        done,
+        writer: Mutex::new(writer),
+        out: &options.out,
+    };
+    let outcomes = pool.install(|| {
         let outcomes = configurations
             .par_iter()
             .map(|c| shared.configuration(c))
             .collect::<Result<Vec<_>, _>>();
         shared.progress.finish();
         outcomes
-    })?;
-    finalize(&options.out)?;
+    });
+    let writer = shared
+        .writer
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let outcomes = match outcomes {
+        Ok(o) => o,
+        Err(e) => {
+            writer.abandon();
+            return Err(e);
+        }
+    };
+    writer.finish()?;
     let total = |f: fn(&Outcome) -> usize| outcomes.iter().map(f).sum::<usize>();
     let executed = total(|o| o.executed);
     let runs = total(|o| o.runs);
