@@ -6,6 +6,7 @@ mod cli;
 mod compare;
 mod data;
 mod harness;
+mod io;
 mod layout;
 mod registry;
 mod report;
