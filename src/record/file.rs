@@ -3,6 +3,11 @@
 //! is ignored when the file is read back, while a corrupt line anywhere else is an error. When
 //! a grid completes, the file is rewritten in run-id order (atomically), so a finished results
 //! file is the same bytes whatever the thread count.
+//!
+//! A fresh run never touches an existing results file before it completes (it writes
+//! `.NAME.partial` beside it and renames it in), so a failed run leaves the old file byte for
+//! byte; one run at a time writes a results file, held to it by an advisory lock on
+//! `.NAME.lock` beside it (the lock file stays; the lock ends with the process).
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
