@@ -42,10 +42,24 @@ pub(super) fn run(args: &DescribeArgs, out: &mut impl Write) -> Result<(), Error
     } else {
         &Split::ALL
     };
-    let losses: Vec<String> = splits
-        .iter()
-        .map(|&split| {
-            let e = problem.evaluate(&start, split, &mut ws);
+    let mut evaluations = Vec::with_capacity(splits.len());
+    for &split in splits {
+        let e = problem.evaluate(&start, split, &mut ws);
+        // The loaders keep data within bounds that keep losses finite; a non-finite start
+        // loss is still bad input, never a number to print with exit code 0.
+        if !e.loss.is_finite() {
+            return Err(Error::Usage(format!(
+                "problem '{}': the start loss on the {} split is {}; rescale the data so the loss stays finite",
+                args.problem,
+                split_name(split),
+                e.loss
+            )));
+        }
+        evaluations.push((split, e));
+    }
+    let losses: Vec<String> = evaluations
+        .into_iter()
+        .map(|(split, e)| {
             let acc = e
                 .accuracy
                 .map(|a| format!(" (accuracy {:.3})", a))

@@ -10,7 +10,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::render::{Recorded, prior_history, render_and_tell};
-use super::run::{GridArgs, check_jobs, summary_text};
+use super::run::{GridArgs, check_jobs, summary_text, warn_if_large};
 use super::stdout_error;
 use crate::analysis::Analysis;
 use crate::error::Error;
@@ -71,6 +71,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     let prior = prior_history(args.history.as_deref())?;
     let results = working_results(&args.out);
     let jobs = check_jobs(args.jobs)?;
+    warn_if_large(&grid, jobs);
     let started = Instant::now();
     let summary = run::run_grid(
         &grid,

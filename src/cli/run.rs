@@ -19,16 +19,30 @@ pub(super) struct GridArgs {
     /// A grid file (TOML; see examples/grid.toml).
     #[arg(long, value_name = "FILE")]
     grid: Option<String>,
+    /// Run a grid over the size caps (runs, epochs, problem sizes; see `optbench run --help`
+    /// and src/grid/limits.rs) that are otherwise refused.
+    #[arg(long)]
+    allow_large: bool,
 }
 
 impl GridArgs {
     /// The validated grid.
     pub(super) fn load(&self) -> Result<Grid, Error> {
         Ok(match (&self.grid, &self.preset) {
-            (Some(path), _) => Grid::load(path)?,
+            (Some(path), _) => Grid::load_with(path, self.allow_large)?,
             (None, Some(name)) => grid::preset(name)?,
             (None, None) => grid::preset("quick")?,
         })
+    }
+}
+
+/// Prints the estimate of [`grid::limits::estimate`] to stderr when the grid plans more than
+/// [`grid::limits::LARGE_RUNS`] runs.
+pub(super) fn warn_if_large(grid: &Grid, jobs: Option<usize>) {
+    if grid::limits::planned_runs(grid) > grid::limits::LARGE_RUNS {
+        let workers =
+            jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        eprintln!("{}", grid::limits::estimate(grid, workers));
     }
 }
 
@@ -104,6 +118,7 @@ pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
         )
     } else {
         let grid = args.grid.load()?;
+        warn_if_large(&grid, options.jobs);
         let summary = run::run_grid(&grid, &options)?;
         summary_text(
             &format!("grid '{}'", grid.name),

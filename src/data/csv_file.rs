@@ -17,6 +17,64 @@ pub const MAX_COLUMNS: usize = 10_000;
 pub const MAX_INTEGER_CLASSES: usize = 20;
 /// The fewest data rows that can be cut into train, validation and test parts.
 pub const MIN_ROWS: usize = 10;
+/// The most bytes read from a CSV file (256 MiB: up to about 3·10^7 numbers, 0.25 GB as f64);
+/// a longer file, or an endless one such as `/dev/zero`, is refused when the limit is reached.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+/// The longest line (1 MiB: [`MAX_COLUMNS`] cells of about 100 characters each).
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+/// The largest magnitude of a feature or real-valued target. Squares of values up to 1e150 and
+/// their sums over any file within [`MAX_FILE_BYTES`] stay finite (1e300 × 1.3·10^8 rows <
+/// 1.8e308), so statistics, standardization and losses do not overflow; larger values are
+/// refused (rescale the column).
+pub const MAX_ABS_VALUE: f64 = 1e150;
+
+/// The limit a [`Bounded`] reader hit.
+#[derive(Debug)]
+struct LimitHit(String);
+
+impl std::fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LimitHit {}
+
+/// A reader that fails once more than [`MAX_FILE_BYTES`] in all, or more than
+/// [`MAX_LINE_BYTES`] without a line break, have been read.
+struct Bounded<R> {
+    inner: R,
+    total: u64,
+    line: u64,
+    line_len: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.total += n as u64;
+        if self.total > MAX_FILE_BYTES {
+            return Err(std::io::Error::other(LimitHit(format!(
+                "the file is larger than {MAX_FILE_BYTES} bytes, the most a CSV file may hold"
+            ))));
+        }
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_len = 0;
+            } else {
+                self.line_len += 1;
+                if self.line_len > MAX_LINE_BYTES {
+                    return Err(std::io::Error::other(LimitHit(format!(
+                        "line {} is longer than {MAX_LINE_BYTES} bytes, the longest line allowed",
+                        self.line
+                    ))));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
 
 /// Loads `path`, with `target` as the column to predict.
 pub fn load_csv(path: &str, target: &str) -> Result<Dataset, DataError> {
@@ -30,12 +88,26 @@ pub fn load_csv(path: &str, target: &str) -> Result<Dataset, DataError> {
 /// Parses CSV text from `reader`; `name` is used in messages.
 pub(crate) fn parse_csv(name: &str, reader: impl Read, target: &str) -> Result<Dataset, DataError> {
     let path = || name.to_string();
+    let reader = Bounded {
+        inner: reader,
+        total: 0,
+        line: 1,
+        line_len: 0,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(reader);
     let malformed = |e: csv::Error| {
+        if let csv::ErrorKind::Io(io) = e.kind()
+            && let Some(hit) = io.get_ref().and_then(|r| r.downcast_ref::<LimitHit>())
+        {
+            return DataError::TooLarge {
+                path: path(),
+                problem: hit.0.clone(),
+            };
+        }
         let line = e.position().map_or(1, |p| p.line());
         DataError::Malformed {
             path: path(),
@@ -61,6 +133,16 @@ pub(crate) fn parse_csv(name: &str, reader: impl Read, target: &str) -> Result<D
             found: header.len(),
             max: MAX_COLUMNS,
         });
+    }
+    for (j, name) in header.iter().enumerate() {
+        if let Some(i) = header[..j].iter().position(|h| h == name) {
+            return Err(DataError::DuplicateColumn {
+                path: path(),
+                name: name.clone(),
+                first: i + 1,
+                second: j + 1,
+            });
+        }
     }
     let Some(target_col) = header.iter().position(|h| h == target) else {
         return Err(DataError::MissingTarget {
@@ -111,11 +193,21 @@ pub(crate) fn parse_csv(name: &str, reader: impl Read, target: &str) -> Result<D
                         "'{cell}': NaN and infinite targets are not allowed"
                     )));
                 }
+                if cell.parse::<f64>().is_ok_and(|v| v.abs() > MAX_ABS_VALUE) {
+                    return Err(bad(format!(
+                        "'{cell}' is too large: targets must lie within ±{MAX_ABS_VALUE:e} (rescale the column)"
+                    )));
+                }
                 raw_target.push(cell.to_string());
                 continue;
             }
             let v = match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => v,
+                Ok(v) if v.is_finite() && v.abs() <= MAX_ABS_VALUE => v,
+                Ok(v) if v.is_finite() => {
+                    return Err(bad(format!(
+                        "'{cell}' is too large: values must lie within ±{MAX_ABS_VALUE:e} (rescale the column)"
+                    )));
+                }
                 Ok(_) => {
                     return Err(bad(format!(
                         "'{cell}': NaN and infinite values are not allowed"
@@ -295,5 +387,91 @@ mod tests {
         );
         let e = parse(&wide).unwrap_err().to_string();
         assert!(e.contains("10001 columns; at most 10000"), "{e}");
+    }
+
+    #[test]
+    fn endless_or_huge_input_is_refused_within_the_read_limits() {
+        // An endless line of NUL bytes (what /dev/zero gives) stops at the line limit.
+        let e = parse_csv("zero", std::io::repeat(0), "y")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("zero: line 1 is longer than {MAX_LINE_BYTES} bytes, the longest line allowed")
+        );
+        // Endless well-formed rows stop at the file limit.
+        struct Rows;
+        impl Read for Rows {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let row = b"1,2,0\n3,4,1\n";
+                let n = buf.len() / row.len() * row.len();
+                for chunk in buf[..n].chunks_exact_mut(row.len()) {
+                    chunk.copy_from_slice(row);
+                }
+                Ok(n)
+            }
+        }
+        let e = parse_csv("rows", Rows, "0").unwrap_err().to_string();
+        assert!(
+            e.starts_with("rows: the file is larger than 268435456 bytes"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn values_beyond_the_bound_are_refused_with_file_line_and_column() {
+        let e = parse(&rows(10, |i| {
+            if i == 3 {
+                "1.7e308,1,0".into()
+            } else {
+                format!("{i},1,{}", i % 2)
+            }
+        }))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "t.csv, line 5, column 1 ('a'): '1.7e308' is too large: values must lie within ±1e150 (rescale the column)"
+        );
+        let e = parse(&rows(10, |i| {
+            format!("{i},1,{}", if i == 9 { "-2e151" } else { "0.5" })
+        }))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("line 11, column 3 ('y'): '-2e151' is too large: targets"),
+            "{e}"
+        );
+        // At the bound itself: accepted, and the statistics stay finite.
+        let d = parse(&rows(10, |i| {
+            format!("{},1,{}", if i == 0 { "1e150" } else { "-1e150" }, i % 2)
+        }))
+        .unwrap();
+        let (mean, std) = d.features.column_stats();
+        assert!(
+            mean.iter().chain(&std).all(|v| v.is_finite()),
+            "{mean:?} {std:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_header_names_are_refused_naming_both_columns() {
+        let e = parse_csv("t.csv", "a,b,a,y\n1,2,3,0\n".as_bytes(), "y")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.csv, line 1: columns 1 and 3 are both named 'a'; column names must be unique"
+        );
+    }
+
+    #[test]
+    fn constant_columns_standardize_to_zero() {
+        let mut d = parse(&rows(12, |i| format!("{i},5,{}", i % 2))).unwrap();
+        let (mean, std) = d.features.column_stats();
+        assert_eq!(std[1], 0.0);
+        d.features.standardize(&mean, &std);
+        assert!(d.features.as_slice().iter().all(|v| v.is_finite()));
+        assert!((0..12).all(|r| d.features.row(r)[1] == 0.0));
     }
 }

@@ -77,4 +77,19 @@ pub enum DataError {
         rows: usize,
         min: usize,
     },
+
+    /// The file exceeds a read limit (its size or a line's length).
+    #[error("{path}: {problem}")]
+    TooLarge { path: String, problem: String },
+
+    /// Two header columns share a name.
+    #[error(
+        "{path}, line 1: columns {first} and {second} are both named '{name}'; column names must be unique"
+    )]
+    DuplicateColumn {
+        path: String,
+        name: String,
+        first: usize,
+        second: usize,
+    },
 }

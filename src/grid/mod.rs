@@ -30,6 +30,7 @@
 //! May use: `spec`, `batch`, `optim`, `schedule`, `problem`, `rng`, `num`.
 
 pub mod claims;
+pub mod limits;
 mod plan;
 mod presets;
 
@@ -296,6 +297,14 @@ pub enum GridError {
     /// The learning-rate sweep is invalid.
     #[error("{origin}: [lr]: {problem}")]
     Lr { origin: String, problem: String },
+    /// The grid exceeds a size cap (see [`limits`]).
+    #[error("{origin}: {what} = {value} is over the cap of {cap} (caps: runs {max_runs}, epochs {max_epochs}, samples × features {max_cells}, dim/features {max_dim}); pass --allow-large to run it anyway", max_runs = limits::MAX_RUNS, max_epochs = limits::MAX_EPOCHS, max_cells = limits::MAX_CELLS, max_dim = limits::MAX_DIM)]
+    TooLarge {
+        origin: String,
+        what: String,
+        value: u64,
+        cap: u64,
+    },
     /// No preset of that name.
     #[error("unknown preset '{name}'{hint}; valid presets: {valid}", hint = match .suggestion { Some(s) => format!(" (did you mean {s}?)"), None => String::new() })]
     UnknownPreset {
@@ -360,12 +369,20 @@ pub struct Grid {
     pub record_updates: bool,
 }
 
+/// Most bytes a grid file may hold (the built-in presets are a few kilobytes).
+pub const MAX_GRID_BYTES: u64 = 1 << 20;
+
 /// Most learning-rate points per optimizer.
 const MAX_LR_POINTS: usize = 101;
 
 impl Grid {
     /// Parses and validates TOML text; `origin` names it in errors (a path or a preset).
     pub fn from_toml(text: &str, origin: &str) -> Result<Grid, GridError> {
+        Grid::from_toml_with(text, origin, false)
+    }
+
+    /// [`Grid::from_toml`], with the size caps of [`limits`] checked unless `allow_large`.
+    pub fn from_toml_with(text: &str, origin: &str, allow_large: bool) -> Result<Grid, GridError> {
         let file: GridFile = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
@@ -381,16 +398,53 @@ impl Grid {
         let default_name = std::path::Path::new(origin)
             .file_stem()
             .map_or_else(|| origin.to_string(), |s| s.to_string_lossy().into_owned());
-        Grid::validate(file, origin, default_name)
+        let grid = Grid::validate(file, origin, default_name)?;
+        if !allow_large {
+            grid.check_limits(origin)?;
+        }
+        Ok(grid)
+    }
+
+    /// The first size cap of [`limits`] the grid exceeds, as an error naming it.
+    pub fn check_limits(&self, origin: &str) -> Result<(), GridError> {
+        match limits::check(self) {
+            Some(e) => Err(GridError::TooLarge {
+                origin: origin.to_string(),
+                what: e.what,
+                value: e.value,
+                cap: e.cap,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Loads a grid file.
     pub fn load(path: &str) -> Result<Grid, GridError> {
-        let text = std::fs::read_to_string(path).map_err(|e| GridError::Read {
+        Grid::load_with(path, false)
+    }
+
+    /// Loads a grid file, with the size caps checked unless `allow_large`. Files over
+    /// [`MAX_GRID_BYTES`] are refused unread.
+    pub fn load_with(path: &str, allow_large: bool) -> Result<Grid, GridError> {
+        let read_error = |reason: String| GridError::Read {
             path: path.to_string(),
-            reason: e.to_string(),
-        })?;
-        Grid::from_toml(&text, path)
+            reason,
+        };
+        let file = std::fs::File::open(path).map_err(|e| read_error(e.to_string()))?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_GRID_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| read_error(e.to_string()))?;
+        if bytes.len() as u64 > MAX_GRID_BYTES {
+            return Err(read_error(format!(
+                "larger than {MAX_GRID_BYTES} bytes, the most a grid file may hold"
+            )));
+        }
+        let text =
+            String::from_utf8(bytes).map_err(|_| read_error("not UTF-8 text".to_string()))?;
+        Grid::from_toml_with(&text, path, allow_large)
     }
 
     fn validate(file: GridFile, origin: &str, default_name: String) -> Result<Grid, GridError> {
