@@ -7,6 +7,7 @@ mod compare;
 mod data;
 mod harness;
 mod layout;
+mod records;
 mod registry;
 mod report;
 mod torch_parity;
