@@ -288,11 +288,12 @@ fn a_complete_last_line_without_its_newline_is_kept_and_resume_appends_cleanly()
 #[test]
 fn data_that_overflow_at_the_start_are_refused_and_no_null_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    // Targets near 1e154: f* is finite (the fit is good) but the squared error at the start
-    // overflows to +inf.
+    // Targets near 1.5e154: f* is finite (an intercept fits them well) but every squared
+    // error at the start (parameters near 0) overflows to +inf, whatever rows the split keeps.
     let mut csv = String::from("a,b,y\n");
     for i in 0..12 {
-        csv.push_str(&format!("{},{},{:e}\n", i, (i * 7) % 5, i as f64 * 1e153));
+        let y = 1.5e154 + i as f64 * 1e152;
+        csv.push_str(&format!("{},{},{y:e}\n", i, (i * 7) % 5));
     }
     let data = dir.path().join("huge.csv");
     fs::write(&data, csv).unwrap();
@@ -318,8 +319,8 @@ fn data_that_overflow_at_the_start_are_refused_and_no_null_is_written() {
         if resume {
             args.push("--resume");
         }
-        let (code, _, err) = optbench(&args);
-        assert_eq!(code, 2, "{err}");
+        let (code, out, err) = optbench(&args);
+        assert_eq!(code, 2, "{out}{err}");
         assert!(!err.contains("panicked"), "{err}");
         assert!(
             err.contains("the objective on the training split at the start is not finite"),
