@@ -468,7 +468,8 @@ mod tests {
 
     #[test]
     fn validate_names_what_is_wrong() {
-        let cases: [(&str, fn(&mut RunRecord)); 8] = [
+        type Doctor = fn(&mut RunRecord);
+        let cases: [(&str, Doctor); 8] = [
             ("layout version 7", |r| r.schema = 7),
             ("curves.epoch is empty", |r| {
                 let c = &mut r.curves;
