@@ -1,6 +1,7 @@
 //! Results files: JSON lines, one [`RunRecord`] per line. Records are appended and flushed as
-//! runs finish, so a killed run loses nothing finished; a torn last line (a write cut short)
-//! is ignored when the file is read back, while a corrupt line anywhere else is an error. When
+//! runs finish, so a killed run loses nothing finished; a torn tail (a write cut short) is
+//! reported and ignored when the file is read back (and removed by `--resume`), while a line
+//! that is not a valid record anywhere else is an error. When
 //! a grid completes, the file is rewritten in run-id order (atomically), so a finished results
 //! file is the same bytes whatever the thread count.
 
