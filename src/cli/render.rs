@@ -108,14 +108,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         report::check_out(&args.out, &inputs)?;
     }
     let records = merge_files(&args.results)?;
-    let grids: std::collections::BTreeSet<&str> = records.iter().map(|r| r.grid.as_str()).collect();
-    if grids.len() > 1 {
-        return Err(Error::Usage(format!(
-            "the results files mix {} grids ({}); render the runs of one grid at a time",
-            grids.len(),
-            grids.into_iter().collect::<Vec<_>>().join(", ")
-        )));
-    }
+    crate::record::check_one_grid(&records, "the results files")?;
     let timing = recorded_timing(args.timing.as_deref(), &args.results)?;
     let claims = claim_records(args.claims.as_deref(), &args.results)?;
     let prior = prior_history(args.history.as_deref())?;

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::grid::SeedRole;
 use crate::num::shortest;
-use crate::record::{RunRecord, Status, read_results};
+use crate::record::{RunRecord, Status, check_one_grid, read_results};
 use crate::timing::TimingPass;
 
 /// One side of a comparison.
@@ -62,17 +62,15 @@ impl Side {
         if read.records.is_empty() {
             return Err(side_error(&results, "holds no runs"));
         }
-        let mut records = BTreeMap::new();
-        for r in read.records {
-            if let Some(old) = records.insert(r.spec.id.clone(), r)
-                && old.without_timing() != records[&old.spec.id].without_timing()
-            {
-                return Err(side_error(
-                    &results,
-                    format!("run {} appears twice with different results", old.spec.id),
-                ));
-            }
-        }
+        // One grid per side, as `render` requires (two sides may be different grids).
+        check_one_grid(&read.records, &results.display().to_string())?;
+        // `read_results` has refused two different records under one id and kept one of
+        // identical ones.
+        let records: BTreeMap<String, RunRecord> = read
+            .records
+            .into_iter()
+            .map(|r| (r.spec.id.clone(), r))
+            .collect();
         let (mut timing, mut run_seconds) = (None, None);
         if let Some(folder) = folder {
             let timing_file = folder.join("timing.json");

@@ -1,6 +1,7 @@
 //! Results files: JSON lines, one [`RunRecord`] per line. Records are appended and flushed as
-//! runs finish, so a killed run loses nothing finished; a torn last line (a write cut short)
-//! is ignored when the file is read back, while a corrupt line anywhere else is an error. When
+//! runs finish, so a killed run loses nothing finished; a torn tail (a write cut short) is
+//! reported and ignored when the file is read back (and removed by `--resume`), while a line
+//! that is not a valid record anywhere else is an error. When
 //! a grid completes, the file is rewritten in run-id order (atomically), so a finished results
 //! file is the same bytes whatever the thread count.
 //!
@@ -51,6 +52,28 @@ pub enum RecordError {
         found: String,
         expected: String,
     },
+    /// One file holds two different records under one run id.
+    #[error(
+        "{path}: run {id} appears on line {first} and again, with different results, on line {second}; a run id names one run"
+    )]
+    Duplicate {
+        path: String,
+        id: String,
+        first: usize,
+        second: usize,
+    },
+    /// A record that cannot be written as it is.
+    #[error(
+        "run {id}: {field} is not finite (NaN or infinite); a results file holds finite numbers only"
+    )]
+    NonFinite { id: String, field: &'static str },
+    /// The files hold runs of several grids.
+    #[error("{files} hold runs of {count} grids ({grids}); give the runs of one grid at a time")]
+    MixedGrids {
+        files: String,
+        count: usize,
+        grids: String,
+    },
     /// The file holds no records.
     #[error("{path}: no run records")]
     Empty { path: String },
@@ -64,22 +87,34 @@ pub enum RecordError {
 /// Records read back from a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultsRead {
-    /// The records, in file order.
+    /// The records, in file order (a run id found twice with identical records, wall-clock
+    /// fields aside, is kept once).
     pub records: Vec<RunRecord>,
-    /// Whether a torn last line was ignored.
+    /// Whether the file ends in a torn write (a last line without its newline that is not a
+    /// record, or NUL bytes) that was ignored: `--resume` drops it before appending.
     pub torn_tail: bool,
+    /// What was ignored at the end of the file, for a warning (`None`: nothing).
+    pub ignored: Option<String>,
+    /// Whether the file is empty or ends with a newline (else an append must start a line).
+    pub ends_cleanly: bool,
 }
 
-/// Reads a results file. A last line without its newline that does not parse is a torn write
-/// and is ignored; any other line that does not parse is [`RecordError::Corrupt`]. Lines are
-/// parsed in parallel (a quick-preset file is 70 MB); the outcome is the same as reading them
-/// one by one: the first bad line decides.
+/// Reads a results file. What a killed writer leaves at the end (NUL bytes, or a last line
+/// without its newline that does not parse) is ignored with a warning on stderr naming the
+/// file and the line; any other line that is not a valid record ([`RunRecord::validate`]) is
+/// [`RecordError::Corrupt`], and two different records under one run id are
+/// [`RecordError::Duplicate`]. Lines are parsed in parallel (a quick-preset file is 70 MB);
+/// the outcome is the same as reading them one by one: the first bad line decides.
 pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
     let display = path.display().to_string();
     let bytes = fs::read(path).map_err(|e| RecordError::Read {
         path: display.clone(),
         reason: e.to_string(),
     })?;
+    // NUL bytes at the end: space a crash allocated but never wrote.
+    let written = bytes.len() - bytes.iter().rev().take_while(|&&b| b == 0).count();
+    let nuls = bytes.len() - written;
+    let bytes = &bytes[..written];
     // (1-based line number, the line without its ending, ended by a newline)
     let lines: Vec<(usize, &[u8], bool)> = bytes
         .split_inclusive(|&b| b == b'\n')
@@ -91,32 +126,70 @@ pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
         })
         .filter(|(_, l, _)| !l.trim_ascii().is_empty())
         .collect();
-    let parsed: Vec<Result<RunRecord, serde_json::Error>> = lines
+    let parsed: Vec<Result<RunRecord, String>> = lines
         .par_iter()
-        .map(|(_, l, _)| serde_json::from_slice::<RunRecord>(l))
+        .map(|(_, l, _)| {
+            let record = serde_json::from_slice::<RunRecord>(l)
+                .map_err(|e| other_schema(l).unwrap_or_else(|| e.to_string()))?;
+            record.validate()?;
+            Ok(record)
+        })
         .collect();
-    let mut records = Vec::with_capacity(parsed.len());
+    let mut records: Vec<RunRecord> = Vec::with_capacity(parsed.len());
+    let mut ignored = Vec::new();
+    // The line each run id was first read from.
+    let mut seen: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    let last_line = lines.last().map(|l| l.0);
     for ((number, line, complete), result) in lines.iter().zip(parsed) {
         match result {
-            Ok(record) => records.push(record),
-            Err(_) if !complete => {
-                return Ok(ResultsRead {
-                    records,
-                    torn_tail: true,
-                });
+            Ok(record) => match seen.get(&record.spec.id) {
+                Some(&(first, at)) => {
+                    if records[at].without_timing() != record.without_timing() {
+                        return Err(RecordError::Duplicate {
+                            path: display,
+                            id: record.spec.id.clone(),
+                            first,
+                            second: *number,
+                        });
+                    }
+                }
+                None => {
+                    seen.insert(record.spec.id.clone(), (*number, records.len()));
+                    records.push(record);
+                }
+            },
+            // Only the last line can be a write cut short.
+            Err(_) if !complete && Some(*number) == last_line => {
+                ignored.push(format!(
+                    "line {number} is torn (a write cut short: {} bytes without a newline)",
+                    line.len()
+                ));
             }
-            Err(e) => {
+            Err(reason) => {
                 return Err(RecordError::Corrupt {
                     path: display,
                     line: *number,
-                    reason: other_schema(line).unwrap_or_else(|| e.to_string()),
+                    reason,
                 });
             }
         }
     }
+    if nuls > 0 {
+        ignored.push(format!(
+            "{nuls} NUL bytes end the file (space a crash allocated but never wrote)"
+        ));
+    }
+    let ignored = (!ignored.is_empty()).then(|| ignored.join("; "));
+    if let Some(what) = &ignored {
+        eprintln!(
+            "warning: {display}: {what}; ignored (`optbench run --resume` removes it from the file)"
+        );
+    }
     Ok(ResultsRead {
         records,
-        torn_tail: false,
+        torn_tail: ignored.is_some(),
+        ignored,
+        ends_cleanly: nuls == 0 && (bytes.is_empty() || bytes.ends_with(b"\n")),
     })
 }
 
@@ -128,20 +201,38 @@ fn other_schema(line: &[u8]) -> Option<String> {
         schema: u32,
     }
     let v: Version = serde_json::from_slice(line).ok()?;
-    (v.schema != super::SCHEMA_VERSION).then(|| {
-        format!(
-            "a record of layout version {}, written by another optbench; this one reads version {}: rerun the grid",
-            v.schema,
-            super::SCHEMA_VERSION
-        )
-    })
+    (v.schema != super::SCHEMA_VERSION).then(|| super::other_version(v.schema))
 }
 
-/// One record as its results-file line (JSON and a newline).
-pub fn encode_line(record: &RunRecord) -> Result<Vec<u8>, serde_json::Error> {
-    let mut line = serde_json::to_vec(record)?;
+/// One record as its results-file line (JSON and a newline). A record holding NaN or an
+/// infinity is refused ([`RecordError::NonFinite`]): JSON would write it as `null`, which no
+/// reader accepts.
+pub fn encode_line(record: &RunRecord) -> Result<Vec<u8>, RecordError> {
+    if let Some(field) = record.non_finite() {
+        return Err(RecordError::NonFinite {
+            id: record.spec.id.clone(),
+            field,
+        });
+    }
+    let mut line = serde_json::to_vec(record).map_err(|e| RecordError::Write {
+        path: format!("run {}", record.spec.id),
+        reason: e.to_string(),
+    })?;
     line.push(b'\n');
     Ok(line)
+}
+
+/// Checks that `records` (read from `files`) belong to one grid.
+pub fn check_one_grid(records: &[RunRecord], files: &str) -> Result<(), RecordError> {
+    let grids: std::collections::BTreeSet<&str> = records.iter().map(|r| r.grid.as_str()).collect();
+    if grids.len() > 1 {
+        return Err(RecordError::MixedGrids {
+            files: files.to_string(),
+            count: grids.len(),
+            grids: grids.into_iter().collect::<Vec<_>>().join(", "),
+        });
+    }
+    Ok(())
 }
 
 /// Writes `records` sorted by run id to `path`, through a temporary file renamed into place.
@@ -157,8 +248,7 @@ pub fn write_sorted(path: &Path, records: &[RunRecord]) -> Result<(), RecordErro
     let lines: Vec<Vec<u8>> = sorted
         .par_iter()
         .map(|r| encode_line(r))
-        .collect::<Result<_, _>>()
-        .map_err(|e| write(e.into()))?;
+        .collect::<Result<_, _>>()?;
     {
         let mut out = std::io::BufWriter::new(File::create(&tmp).map_err(write)?);
         for line in &lines {
@@ -286,8 +376,15 @@ impl ResultsWriter {
         }
         let path = match existing {
             Some(read) => {
-                if read.torn_tail {
+                if read.torn_tail || !read.ends_cleanly {
                     write_sorted(out, &read.records)?;
+                    if let Some(what) = &read.ignored {
+                        eprintln!(
+                            "{}: repaired for --resume: removed what a write cut short ({what}); {} records kept",
+                            out.display(),
+                            read.records.len()
+                        );
+                    }
                 }
                 out.to_path_buf()
             }

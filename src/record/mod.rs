@@ -7,7 +7,7 @@
 //! epochs before it. Per-epoch values are stored as columns ([`Curves`]) to keep results files
 //! small.
 //!
-//! May use: `grid`, `problem`, `data`.
+//! May use: `batch`, `optim`, `schedule`, `grid`, `problem`, `data`.
 
 mod file;
 
@@ -17,8 +17,8 @@ use crate::grid::{RunSpec, SeedRole};
 use crate::problem::{Family, OptimumKind};
 
 pub use file::{
-    RecordError, ResultsLock, ResultsWriter, encode_line, finalize, lock_path, lock_results,
-    merge_files, partial_path, read_results,
+    RecordError, ResultsLock, ResultsRead, ResultsWriter, check_one_grid, encode_line, finalize,
+    lock_path, lock_results, merge_files, partial_path, read_results,
 };
 
 /// Version of the record layout.
@@ -270,34 +270,159 @@ impl RunRecord {
 
     /// Whether every number in the record is finite (none may be NaN or infinite).
     pub fn is_finite(&self) -> bool {
-        let c = &self.curves;
-        let empty = Vec::new();
-        [
-            &c.lr,
-            &c.train_loss,
-            c.validation_loss.as_ref().unwrap_or(&empty),
-            c.test_loss.as_ref().unwrap_or(&empty),
-            &c.gradient_norm,
-            &c.update_norm,
-            &c.seconds,
-        ]
-        .iter()
-        .all(|v| v.iter().all(|x| x.is_finite()))
-            && self.optimum.loss.is_finite()
-            && self.optimum.gradient_norm.is_none_or(f64::is_finite)
-            && self.best.validation_loss.is_finite()
-            && self.best.test_loss.is_finite()
-            && self.spec.lr.is_finite()
-            && self.wall_seconds.is_finite()
-            && self
-                .update_losses
-                .as_ref()
-                .is_none_or(|v| v.iter().all(|x| x.is_finite()))
-            && self
-                .trajectory
-                .as_ref()
-                .is_none_or(|t| t.iter().flatten().all(|v| v.is_finite()))
+        self.non_finite().is_none()
     }
+
+    /// The first field holding NaN or an infinity, if any (a record may hold neither: JSON
+    /// would write them as `null`).
+    pub fn non_finite(&self) -> Option<&'static str> {
+        let all = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let c = &self.curves;
+        let series: [(&'static str, Option<&Vec<f64>>); 7] = [
+            ("curves.lr", Some(&c.lr)),
+            ("curves.train_loss", Some(&c.train_loss)),
+            ("curves.validation_loss", c.validation_loss.as_ref()),
+            ("curves.test_loss", c.test_loss.as_ref()),
+            ("curves.gradient_norm", Some(&c.gradient_norm)),
+            ("curves.update_norm", Some(&c.update_norm)),
+            ("curves.seconds", Some(&c.seconds)),
+        ];
+        let scalars = [
+            ("optimum.loss", self.optimum.loss),
+            (
+                "optimum.gradient_norm",
+                self.optimum.gradient_norm.unwrap_or(0.0),
+            ),
+            ("best.validation_loss", self.best.validation_loss),
+            ("best.test_loss", self.best.test_loss),
+            ("spec.lr", self.spec.lr),
+            ("spec.base_lr", self.spec.base_lr),
+            ("wall_seconds", self.wall_seconds),
+        ];
+        series
+            .into_iter()
+            .find(|(_, v)| v.is_some_and(|v| !all(v)))
+            .map(|(name, _)| name)
+            .or_else(|| {
+                scalars
+                    .into_iter()
+                    .find(|(_, x)| !x.is_finite())
+                    .map(|(name, _)| name)
+            })
+            .or_else(|| (!self.update_losses.as_deref().is_none_or(all)).then_some("update_losses"))
+            .or_else(|| {
+                (!self
+                    .trajectory
+                    .as_ref()
+                    .is_none_or(|t| t.iter().flatten().all(|v| v.is_finite())))
+                .then_some("trajectory")
+            })
+    }
+
+    /// Checks what the JSON layout alone cannot: the layout version, at least the start in
+    /// the curves, curve lists of one length with strictly increasing epochs from 0, specs
+    /// that parse, a positive finite lr, at least one training sample, and finite numbers.
+    /// The error says what is wrong and what is allowed.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.schema != SCHEMA_VERSION {
+            return Err(other_version(self.schema));
+        }
+        let c = &self.curves;
+        let n = c.epoch.len();
+        if n == 0 {
+            return Err(
+                "curves.epoch is empty; a record holds at least the start (epoch 0)".to_string(),
+            );
+        }
+        if c.epoch[0] != 0 || c.epoch.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(
+                "curves.epoch must start at 0 and increase strictly, one entry per recorded epoch"
+                    .to_string(),
+            );
+        }
+        let lengths: [(&str, Option<usize>); 10] = [
+            ("curves.lr", Some(c.lr.len())),
+            ("curves.train_loss", Some(c.train_loss.len())),
+            (
+                "curves.validation_loss",
+                c.validation_loss.as_ref().map(Vec::len),
+            ),
+            ("curves.test_loss", c.test_loss.as_ref().map(Vec::len)),
+            ("curves.gradient_norm", Some(c.gradient_norm.len())),
+            ("curves.update_norm", Some(c.update_norm.len())),
+            ("curves.seconds", Some(c.seconds.len())),
+            (
+                "curves.correct.train",
+                c.correct.as_ref().map(|x| x.train.len()),
+            ),
+            (
+                "curves.correct.validation",
+                c.correct.as_ref().map(|x| x.validation.len()),
+            ),
+            (
+                "curves.correct.test",
+                c.correct.as_ref().map(|x| x.test.len()),
+            ),
+        ];
+        if let Some((field, len)) = lengths
+            .into_iter()
+            .find_map(|(f, l)| l.filter(|&l| l != n).map(|l| (f, l)))
+        {
+            return Err(format!(
+                "{field} has {len} entries but curves.epoch has {n}; every curve list has one entry per recorded epoch"
+            ));
+        }
+        if let Err(e) = crate::problem::parse(&self.spec.problem) {
+            return Err(format!(
+                "spec.problem '{}' is not a problem spec ({e})",
+                self.spec.problem
+            ));
+        }
+        if let Err(e) = crate::optim::parse(&self.spec.optimizer) {
+            return Err(format!(
+                "spec.optimizer '{}' is not an optimizer spec ({e})",
+                self.spec.optimizer
+            ));
+        }
+        if let Err(e) = crate::batch::parse(&self.spec.batch) {
+            return Err(format!(
+                "spec.batch '{}' is not a batch mode ({e})",
+                self.spec.batch
+            ));
+        }
+        if let Err(e) = crate::schedule::parse(&self.spec.schedule) {
+            return Err(format!(
+                "spec.schedule '{}' is not a schedule ({e})",
+                self.spec.schedule
+            ));
+        }
+        for (field, lr) in [
+            ("spec.lr", self.spec.lr),
+            ("spec.base_lr", self.spec.base_lr),
+        ] {
+            if !(lr.is_finite() && lr > 0.0) {
+                return Err(format!(
+                    "{field} is {lr}; a learning rate is a finite number above 0"
+                ));
+            }
+        }
+        if self.samples.train == 0 {
+            return Err("samples.train is 0; a run trains on at least one sample".to_string());
+        }
+        if let Some(field) = self.non_finite() {
+            return Err(format!(
+                "{field} holds a non-finite number; a record holds finite numbers only"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What to say about a record of layout version `found`.
+pub(crate) fn other_version(found: u32) -> String {
+    format!(
+        "a record of layout version {found}, written by another optbench; this one reads version {SCHEMA_VERSION}: rerun the grid"
+    )
 }
 
 /// `x` rounded to six significant digits (diagnostic series need no more, and the results
@@ -327,7 +452,66 @@ pub fn downsample<T: Clone>(points: &[T], max: usize) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::downsample;
+    use super::{RunRecord, downsample, encode_line};
+
+    /// A record `optbench run` wrote (logreg2d, sgd, two epochs).
+    const LINE: &str = r#"{"schema":2,"grid":"71319496549bdb62","spec":{"id":"1206d2e56118dcd5","problem":"logreg2d:l2=0.0","set":"selection","optimizer":"sgd:lr=0.1,momentum=0.0,dampening=0.0,nesterov=false,weight_decay=0.0","optimizer_name":"sgd","label":"sgd:lr=0.01","lr":0.1,"default_lr":false,"base_lr":0.01,"batch":"full","schedule":"constant:min_lr=0.0","seed_index":1,"role":"evaluation","epochs":2,"grid_seed":0},"family":"smooth_convex","dim":3,"samples":{"train":1152,"validation":288,"test":288},"optimum":{"loss":0.27978212776366307,"kind":"solved","gradient_norm":4.5874465116043355e-15},"status":"completed","per_epoch":{"updates":1,"gradient_evals":1152,"loss_evals":0},"curves":{"epoch":[0,1,2],"lr":[0.1,0.1,0.1],"train_loss":[0.6923974976274454,0.6911979975588076,0.6900333765140565],"validation_loss":[0.6925314355388998,0.6915684192630099,0.6906294642886247],"test_loss":[0.6924277083606275,0.6913508823660914,0.6903038750610606],"correct":{"train":[578,578,578],"validation":[137,137,137],"test":[140,140,140]},"gradient_norm":[0.109934,0.109934,0.108306],"update_norm":[0.0,0.0109934,0.0108306],"seconds":[0.000066,0.000119,0.000171]},"best":{"epoch":2,"validation_loss":0.6906294642886247,"test_loss":0.6903038750610606},"wall_seconds":0.000172}"#;
+
+    fn record() -> RunRecord {
+        serde_json::from_str(LINE).unwrap()
+    }
+
+    #[test]
+    fn a_written_record_is_valid() {
+        assert_eq!(record().validate(), Ok(()));
+    }
+
+    #[test]
+    fn validate_names_what_is_wrong() {
+        type Doctor = fn(&mut RunRecord);
+        let cases: [(&str, Doctor); 8] = [
+            ("layout version 7", |r| r.schema = 7),
+            ("curves.epoch is empty", |r| {
+                let c = &mut r.curves;
+                c.epoch.clear();
+                c.lr.clear();
+                c.train_loss.clear();
+                c.validation_loss = None;
+                c.test_loss = None;
+                c.correct = None;
+                c.gradient_norm.clear();
+                c.update_norm.clear();
+                c.seconds.clear();
+            }),
+            ("curves.gradient_norm has 2 entries", |r| {
+                r.curves.gradient_norm.pop();
+            }),
+            ("curves.epoch must start at 0", |r| r.curves.epoch[0] = 1),
+            ("spec.problem", |r| r.spec.problem = "nope".into()),
+            ("spec.lr is 0", |r| r.spec.lr = 0.0),
+            ("spec.base_lr is NaN", |r| r.spec.base_lr = f64::NAN),
+            ("samples.train is 0", |r| r.samples.train = 0),
+        ];
+        for (expected, doctor) in cases {
+            let mut r = record();
+            doctor(&mut r);
+            let e = r.validate().unwrap_err();
+            assert!(e.contains(expected), "{expected}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_writer_refuses_non_finite_numbers() {
+        assert!(encode_line(&record()).is_ok());
+        let mut r = record();
+        r.curves.train_loss[0] = f64::INFINITY;
+        let e = encode_line(&r).unwrap_err().to_string();
+        assert!(e.contains("curves.train_loss is not finite"), "{e}");
+        let mut r = record();
+        r.best.test_loss = f64::NAN;
+        assert_eq!(r.non_finite(), Some("best.test_loss"));
+        assert!(encode_line(&r).is_err());
+    }
 
     #[test]
     fn long_runs_record_a_log_spaced_subset() {

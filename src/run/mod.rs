@@ -89,12 +89,44 @@ pub fn instance(spec: &RunSpec) -> Result<Instance, Error> {
                 spec.problem
             ))
         })?;
+    check_start(spec, problem.as_ref())?;
     Ok(Instance {
         problem,
         family: parsed.family,
         planar,
         optimum,
     })
+}
+
+/// Checks that the objective on every split and the full training gradient are finite at the
+/// start every run of this instance shares (the start depends on the problem seed only). Where
+/// they are not, no optimizer has done anything yet: the data overflow f64 arithmetic, and no
+/// run could record even its start, so the problem is refused like one without a finite f*.
+fn check_start(spec: &RunSpec, problem: &dyn Problem) -> Result<(), Error> {
+    let x = problem.initial_params(rng::derive_seed(spec.problem_seed(), &[streams::INIT]));
+    let mut ws = Workspace::new();
+    let bad = |what: &str| {
+        Error::Usage(format!(
+            "problem {}, seed {}: the {what} at the start is not finite (the data overflow f64 arithmetic); every value a run records must be finite: rescale the data",
+            spec.problem, spec.seed_index
+        ))
+    };
+    for (split, name) in Split::ALL
+        .into_iter()
+        .zip(["training", "validation", "test"])
+    {
+        let e = problem.evaluate(&x, split, &mut ws);
+        if !e.loss.is_finite() || !e.accuracy.is_none_or(f64::is_finite) {
+            return Err(bad(&format!("objective on the {name} split")));
+        }
+    }
+    let all: Vec<usize> = (0..problem.train_len()).collect();
+    let mut grad = vec![0.0; problem.dim()];
+    problem.loss_grad(&x, &all, &mut grad, &mut ws);
+    if !norm(&grad).is_finite() {
+        return Err(bad("training gradient"));
+    }
+    Ok(())
 }
 
 /// Executes one run on its problem instance. `grid` is the grid fingerprint stored in the
@@ -381,7 +413,6 @@ struct Shared<'a> {
     /// Scores and statuses of the records already in the file, by run id.
     done: HashMap<String, (f64, bool)>,
     writer: Mutex<ResultsWriter>,
-    out: &'a std::path::Path,
     progress: Progress,
 }
 
@@ -404,11 +435,8 @@ impl Shared<'_> {
                 let inst =
                     &self.instances[&(spec.grid_seed, spec.problem.as_str(), spec.seed_index)];
                 let record = execute(spec, inst, fingerprint)?;
-                debug_assert!(record.is_finite());
-                let line = encode_line(&record).map_err(|e| RecordError::Write {
-                    path: self.out.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+                // Refuses a record holding NaN or an infinity (never written as `null`).
+                let line = encode_line(&record)?;
                 self.writer
                     .lock()
                     .expect("a writer panicked")
@@ -585,7 +613,6 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
         ),
         done,
         writer: Mutex::new(writer),
-        out: &options.out,
     };
     let outcomes = pool.install(|| {
         let outcomes = configurations

@@ -10,6 +10,7 @@ mod harness;
 mod io;
 mod layout;
 mod limits;
+mod records;
 mod registry;
 mod report;
 mod torch_parity;
