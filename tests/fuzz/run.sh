@@ -7,6 +7,7 @@
 #   tests/fuzz/run.sh                 # every target, 600 s each
 #   tests/fuzz/run.sh 5               # every target, 5 s each (what .ci/run does)
 #   tests/fuzz/run.sh 600 csv_loader  # one target family
+#   OPTBENCH_FUZZ_BIN=/tmp/integration tests/fuzz/run.sh   # with a binary built and copied aside
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,7 +16,12 @@ shift || true
 targets=("${@:-spec_parsers grid_loader csv_loader results_reader}")
 cases="${OPTBENCH_FUZZ_CASES:-500}"
 
-bin=$(cargo test --release --test integration --no-run 2>&1 | grep -o 'target/release/deps/integration-[0-9a-f]*' | tail -1)
+# OPTBENCH_FUZZ_BIN: an integration test binary built already (copied aside, so that a
+# rebuild during a long run cannot replace it); else it is built here.
+bin="${OPTBENCH_FUZZ_BIN:-}"
+if [ -z "$bin" ]; then
+    bin=$(cargo test --release --test integration --no-run 2>&1 | grep -o 'target/release/deps/integration-[0-9a-f]*' | tail -1)
+fi
 [ -x "$bin" ] || { echo "cannot build the integration test binary" >&2; exit 1; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
