@@ -10,6 +10,7 @@ mod harness;
 mod io;
 mod layout;
 mod limits;
+mod numerics;
 mod records;
 mod registry;
 mod report;
