@@ -6,7 +6,8 @@
 //! budget of `cosine` and `warmup_cosine` is N); `plateau` is fed f(x_t) after update t.
 //! A trajectory that diverges stops after the first row holding a non-finite value.
 //! With `noise=σ` on the landscape, each gradient gets σ·N(0, 1) per coordinate from a stream of
-//! the seed; the loss column is always the noise-free f(x_t).
+//! the seed; the loss column is always the noise-free f(x_t). For a schedule-free method, x_t
+//! is its averaged point (what its reference's `eval()` mode puts in the parameters).
 //!
 //! May use: `spec`, `optim`, `schedule`, `problem`, `rng`.
 
@@ -150,12 +151,14 @@ pub fn trace<E>(
             &mut noise,
         );
         opt.step(&mut x, &mut objective, lr);
-        let loss = landscape.value(&x);
+        // A schedule-free method's answer is its average, not the gradient point.
+        let at = opt.evaluation_point(&x).unwrap_or(&x);
+        let loss = landscape.value(at);
         sched.end_epoch(loss);
         row.step = t;
         row.lr = lr;
         row.loss = loss;
-        row.x.copy_from_slice(&x);
+        row.x.copy_from_slice(at);
         if let Err(e) = emit(&row) {
             return Ok(Err(e));
         }

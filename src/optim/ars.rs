@@ -104,7 +104,7 @@ impl OptimizerConfig for ArsConfig {
     }
 
     fn method(&self, dim: usize, seed: u64) -> Method {
-        Method::LossOnly(Box::new(Ars::new(self.clone(), dim, seed)))
+        Method::Custom(Box::new(Ars::new(self.clone(), dim, seed)))
     }
 }
 

@@ -19,6 +19,7 @@ mod adam;
 mod adamax;
 mod adamw;
 mod ars;
+mod layout;
 mod lion;
 mod momentum;
 mod nadam;
@@ -40,6 +41,7 @@ pub use adam::{Adam, AdamConfig};
 pub use adamax::{Adamax, AdamaxConfig};
 pub use adamw::{AdamW, AdamWConfig};
 pub use ars::{Ars, ArsConfig};
+pub use layout::{Group, Layout};
 pub use lion::{Lion, LionConfig};
 pub use momentum::{Momentum, MomentumConfig};
 pub use nadam::{NAdam, NAdamConfig};
@@ -89,12 +91,27 @@ pub trait Objective {
     /// Writes the gradient at `x` into `grad`. First-order methods need no loss, so none is
     /// computed (for a logistic loss that saves a `log1p` per sample).
     fn gradient(&mut self, x: &[f64], grad: &mut [f64]);
+    /// The loss at `x`, with its gradient written into `grad`: what methods that search along
+    /// a line (`lbfgs`) ask for. The default asks for both separately; an objective that gets
+    /// the loss with the gradient for free overrides it (and charges one gradient only).
+    fn loss_gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.gradient(x, grad);
+        self.loss(x)
+    }
 }
 
 /// An optimizer built for a fixed dimension, with its state.
 pub trait Optimizer: Send {
     /// One update of `params` (in place) with learning rate `lr`. Never allocates.
     fn step(&mut self, params: &mut [f64], objective: &mut dyn Objective, lr: f64);
+
+    /// The point whose loss measures progress, when it is not `params` itself: the averaged
+    /// point of a schedule-free method (what its reference's `eval()` mode puts in the
+    /// parameters). `None` (the default): `params` is that point.
+    fn evaluation_point(&mut self, params: &[f64]) -> Option<&[f64]> {
+        let _ = params;
+        None
+    }
 }
 
 /// The arithmetic of a first-order method: one update from a given gradient.
@@ -159,12 +176,26 @@ pub trait OptimizerConfig: Debug + Send + Sync {
     /// The method for `dim` parameters, state allocated. `seed` feeds the optimizer's own
     /// randomness (only `ars` has any).
     fn method(&self, dim: usize, seed: u64) -> Method;
-    /// The optimizer for `dim` parameters, ready to step.
-    fn build(&self, dim: usize, seed: u64) -> Box<dyn Optimizer> {
-        match self.method(dim, seed) {
-            Method::FirstOrder(rule) => Box::new(FirstOrder::new(rule, dim)),
-            Method::LossOnly(optimizer) => optimizer,
+    /// The method for parameters cut as `layout`. Methods that ignore shapes keep the
+    /// default, which sees the flat dimension only (so their state and trajectory cannot
+    /// depend on the grouping); methods that treat matrices differently override it.
+    fn method_for(&self, layout: &Layout, seed: u64) -> Method {
+        self.method(layout.dim(), seed)
+    }
+    /// Whether the method reads the layout (see [`OptimizerConfig::method_for`]).
+    fn uses_shapes(&self) -> bool {
+        false
+    }
+    /// The optimizer for parameters cut as `layout`, ready to step.
+    fn build_for(&self, layout: &Layout, seed: u64) -> Box<dyn Optimizer> {
+        match self.method_for(layout, seed) {
+            Method::FirstOrder(rule) => Box::new(FirstOrder::new(rule, layout.dim())),
+            Method::Custom(optimizer) => optimizer,
         }
+    }
+    /// The optimizer for `dim` flat parameters (one vector), ready to step.
+    fn build(&self, dim: usize, seed: u64) -> Box<dyn Optimizer> {
+        self.build_for(&Layout::flat(dim), seed)
     }
 }
 
@@ -172,8 +203,9 @@ pub trait OptimizerConfig: Debug + Send + Sync {
 pub enum Method {
     /// One gradient per step, turned into an update by this rule.
     FirstOrder(Box<dyn UpdateRule>),
-    /// Loss evaluations only (`ars`): the optimizer queries the objective itself.
-    LossOnly(Box<dyn Optimizer>),
+    /// Anything else (`ars`'s loss evaluations, a line search, a schedule-free average): the
+    /// optimizer queries the objective itself.
+    Custom(Box<dyn Optimizer>),
 }
 
 /// Builds a config from validated values.
@@ -397,6 +429,34 @@ mod tests {
             };
             assert_eq!(rule.bytes_per_param(), bytes, "{spec}");
         }
+    }
+
+    /// A method that ignores shapes does the same whatever the grouping: its trajectory on
+    /// one flat vector and on the same values cut into matrices and vectors is bit-identical.
+    #[test]
+    fn shape_blind_methods_ignore_the_grouping() {
+        let cut = Layout::new([("W", vec![2, 3]), ("b", vec![2]), ("v", vec![4])]);
+        let dim = cut.dim();
+        let curvature: Vec<f64> = (0..dim).map(|i| 1.0 + i as f64).collect();
+        let mut blind = 0;
+        for info in entries() {
+            let spec = parse(info.name).unwrap();
+            if spec.config.uses_shapes() {
+                continue;
+            }
+            blind += 1;
+            let run = |layout: &Layout| {
+                let mut opt = spec.config.build_for(layout, 7);
+                let mut obj = testing::Quadratic(curvature.clone());
+                let mut x: Vec<f64> = (0..dim).map(|i| 1.0 - 0.1 * i as f64).collect();
+                for _ in 0..20 {
+                    opt.step(&mut x, &mut obj, spec.config.lr());
+                }
+                x
+            };
+            assert_eq!(run(&cut), run(&Layout::flat(dim)), "{}", info.name);
+        }
+        assert!(blind >= 13, "{blind}");
     }
 
     #[test]

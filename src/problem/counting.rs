@@ -67,6 +67,22 @@ impl Objective for BatchObjective<'_> {
     fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
         self.counters.gradient_evals += self.batch.len() as u64;
         self.problem.gradient(x, self.batch, grad, self.workspace);
+        self.charge_gradient(grad);
+    }
+
+    /// The loss comes with the gradient (one pass over the batch), so only the gradient is
+    /// charged.
+    fn loss_gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.counters.gradient_evals += self.batch.len() as u64;
+        let loss = self.problem.loss_grad(x, self.batch, grad, self.workspace);
+        self.charge_gradient(grad);
+        loss
+    }
+}
+
+impl BatchObjective<'_> {
+    /// Adds the gradient noise, if any, and counts the call and its norm.
+    fn charge_gradient(&mut self, grad: &mut [f64]) {
         let sigma = self.problem.gradient_noise();
         if sigma > 0.0 {
             for g in grad.iter_mut() {

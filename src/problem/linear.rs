@@ -383,6 +383,12 @@ impl Problem for DenseLinear {
         true
     }
 
+    /// `W` (outputs × features) and `b` (outputs): torch's `nn.Linear` shapes.
+    fn layout(&self) -> crate::optim::Layout {
+        let (k, d) = (self.loss.outputs(), self.features());
+        crate::optim::Layout::new([("W", vec![k, d]), ("b", vec![k])])
+    }
+
     /// Weights N(0, 0.01²) from the seed, biases 0.
     fn initial_params(&self, seed: u64) -> Vec<f64> {
         let mut rng = rng::from_seed(seed);

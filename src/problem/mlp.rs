@@ -338,6 +338,18 @@ impl Problem for Mlp {
         true
     }
 
+    /// `W1` (hidden × features), `b1`, `W2` (classes × hidden), `b2`: torch's `nn.Linear`
+    /// shapes, in the order of the flat vector.
+    fn layout(&self) -> crate::optim::Layout {
+        let (h, d, k) = (self.hidden, self.features, self.classes);
+        crate::optim::Layout::new([
+            ("W1", vec![h, d]),
+            ("b1", vec![h]),
+            ("W2", vec![k, h]),
+            ("b2", vec![k]),
+        ])
+    }
+
     fn initial_params(&self, seed: u64) -> Vec<f64> {
         let mut rng = rng::from_seed(seed);
         let (h, d, k) = (self.hidden, self.features, self.classes);

@@ -181,6 +181,12 @@ pub trait Problem: Debug + Send + Sync {
     /// Whether there is data to batch: analytic landscapes take the `full` mode only.
     fn has_data(&self) -> bool;
 
+    /// How the parameter vector is cut into named, shaped tensors (weight matrices, bias
+    /// vectors). The default is one vector `x` of [`Problem::dim`] values.
+    fn layout(&self) -> crate::optim::Layout {
+        crate::optim::Layout::flat(self.dim())
+    }
+
     /// Initial parameters drawn from the stream `seed`.
     fn initial_params(&self, seed: u64) -> Vec<f64>;
 
@@ -599,6 +605,64 @@ mod tests {
             assert!(first.loss < start.loss, "{spec}: f* not below the start");
             let second = problem.optimum().expect(spec);
             assert!(std::ptr::eq(first, second), "{spec}: recomputed");
+        }
+    }
+
+    /// Each data model's layout covers its parameters, and its matrices are exactly the
+    /// weights the L2 penalty acts on (so they sit where the layout says): the gradients with
+    /// and without the penalty differ by l2·w on the matrices and not at all on the vectors.
+    #[test]
+    fn layouts_cut_the_parameters_where_the_weights_are() {
+        for (with, without) in [
+            (
+                "linreg:samples=50,features=4,l2=0.5",
+                "linreg:samples=50,features=4",
+            ),
+            ("logreg2d:l2=0.5", "logreg2d"),
+            (
+                "sparse_logreg:samples=60,features=40,nnz=3,l2=0.75",
+                "sparse_logreg:samples=60,features=40,nnz=3,l2=0.25",
+            ),
+            ("softmax:dataset=wine,l2=0.5", "softmax:dataset=wine,l2=0"),
+            (
+                "mlp:dataset=iris,hidden=5,l2=0.5",
+                "mlp:dataset=iris,hidden=5,l2=0",
+            ),
+        ] {
+            let a = parse(with).unwrap().config.build(1).unwrap();
+            let b = parse(without).unwrap().config.build(1).unwrap();
+            let layout = a.layout();
+            assert_eq!(layout, b.layout(), "{with}");
+            assert_eq!(layout.dim(), a.dim(), "{with}");
+            assert!(
+                layout.groups().iter().any(|g| g.matrix().is_some()),
+                "{with}"
+            );
+            let x: Vec<f64> = (0..a.dim()).map(|i| 0.3 + 0.01 * i as f64).collect();
+            let all: Vec<usize> = (0..a.train_len()).collect();
+            let mut ws = Workspace::new();
+            let (mut ga, mut gb) = (vec![0.0; a.dim()], vec![0.0; a.dim()]);
+            a.loss_grad(&x, &all, &mut ga, &mut ws);
+            b.loss_grad(&x, &all, &mut gb, &mut ws);
+            for group in layout.groups() {
+                for i in group.range() {
+                    let expected = if group.matrix().is_some() {
+                        0.5 * x[i]
+                    } else {
+                        0.0
+                    };
+                    assert!(
+                        (ga[i] - gb[i] - expected).abs() <= 1e-12,
+                        "{with}: {}[{i}]: {} vs {expected}",
+                        group.name,
+                        ga[i] - gb[i]
+                    );
+                }
+            }
+        }
+        for name in analytic_names() {
+            let p = parse(name).unwrap().config.build(1).unwrap();
+            assert_eq!(p.layout(), crate::optim::Layout::flat(p.dim()), "{name}");
         }
     }
 

@@ -245,6 +245,12 @@ impl Problem for SparseLogreg {
         true
     }
 
+    /// `W` (1 × features) and `b` (1): torch's `nn.Linear` shapes.
+    fn layout(&self) -> crate::optim::Layout {
+        let d = self.train.x.cols();
+        crate::optim::Layout::new([("W", vec![1, d]), ("b", vec![1])])
+    }
+
     /// Weights N(0, 0.01²) from the seed, bias 0.
     fn initial_params(&self, seed: u64) -> Vec<f64> {
         let mut rng = rng::from_seed(seed);

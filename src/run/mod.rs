@@ -142,7 +142,9 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
 
     let dim = problem.dim();
     let mut x = problem.initial_params(rng::derive_seed(problem_seed, &[streams::INIT]));
-    let mut opt = optimizer.config.build(dim, spec.optimizer_seed());
+    let mut opt = optimizer
+        .config
+        .build_for(&problem.layout(), spec.optimizer_seed());
     let mut sched = schedule.config.build(spec.lr, spec.epochs);
     let mut batches = Batches::new(
         batch_mode,
@@ -255,7 +257,8 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
                 && v.len() <= UPDATE_LOSSES
                 && v.last().is_some_and(|l| l.is_finite())
             {
-                v.push(problem.evaluate(&x, Split::Train, &mut update_ws).loss);
+                let at = opt.evaluation_point(&x).unwrap_or(&x);
+                v.push(problem.evaluate(at, Split::Train, &mut update_ws).loss);
             }
         }
         per_epoch.get_or_insert(PerEpoch {
@@ -263,21 +266,26 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
             gradient_evals: counters.gradient_evals - before.gradient_evals,
             loss_evals: counters.loss_evals - before.loss_evals,
         });
-        let moved = distance(&x, &previous);
-        previous.copy_from_slice(&x);
+        // Progress is measured where the method says its answer is (a schedule-free
+        // method's average, not the point its gradients were taken at); the update norm and
+        // the path follow that point too.
+        let at = opt.evaluation_point(&x).unwrap_or(&x);
+        let moved = distance(at, &previous);
+        previous.copy_from_slice(at);
         let calls = counters.gradient_calls - before.gradient_calls;
         let gradient_norm = if calls > 0 {
             ((counters.gradient_sq_norms - before.gradient_sq_norms) / calls as f64).sqrt()
         } else {
             0.0
         };
-        let m = measure(&x);
+        let m = measure(at);
         let finite = m
             .iter()
             .all(|(l, a)| l.is_finite() && a.is_none_or(f64::is_finite))
             && gradient_norm.is_finite()
             && moved.is_finite()
-            && x.iter().all(|v| v.is_finite());
+            && x.iter().all(|v| v.is_finite())
+            && at.iter().all(|v| v.is_finite());
         if !finite || m[0].0 > limit {
             diverged_epoch = Some(epoch);
             break;
@@ -302,7 +310,7 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
             push(&mut curves, &last_row);
         }
         if trace {
-            path.push([six_digits(x[0]), six_digits(x[1])]);
+            path.push([six_digits(at[0]), six_digits(at[1])]);
         }
     }
     // The last finite epoch always ends the curves, sampled or not.
