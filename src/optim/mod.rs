@@ -14,6 +14,7 @@
 //! May use: `spec`. Knows nothing of problems, the harness or the report.
 
 mod adadelta;
+mod adafactor;
 mod adagrad;
 mod adam;
 mod adamax;
@@ -22,6 +23,7 @@ mod ars;
 mod layout;
 mod lion;
 mod momentum;
+mod muon;
 mod nadam;
 mod radam;
 mod rmsprop;
@@ -36,6 +38,7 @@ use serde::de::DeserializeOwned;
 use crate::spec::{EntryInfo, Params, Registry, SpecError};
 
 pub use adadelta::{Adadelta, AdadeltaConfig};
+pub use adafactor::{Adafactor, AdafactorConfig};
 pub use adagrad::{Adagrad, AdagradConfig};
 pub use adam::{Adam, AdamConfig};
 pub use adamax::{Adamax, AdamaxConfig};
@@ -44,6 +47,7 @@ pub use ars::{Ars, ArsConfig};
 pub use layout::{Group, Layout};
 pub use lion::{Lion, LionConfig};
 pub use momentum::{Momentum, MomentumConfig};
+pub use muon::{AdjustLr, Muon, MuonConfig};
 pub use nadam::{NAdam, NAdamConfig};
 pub use radam::{RAdam, RAdamConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
@@ -238,6 +242,8 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(radam::ENTRY, config_from_params::<RAdamConfig>)
             .add(adamax::ENTRY, config_from_params::<AdamaxConfig>)
             .add(lion::ENTRY, config_from_params::<LionConfig>)
+            .add(muon::ENTRY, config_from_params::<MuonConfig>)
+            .add(adafactor::ENTRY, config_from_params::<AdafactorConfig>)
             .add(ars::ENTRY, config_from_params::<ArsConfig>);
         r
     })

@@ -34,6 +34,7 @@ use crate::spec::{EntryInfo, Params, Registry, SpecError};
 
 pub use analytic::{Landscape, Minimum};
 pub use counting::{BatchObjective, Counters};
+pub use mlp::{Activation, Mlp};
 pub use workspace::Workspace;
 
 pub(crate) const KIND: &str = "problem";
