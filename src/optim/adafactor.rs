@@ -60,7 +60,10 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         Key::float(
             "d",
             1.0,
-            Range::POSITIVE,
+            Range::Float {
+                lo: crate::spec::Bound::Incl(1.0),
+                hi: crate::spec::Bound::Open,
+            },
             "clipping threshold of the update RMS",
         ),
         Key::float(
@@ -84,7 +87,7 @@ pub struct AdafactorConfig {
     pub eps1: f64,
     /// Floor of the parameter RMS (default 1e-3).
     pub eps2: f64,
-    /// Update clipping threshold (default 1).
+    /// Update clipping threshold, ≥ 1 (default 1).
     pub d: f64,
     /// Decoupled weight decay ≥ 0 (default 0).
     pub weight_decay: f64,
@@ -209,11 +212,11 @@ impl Optimizer for Adafactor {
                         *v = lerp(*v, s * s / rows as f64, w);
                     }
                     let mean = (row.iter().sum::<f64>() / rows as f64).max(eps1);
-                    for r in 0..rows {
-                        for c in 0..cols {
-                            let i = r * cols + c;
-                            let v = (row[r] * col[c] / mean).max(eps1 * eps1);
-                            u[i] = 1.0 / v.sqrt() * g[i];
+                    let lines = u.chunks_exact_mut(cols).zip(g.chunks_exact(cols));
+                    for ((u, g), &r) in lines.zip(row.iter()) {
+                        for ((u, &g), &c) in u.iter_mut().zip(g).zip(col.iter()) {
+                            let v = (r * c / mean).max(eps1 * eps1);
+                            *u = 1.0 / v.sqrt() * g;
                         }
                     }
                 }
@@ -291,6 +294,6 @@ mod tests {
         assert_eq!(spec.config.lr(), 1e-2);
         assert!(spec.config.uses_shapes());
         assert!(parse("adafactor:beta2_decay=0.5").is_err());
-        assert!(parse("adafactor:d=0").is_err());
+        assert!(parse("adafactor:d=0.5").is_err());
     }
 }
