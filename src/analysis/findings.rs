@@ -231,6 +231,9 @@ pub struct Findings {
     /// Tuned picks (problem × optimizer) and configurations in all.
     pub tuned_picks: usize,
     pub configurations: usize,
+    /// For users who will not tune at all: the best learning-rate-free or schedule-free
+    /// method at its defaults against the tuned pick.
+    pub untuned: Option<Untuned>,
     /// The first screen: at most five short sentences in plain words.
     pub headline: Vec<Sentence>,
     /// The answer in detail, each sentence with its statistics.
@@ -462,6 +465,86 @@ fn compare_settings(
     })
 }
 
+/// The best method meant to be used untuned (learning-rate-free or schedule-free), at its
+/// defaults, against the tuned pick, over the selection instances.
+#[derive(Debug, Clone, Serialize)]
+pub struct Untuned {
+    /// The optimizer's index in the analysis.
+    #[serde(skip)]
+    pub index: usize,
+    /// Its label.
+    pub label: String,
+    /// Its spec at its defaults.
+    pub optimizer: String,
+    /// The tuned pick it is compared with.
+    pub versus: String,
+    /// Ratio of the tuned pick's gap to f* over this method's (above 1: this method leaves
+    /// less), with its 95% hierarchical-bootstrap interval.
+    pub effect: Effect,
+    /// Instances where it is better, within the margin, or worse (medians over seeds).
+    pub better: usize,
+    pub tied: usize,
+    pub worse: usize,
+    /// Two-sided Wilcoxon signed-rank p-value over the instances (margin applied).
+    pub p_value: f64,
+    /// Every method of the kind that was compared (labels, best first).
+    pub candidates: Vec<String>,
+}
+
+/// The [`Untuned`] answer: the method meant to be used untuned that ranks best at its
+/// defaults (the default-budget leaderboard's order) against the tuned pick's tuned runs.
+fn untuned(a: &Analysis, f: &Findings) -> Option<Untuned> {
+    let pick = f.pick.as_ref()?;
+    let candidates: Vec<&Standing> = f
+        .default
+        .standings
+        .iter()
+        .filter(|s| a.optimizers[s.optimizer].needs_no_tuning)
+        .collect();
+    let best = candidates.first()?;
+    let pairs: Vec<(Vec<f64>, Vec<f64>)> = f
+        .selection
+        .iter()
+        .filter_map(|&p| {
+            let ours = a.problems[p].choice(Budget::Default, best.optimizer)?;
+            let theirs = a.problems[p].choice(Budget::Tuned, pick.index)?;
+            (!ours.scores.is_empty() && !theirs.scores.is_empty())
+                .then(|| (theirs.scores.clone(), ours.scores.clone()))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let (mut better, mut tied, mut worse) = (0, 0, 0);
+    let (mut column_pick, mut column_ours) = (Vec::new(), Vec::new());
+    for (theirs, ours) in &pairs {
+        let (t, o) = (stats::median(theirs), stats::median(ours));
+        column_pick.push(t);
+        column_ours.push(o);
+        if (t - o).abs() <= MARGIN {
+            tied += 1;
+        } else if o < t {
+            better += 1;
+        } else {
+            worse += 1;
+        }
+    }
+    let test = stats::wilcoxon_signed_rank(&column_ours, &column_pick, MARGIN);
+    let mut boot = Bootstrap::new(0x0fee_d00d);
+    Some(Untuned {
+        index: best.optimizer,
+        label: best.label.clone(),
+        optimizer: a.optimizers[best.optimizer].spec.clone(),
+        versus: pick.label.clone(),
+        effect: paired_effect(&pairs, &mut boot),
+        better,
+        tied,
+        worse,
+        p_value: test.p_value,
+        candidates: candidates.iter().map(|s| s.label.clone()).collect(),
+    })
+}
+
 /// Computes the findings of an analysis.
 pub fn findings(a: &Analysis, experiments: &super::claims::Experiments) -> Findings {
     let selection = a.problems_in(InstanceSet::Selection);
@@ -573,6 +656,7 @@ pub fn findings(a: &Analysis, experiments: &super::claims::Experiments) -> Findi
         score_floor: SCORE_FLOOR,
         win_rates: super::win_rates(a, Budget::Tuned),
         pick: None,
+        untuned: None,
         settings: Vec::new(),
         answer: Vec::new(),
         headline: Vec::new(),
@@ -600,6 +684,7 @@ pub fn findings(a: &Analysis, experiments: &super::claims::Experiments) -> Findi
             .cloned()
             .collect();
     }
+    f.untuned = untuned(a, &f);
     f.answer = answer(a, &f);
     f.headline = headline(a, &f);
     f
@@ -848,10 +933,15 @@ fn headline(a: &Analysis, f: &Findings) -> Vec<Sentence> {
         out.push(Sentence {
             topic: "without tuning".into(),
             text: format!(
-                "Without tuning anything, {} does best: {}× less of that distance than a typical optimizer at its defaults.{}",
+                "Without tuning anything, {} does best: {}× less of that distance than a typical optimizer at its defaults.{}{}",
                 top.label,
                 sig2(top.effect.ratio),
-                others(&f.default, top.optimizer)
+                others(&f.default, top.optimizer),
+                f.untuned.as_ref().map_or(String::new(), |u| format!(
+                    " If you will not tune the learning rate at all, {} at its defaults {}.",
+                    u.label,
+                    effect_text(&u.effect, &format!("the tuned {}", u.versus))
+                ))
             ),
             confidence: String::new(),
             backing: detail.clone(),
@@ -999,6 +1089,31 @@ fn answer(a: &Analysis, f: &Findings) -> Vec<Sentence> {
                 effect_text(&top.effect, "the median optimizer")
             ),
             confidence: board_confidence(&f.default, &top, seeds),
+            backing: Backing::Ranks {
+                set: InstanceSet::Selection,
+                budget: Budget::Default,
+            },
+            subjects: Vec::new(),
+        });
+    }
+    if let Some(u) = &f.untuned {
+        let n = u.better + u.tied + u.worse;
+        out.push(Sentence {
+            topic: "without tuning the learning rate".into(),
+            text: format!(
+                "If you do not want to tune the learning rate at all: {} at its defaults {}; it is better on {}, within {} decade on {} and worse on {} of {n} instances.",
+                u.label,
+                effect_text(&u.effect, &format!("the tuned {}", u.versus)),
+                u.better,
+                sig2(MARGIN),
+                u.tied,
+                u.worse
+            ),
+            confidence: format!(
+                "Learning-rate-free and schedule-free methods compared at their defaults: {}. Two-sided Wilcoxon signed-rank test against the tuned pick over {n} instances: p = {}.",
+                list(&u.candidates),
+                sig2(u.p_value)
+            ),
             backing: Backing::Ranks {
                 set: InstanceSet::Selection,
                 budget: Budget::Default,

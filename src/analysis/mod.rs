@@ -181,6 +181,8 @@ pub struct OptimizerInfo {
     /// Canonical spec at its own lr (the "no tuning" setting); optimizers are ordered by it,
     /// never by label.
     pub spec: String,
+    /// Learning-rate-free or schedule-free: meant to be used at its defaults.
+    pub needs_no_tuning: bool,
 }
 
 /// The analysis of one grid's records.
@@ -246,6 +248,8 @@ impl Analysis {
                     label: r.spec.label.clone(),
                     name: r.spec.optimizer_name.clone(),
                     spec: own_spec(&r.spec),
+                    needs_no_tuning: crate::optim::parse(&own_spec(&r.spec))
+                        .is_ok_and(|o| o.config.needs_no_tuning()),
                 });
         }
         let mut optimizers: Vec<OptimizerInfo> = optimizers.into_values().collect();

@@ -177,6 +177,13 @@ pub trait OptimizerConfig: Debug + Send + Sync {
     fn follows_schedule(&self) -> bool {
         true
     }
+    /// Whether the method is meant to be used at its defaults without tuning: it sets its own
+    /// step size (learning-rate-free) or needs no schedule (schedule-free). The report's
+    /// answer for users who will not tune compares these, at their defaults, with the tuned
+    /// pick.
+    fn needs_no_tuning(&self) -> bool {
+        false
+    }
     /// The method for `dim` parameters, state allocated. `seed` feeds the optimizer's own
     /// randomness (only `ars` has any).
     fn method(&self, dim: usize, seed: u64) -> Method;
