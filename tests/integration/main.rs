@@ -14,4 +14,5 @@ mod numerics;
 mod records;
 mod registry;
 mod report;
+mod schedule_parity;
 mod torch_parity;
