@@ -48,7 +48,7 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
         text.push_str(&match category {
             Category::Optimizers => format_entries("Optimizers", optim::entries(), none),
             Category::Schedules => format_entries(
-                "Schedules (advance once per epoch; every schedule takes min_lr)",
+                "Schedules (advance once per epoch; every schedule takes min_lr, and warmup_epochs for a linear warm-up before it)",
                 schedule::entries(),
                 none,
             ),

@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Curve, MIN_LR};
+use super::{Curve, MIN_LR, WARMUP_EPOCHS, WARMUP_START_FACTOR};
 use crate::spec::EntryInfo;
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "constant",
     summary: "the optimizer's lr throughout",
     reference: "no scheduler (lr_t = lr0)",
-    keys: &[MIN_LR],
+    keys: &[MIN_LR, WARMUP_EPOCHS, WARMUP_START_FACTOR],
 };
 
 /// The constant schedule.

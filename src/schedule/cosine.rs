@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Curve, MIN_LR};
+use super::{Curve, MIN_LR, WARMUP_EPOCHS, WARMUP_START_FACTOR};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -25,6 +25,8 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         ),
         Key::float("eta_min", 0.0, Range::NON_NEGATIVE, "lr at t = t_max"),
         MIN_LR,
+        WARMUP_EPOCHS,
+        WARMUP_START_FACTOR,
     ],
 };
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Curve, MIN_LR};
+use super::{Curve, MIN_LR, WARMUP_EPOCHS, WARMUP_START_FACTOR};
 use crate::spec::{Bound, EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -20,6 +20,8 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             "decay factor per epoch",
         ),
         MIN_LR,
+        WARMUP_EPOCHS,
+        WARMUP_START_FACTOR,
     ],
 };
 

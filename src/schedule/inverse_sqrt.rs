@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Curve, MIN_LR};
+use super::{Curve, MIN_LR, WARMUP_EPOCHS, WARMUP_START_FACTOR};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -12,6 +12,8 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
     keys: &[
         Key::float("k", 1.0, Range::POSITIVE, "scale factor"),
         MIN_LR,
+        WARMUP_EPOCHS,
+        WARMUP_START_FACTOR,
     ],
 };
 

@@ -1,20 +1,56 @@
-//! Learning-rate schedules (SPEC §4). A schedule advances once per epoch; t is the number of
-//! completed epochs and lr0 the optimizer's lr. Every schedule takes `min_lr` (default 0):
-//! lr_t = max(lr_t, min_lr) (for `plateau`, torch's own min_lr rule).
+//! Learning-rate schedules. A schedule advances once per epoch; t is the number of completed
+//! epochs, lr0 the optimizer's lr and T the epoch budget. Every schedule takes `min_lr`
+//! (default 0): lr_t = max(lr_t, min_lr) (for `plateau`, torch's own min_lr rule).
 //!
 //! A [`ScheduleConfig`] is plain data from a spec string; `build(lr0, budget)` gives a
 //! [`Schedule`], which says the lr for the coming epoch and is told when an epoch ends (with
 //! the validation loss, which only `plateau` uses).
 //!
+//! # Linear warm-up before any schedule
+//!
+//! Every schedule also takes `warmup_epochs` and `warmup_start_factor`: `NAME:warmup_epochs=n`
+//! (n ≥ 1) runs torch's
+//!
+//! ```text
+//! SequentialLR([LinearLR(start_factor=s, end_factor=1, total_iters=n), NAME], milestones=[n])
+//! ```
+//! with s = `warmup_start_factor` (default 1/3, LinearLR's). That is, with L the lr the warm-up
+//! ramps to:
+//!
+//! ```text
+//! t < n:   lr_t = L·(s + (1 − s)·t/n)            (LinearLR)
+//! t ≥ n:   lr_t = NAME's own lr at t − n         (NAME restarted from its t = 0)
+//! ```
+//! * L is lr0, except for `one_cycle`, whose constructor sets torch's `initial_lr` to
+//!   lr0/div_factor, which SequentialLR then warms up to: the warm-up joins the cycle's start.
+//! * SequentialLR restarts NAME at the milestone from its own t = 0 (for `cyclic` that is a
+//!   jump from lr0 down to base_factor·lr0), and NAME's budget-derived defaults (cosine's
+//!   t_max, one_cycle's total_steps, ...) count the epochs after the warm-up: T − n (at least 1).
+//! * `min_lr` floors the warm-up too, except for `plateau`, where (as in torch) min_lr only
+//!   limits its cuts. torch's SequentialLR refuses ReduceLROnPlateau; optbench runs it as if it
+//!   did not: `plateau` starts at the milestone with lr0 and a fresh state, and sees the
+//!   validation losses of the epochs run under it (not those of the warm-up).
+//! * These keys are unlike `warmup_cosine`'s `warmup`, a fraction of the budget warmed up from
+//!   lr 0 inside that schedule's own formula; the two can be combined (warm-up first).
+//! * Unset, the two keys print nowhere (their defaults are not written into canonical spec
+//!   strings, so specs without warm-up keep their identity); `warmup_start_factor` without
+//!   `warmup_epochs` ≥ 1 is refused.
+//!
 //! May use: `spec`. Knows nothing of optimizers, problems or the harness.
 
 mod constant;
 mod cosine;
+mod cosine_restarts;
+mod cyclic;
 mod exponential;
 mod inverse_sqrt;
 mod inverse_time;
+mod linear;
+mod one_cycle;
 mod plateau;
+mod polynomial;
 mod step;
+mod warmup;
 mod warmup_cosine;
 
 use std::fmt::Debug;
@@ -26,12 +62,20 @@ use crate::spec::{EntryInfo, Key, Params, Range, Registry, SpecError, Value};
 
 pub use constant::Constant;
 pub use cosine::Cosine;
+pub use cosine_restarts::CosineRestarts;
+pub use cyclic::{Cyclic, CyclicMode};
 pub use exponential::Exponential;
 pub use inverse_sqrt::InverseSqrt;
 pub use inverse_time::InverseTime;
+pub use linear::Linear;
+pub use one_cycle::{AnnealStrategy, OneCycle};
 pub use plateau::{Plateau, PlateauConfig};
+pub use polynomial::Polynomial;
 pub use step::Step;
+pub use warmup::Warmup;
 pub use warmup_cosine::WarmupCosine;
+
+use warmup::{WARMUP_EPOCHS, WARMUP_START_FACTOR};
 
 /// A schedule in use: the lr of the coming epoch, advanced at each epoch's end.
 pub trait Schedule: Send {
@@ -46,6 +90,11 @@ pub trait ScheduleConfig: Debug + Send + Sync {
     /// The schedule for base lr `lr0` and an epoch budget `budget` (≥ 1), which sets defaults
     /// such as cosine's t_max.
     fn build(&self, lr0: f64, budget: usize) -> Box<dyn Schedule>;
+    /// The lr a warm-up chained before this schedule ramps to: torch's `initial_lr` of the
+    /// optimizer's group once this schedule is constructed (lr0 unless it overwrites it).
+    fn warmup_target(&self, lr0: f64) -> f64 {
+        lr0
+    }
 }
 
 /// A schedule given by a closed form lr_t = f(lr0, t, budget).
@@ -55,6 +104,10 @@ pub trait Curve: Debug + Clone + Send + Sync + 'static {
     /// Checks combinations of keys; returns what is wrong.
     fn check(&self) -> Result<(), String> {
         Ok(())
+    }
+    /// See [`ScheduleConfig::warmup_target`].
+    fn warmup_target(&self, lr0: f64) -> f64 {
+        lr0
     }
 }
 
@@ -75,6 +128,10 @@ impl<C: Curve> ScheduleConfig for Floored<C> {
             budget: budget.max(1),
             t: 0,
         })
+    }
+
+    fn warmup_target(&self, lr0: f64) -> f64 {
+        self.curve.warmup_target(lr0)
     }
 }
 
@@ -119,26 +176,32 @@ fn min_lr_of(params: &Params) -> f64 {
     }
 }
 
-/// Builds a closed-form schedule config: the curve from every key but `min_lr`.
+/// The params without the warm-up keys, which [`warmup::chain`] handles for every schedule.
+fn without_warmup(params: &Params) -> Params {
+    params
+        .without(WARMUP_EPOCHS.name)
+        .without(WARMUP_START_FACTOR.name)
+}
+
+/// Builds a closed-form schedule config: the curve from every key but `min_lr` and the
+/// warm-up keys, floored at `min_lr`, after the warm-up if one is asked for.
 pub fn curve_from_params<C>(params: &Params) -> Result<Box<dyn ScheduleConfig>, SpecError>
 where
     C: Curve + DeserializeOwned,
 {
-    let curve: C = params
+    let curve: C = without_warmup(params)
         .without(MIN_LR.name)
         .to_checked_config(KIND, C::check)?;
-    Ok(Box::new(Floored {
-        curve,
-        min_lr: min_lr_of(params),
-    }))
+    let min_lr = min_lr_of(params);
+    warmup::chain(params, Box::new(Floored { curve, min_lr }), Some(min_lr))
 }
 
 fn plateau_from_params(params: &Params) -> Result<Box<dyn ScheduleConfig>, SpecError> {
-    let config: PlateauConfig = params.to_config(KIND)?;
-    Ok(Box::new(config))
+    let config: PlateauConfig = without_warmup(params).to_config(KIND)?;
+    warmup::chain(params, Box::new(config), None)
 }
 
-/// The built-in schedules, in the order of SPEC §4.
+/// The built-in schedules, in listing order.
 pub fn registry() -> &'static Registry<ConfigBuilder> {
     static REGISTRY: OnceLock<Registry<ConfigBuilder>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
@@ -150,7 +213,12 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(inverse_sqrt::ENTRY, curve_from_params::<InverseSqrt>)
             .add(cosine::ENTRY, curve_from_params::<Cosine>)
             .add(warmup_cosine::ENTRY, curve_from_params::<WarmupCosine>)
-            .add(plateau::ENTRY, plateau_from_params);
+            .add(plateau::ENTRY, plateau_from_params)
+            .add(one_cycle::ENTRY, curve_from_params::<OneCycle>)
+            .add(cosine_restarts::ENTRY, curve_from_params::<CosineRestarts>)
+            .add(linear::ENTRY, curve_from_params::<Linear>)
+            .add(polynomial::ENTRY, curve_from_params::<Polynomial>)
+            .add(cyclic::ENTRY, curve_from_params::<Cyclic>);
         r
     })
 }

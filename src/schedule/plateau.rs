@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MIN_LR, Schedule, ScheduleConfig};
+use super::{MIN_LR, Schedule, ScheduleConfig, WARMUP_EPOCHS, WARMUP_START_FACTOR};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -39,6 +39,8 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             "relative improvement that counts: loss < best·(1 - threshold)",
         ),
         MIN_LR,
+        WARMUP_EPOCHS,
+        WARMUP_START_FACTOR,
     ],
 };
 

@@ -7,12 +7,16 @@
 //! t > T:        lr_t = 0                      (then the min_lr floor)
 //! ```
 //! In torch this is `LambdaLR` with the same factor.
+//!
+//! `warmup` here is a fraction of the budget, warmed up from lr 0 inside this formula; the
+//! `warmup_epochs` key every schedule takes is a separate LinearLR warm-up (a number of epochs)
+//! chained before the whole schedule.
 
 use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Curve, MIN_LR};
+use super::{Curve, MIN_LR, WARMUP_EPOCHS, WARMUP_START_FACTOR};
 use crate::spec::{EntryInfo, Key, Range};
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
@@ -27,6 +31,8 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
             "warmup length as a fraction of the budget: W = floor(warmup·T) epochs",
         ),
         MIN_LR,
+        WARMUP_EPOCHS,
+        WARMUP_START_FACTOR,
     ],
 };
 

@@ -14,5 +14,6 @@ mod numerics;
 mod records;
 mod registry;
 mod report;
+mod schedule_parity;
 mod shaped_parity;
 mod torch_parity;

@@ -53,6 +53,11 @@ fn every_schedule_is_listed_and_parses_from_its_name() {
         "cosine",
         "warmup_cosine",
         "plateau",
+        "one_cycle",
+        "cosine_restarts",
+        "linear",
+        "polynomial",
+        "cyclic",
     ];
     assert_eq!(listed, spec_table.iter().map(|s| s.to_string()).collect());
     for name in &listed {
