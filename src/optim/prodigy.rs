@@ -206,6 +206,8 @@ impl Prodigy {
         self.d
     }
 
+    // Indexed loops: the first moment is absent when β1 = 0, and the sliced sums stride.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn kernel(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
         let ProdigyConfig {

@@ -162,9 +162,7 @@ impl Averaging {
         };
         let lr = lr * sched;
         // Python's max(lr, lr_max): the later argument only when strictly larger.
-        if !(self.lr_max > lr) {
-            self.lr_max = lr;
-        }
+        self.lr_max = if self.lr_max > lr { self.lr_max } else { lr };
         let weight = ((k + 1) as f64).powf(r) * self.lr_max.powf(weight_lr_power);
         self.weight_sum += weight;
         // The package catches the ZeroDivisionError of 0/0 (an lr of 0 so far) as c = 0.

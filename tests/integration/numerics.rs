@@ -25,9 +25,25 @@ fn config() -> Config {
     }
 }
 
-const OPTIMIZERS: [&str; 13] = [
-    "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-    "radam", "adamax", "lion", "ars",
+const OPTIMIZERS: [&str; 18] = [
+    "sgd",
+    "momentum",
+    "adagrad",
+    "adadelta",
+    "rmsprop",
+    "rprop",
+    "adam",
+    "adamw",
+    "nadam",
+    "radam",
+    "adamax",
+    "lion",
+    "ars",
+    "schedule_free_sgd",
+    "schedule_free_adamw",
+    "prodigy",
+    "dadapt_sgd",
+    "dadapt_adam",
 ];
 
 /// A CSV of 40 rows: a huge column (±scale), a tiny one (±1/scale), a constant one, and a
