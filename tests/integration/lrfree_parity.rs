@@ -140,7 +140,11 @@ fn updates_match_the_packages_given_their_gradients() {
     let mut failures = Vec::new();
     let (mut steps, mut identical) = (0usize, 0usize);
     let mut worst = 0.0f64;
+    // Per method: (updates, bit-identical updates, worst relative error).
+    let mut per_method = std::collections::BTreeMap::<&str, (usize, usize, f64)>::new();
     for case in &fixture.cases {
+        let name = case.optimizer.split(':').next().unwrap();
+        let stats = per_method.entry(name).or_default();
         let label = format!("{} / {} / {}", case.problem, case.optimizer, case.schedule);
         assert_eq!(case.grad.len() + 1, case.x.len(), "{label}");
         assert_eq!(case.y.len(), case.x.len(), "{label}");
@@ -177,6 +181,7 @@ fn updates_match_the_packages_given_their_gradients() {
                     bitwise = false;
                     let e = error(ours, theirs);
                     worst = worst.max(e);
+                    stats.2 = stats.2.max(e);
                     if e > tolerance {
                         failures.push(format!(
                             "{label}: step {t} {what}{i}: {ours:e} vs reference {theirs:e}"
@@ -187,6 +192,8 @@ fn updates_match_the_packages_given_their_gradients() {
             }
             steps += 1;
             identical += usize::from(bitwise);
+            stats.0 += 1;
+            stats.1 += usize::from(bitwise);
         }
     }
     eprintln!(
@@ -194,6 +201,9 @@ fn updates_match_the_packages_given_their_gradients() {
          error {worst:.2e}",
         100.0 * identical as f64 / steps as f64
     );
+    for (name, (n, same, e)) in &per_method {
+        eprintln!("  {name}: {same} of {n} bit-identical, worst relative error {e:.2e}");
+    }
     assert!(
         failures.is_empty(),
         "{} cases differ:\n{}",
