@@ -1,8 +1,8 @@
 //! `schedule_free_adamw`: exactly `schedulefree.AdamWScheduleFree` of the `schedulefree`
 //! package 1.4.1 (Defazio et al. 2024, "The Road Less Scheduled"), the class the package's
-//! users import by default. (The package's `AdamWScheduleFreeReference` is a different
-//! algorithm variant: it decays z instead of adding the decay to the normalized gradient and
-//! keeps x explicitly; it is not what this entry follows.)
+//! users import by default. (The package's `AdamWScheduleFreeReference` differs: it keeps x
+//! explicitly, and its weight decay shrinks z by lr·weight_decay·y (or ·z) instead of adding
+//! weight_decay·y to the normalized gradient; it is not what this entry follows.)
 //!
 //! Three sequences: z (the SGD-like iterate), x (the weighted average of the z's, the answer)
 //! and y = (1−β1)·z + β1·x, where gradients are taken. The parameters the run loop steps hold
