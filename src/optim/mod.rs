@@ -20,14 +20,19 @@ mod adam;
 mod adamax;
 mod adamw;
 mod ars;
+mod dadapt_adam;
+mod dadapt_sgd;
 mod layout;
 mod lion;
 mod momentum;
 mod muon;
 mod nadam;
+mod prodigy;
 mod radam;
 mod rmsprop;
 mod rprop;
+mod schedule_free_adamw;
+mod schedule_free_sgd;
 mod sgd;
 
 use std::fmt::Debug;
@@ -44,14 +49,19 @@ pub use adam::{Adam, AdamConfig};
 pub use adamax::{Adamax, AdamaxConfig};
 pub use adamw::{AdamW, AdamWConfig};
 pub use ars::{Ars, ArsConfig};
+pub use dadapt_adam::{DAdaptAdam, DAdaptAdamConfig};
+pub use dadapt_sgd::{DAdaptSgd, DAdaptSgdConfig};
 pub use layout::{Group, Layout};
 pub use lion::{Lion, LionConfig};
 pub use momentum::{Momentum, MomentumConfig};
 pub use muon::{AdjustLr, Muon, MuonConfig};
 pub use nadam::{NAdam, NAdamConfig};
+pub use prodigy::{Prodigy, ProdigyConfig};
 pub use radam::{RAdam, RAdamConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use rprop::{Rprop, RpropConfig};
+pub use schedule_free_adamw::{ScheduleFreeAdamW, ScheduleFreeAdamWConfig};
+pub use schedule_free_sgd::{ScheduleFreeSgd, ScheduleFreeSgdConfig};
 pub use sgd::{Sgd, SgdConfig};
 
 /// Keys several optimizers share, described once.
@@ -249,9 +259,20 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(radam::ENTRY, config_from_params::<RAdamConfig>)
             .add(adamax::ENTRY, config_from_params::<AdamaxConfig>)
             .add(lion::ENTRY, config_from_params::<LionConfig>)
+            .add(ars::ENTRY, config_from_params::<ArsConfig>)
             .add(muon::ENTRY, config_from_params::<MuonConfig>)
             .add(adafactor::ENTRY, config_from_params::<AdafactorConfig>)
-            .add(ars::ENTRY, config_from_params::<ArsConfig>);
+            .add(
+                schedule_free_sgd::ENTRY,
+                config_from_params::<ScheduleFreeSgdConfig>,
+            )
+            .add(
+                schedule_free_adamw::ENTRY,
+                config_from_params::<ScheduleFreeAdamWConfig>,
+            )
+            .add(prodigy::ENTRY, config_from_params::<ProdigyConfig>)
+            .add(dadapt_sgd::ENTRY, config_from_params::<DAdaptSgdConfig>)
+            .add(dadapt_adam::ENTRY, config_from_params::<DAdaptAdamConfig>);
         r
     })
 }
@@ -436,6 +457,10 @@ mod tests {
             ("radam", 56),
             ("adamax", 56),
             ("lion", 40),
+            ("prodigy", 88),
+            ("prodigy:beta1=0", 72),
+            ("dadapt_sgd", 56),
+            ("dadapt_adam", 72),
         ] {
             let Method::FirstOrder(rule) = parse(spec).unwrap().config.method(10, 0) else {
                 panic!("{spec} is first-order")

@@ -10,6 +10,7 @@ mod harness;
 mod io;
 mod layout;
 mod limits;
+mod lrfree_parity;
 mod numerics;
 mod records;
 mod registry;
