@@ -1640,6 +1640,89 @@ mod tests {
         findings(&Analysis::new(records), &Default::default())
     }
 
+    /// The answer for users who will not tune compares the best learning-rate-free method at
+    /// its defaults with the tuned pick, and can come out either way: prodigy (which needs
+    /// no tuning) leads by much on two of six instances and trails adam slightly on four, so
+    /// adam is the pick (better ranks) but prodigy leaves less of the gap on average; or
+    /// prodigy trails everywhere.
+    #[test]
+    fn the_untuned_answer_comes_out_either_way() {
+        let specs: Vec<String> = (0..6)
+            .map(|i| format!("linreg:samples={}", 20 + i))
+            .collect();
+        let problems: Vec<_> = specs
+            .iter()
+            .map(|s| data(s, crate::problem::Family::SmoothConvex))
+            .collect();
+        let run = |prodigy_leads: bool| {
+            let records = scenario(
+                &problems,
+                &["sgd", "adam", "prodigy"],
+                &["full"],
+                &["constant:min_lr=0.0"],
+                |p, opt, _, _, factor, seed| {
+                    let jitter = 1.0 + 0.01 * seed as f64;
+                    // Each optimizer is best at its own lr (factor 1), worse away from it.
+                    let away = 1.0 + 10.0 * factor.log10().abs();
+                    let lead = prodigy_leads && (p.ends_with("=20") || p.ends_with("=21"));
+                    let at_best = match opt {
+                        "sgd" => 1e-2,
+                        "adam" => 1e-4,
+                        _ if lead => 1e-8,
+                        _ if prodigy_leads => 2e-4,
+                        _ => 1e-2 / 2.0,
+                    };
+                    Shape::ends(at_best * jitter * away)
+                },
+            );
+            findings(&Analysis::new(records), &Default::default())
+        };
+        let leads = run(true);
+        let u = leads.untuned.as_ref().expect("prodigy needs no tuning");
+        assert_eq!(u.label, "prodigy");
+        assert_eq!(u.versus, "adam");
+        assert_eq!((u.better, u.tied, u.worse), (2, 0, 4));
+        assert!(u.effect.ratio > 1.0, "{:?}", u.effect);
+        assert_eq!(u.candidates, vec!["prodigy".to_string()]);
+        let s = leads
+            .answer
+            .iter()
+            .find(|s| s.topic == "without tuning the learning rate")
+            .unwrap();
+        assert!(
+            s.text.contains("less of the gap to f* than the tuned adam"),
+            "{}",
+            s.text
+        );
+        assert!(s.text.contains("better on 2"), "{}", s.text);
+        let trails = run(false);
+        let u = trails.untuned.as_ref().unwrap();
+        assert_eq!((u.better, u.tied, u.worse), (0, 0, 6));
+        assert!(
+            u.effect.ratio < 1.0 && u.effect.high < 1.0,
+            "{:?}",
+            u.effect
+        );
+        let s = trails
+            .answer
+            .iter()
+            .find(|s| s.topic == "without tuning the learning rate")
+            .unwrap();
+        assert!(
+            s.text.contains("more of the gap to f* than the tuned adam"),
+            "{}",
+            s.text
+        );
+        // Without such a method in the grid, nothing is said.
+        assert!(
+            findings_of(3, &["constant:min_lr=0.0"], |_, _, _, _, _, _| Shape::ends(
+                1e-3
+            ))
+            .untuned
+            .is_none()
+        );
+    }
+
     #[test]
     fn edge_picks_are_named_and_their_absence_said() {
         // Best at the largest factor tried: every pick on the high edge.

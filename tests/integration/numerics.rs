@@ -26,9 +26,26 @@ fn config() -> Config {
 }
 
 const OPTIMIZERS: [&str; 20] = [
-    "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-    "radam", "adamax", "lion", "ars", "muon", "adafactor", "schedule_free_sgd",
-    "schedule_free_adamw", "prodigy", "dadapt_sgd", "dadapt_adam",
+    "sgd",
+    "momentum",
+    "adagrad",
+    "adadelta",
+    "rmsprop",
+    "rprop",
+    "adam",
+    "adamw",
+    "nadam",
+    "radam",
+    "adamax",
+    "lion",
+    "ars",
+    "muon",
+    "adafactor",
+    "schedule_free_sgd",
+    "schedule_free_adamw",
+    "prodigy",
+    "dadapt_sgd",
+    "dadapt_adam",
 ];
 
 /// A CSV of 40 rows: a huge column (±scale), a tiny one (±1/scale), a constant one, and a

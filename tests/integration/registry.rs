@@ -28,9 +28,26 @@ fn every_optimizer_is_listed_and_parses_from_its_name() {
         .collect();
     assert_eq!(listed, registered);
     let spec_table = [
-        "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-        "radam", "adamax", "lion", "ars", "muon", "adafactor", "schedule_free_sgd",
-        "schedule_free_adamw", "prodigy", "dadapt_sgd", "dadapt_adam",
+        "sgd",
+        "momentum",
+        "adagrad",
+        "adadelta",
+        "rmsprop",
+        "rprop",
+        "adam",
+        "adamw",
+        "nadam",
+        "radam",
+        "adamax",
+        "lion",
+        "ars",
+        "muon",
+        "adafactor",
+        "schedule_free_sgd",
+        "schedule_free_adamw",
+        "prodigy",
+        "dadapt_sgd",
+        "dadapt_adam",
     ];
     assert_eq!(
         registered,

@@ -103,10 +103,9 @@ fn run_mlp(case: &MlpCase) -> Vec<(f64, Vec<f64>)> {
     for _ in 0..case.steps {
         let mut objective = BatchObjective::new(&problem, &all, &mut ws, &mut counters, &mut noise);
         opt.step(&mut x, &mut objective, spec.config.lr());
-        rows.push((
-            problem.evaluate(&x, Split::Train, &mut eval_ws).loss,
-            x.clone(),
-        ));
+        // Where the method is measured (a schedule-free method's average).
+        let at = opt.evaluation_point(&x).unwrap_or(&x).to_vec();
+        rows.push((problem.evaluate(&at, Split::Train, &mut eval_ws).loss, at));
     }
     rows
 }
