@@ -19,7 +19,9 @@ mod adam;
 mod adamax;
 mod adamw;
 mod ars;
+mod asgd;
 mod layout;
+mod lbfgs;
 mod lion;
 mod momentum;
 mod nadam;
@@ -41,7 +43,9 @@ pub use adam::{Adam, AdamConfig};
 pub use adamax::{Adamax, AdamaxConfig};
 pub use adamw::{AdamW, AdamWConfig};
 pub use ars::{Ars, ArsConfig};
+pub use asgd::{Asgd, AsgdConfig};
 pub use layout::{Group, Layout};
+pub use lbfgs::{Lbfgs, LbfgsConfig, LineSearchFn};
 pub use lion::{Lion, LionConfig};
 pub use momentum::{Momentum, MomentumConfig};
 pub use nadam::{NAdam, NAdamConfig};
@@ -173,6 +177,12 @@ pub trait OptimizerConfig: Debug + Send + Sync {
     fn follows_schedule(&self) -> bool {
         true
     }
+    /// Why the method needs exact gradients of one fixed objective, when it does: the grid then
+    /// runs it with the full batch only and reports the other batch modes as skipped with this
+    /// reason. `None` (the default): any batch mode.
+    fn full_batch_only(&self) -> Option<&'static str> {
+        None
+    }
     /// The method for `dim` parameters, state allocated. `seed` feeds the optimizer's own
     /// randomness (only `ars` has any).
     fn method(&self, dim: usize, seed: u64) -> Method;
@@ -228,6 +238,7 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
         let mut r: Registry<ConfigBuilder> = Registry::new(KIND);
         r.add(sgd::ENTRY, config_from_params::<SgdConfig>)
             .add(momentum::ENTRY, config_from_params::<MomentumConfig>)
+            .add(asgd::ENTRY, config_from_params::<AsgdConfig>)
             .add(adagrad::ENTRY, config_from_params::<AdagradConfig>)
             .add(adadelta::ENTRY, config_from_params::<AdadeltaConfig>)
             .add(rmsprop::ENTRY, config_from_params::<RmsPropConfig>)
@@ -238,6 +249,7 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(radam::ENTRY, config_from_params::<RAdamConfig>)
             .add(adamax::ENTRY, config_from_params::<AdamaxConfig>)
             .add(lion::ENTRY, config_from_params::<LionConfig>)
+            .add(lbfgs::ENTRY, config_from_params::<LbfgsConfig>)
             .add(ars::ENTRY, config_from_params::<ArsConfig>);
         r
     })
@@ -423,6 +435,7 @@ mod tests {
             ("radam", 56),
             ("adamax", 56),
             ("lion", 40),
+            ("asgd", 40),
         ] {
             let Method::FirstOrder(rule) = parse(spec).unwrap().config.method(10, 0) else {
                 panic!("{spec} is first-order")
