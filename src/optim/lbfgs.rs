@@ -56,7 +56,7 @@ pub(super) const FULL_BATCH: &str = "lbfgs is a full-batch method: its line sear
 
 pub(super) const ENTRY: EntryInfo = EntryInfo {
     name: "lbfgs",
-    summary: "limited-memory BFGS, up to max_iter iterations per step, optional strong-Wolfe line search",
+    summary: "limited-memory BFGS: up to max_iter iterations per step, optional strong-Wolfe line search; full batch only",
     reference: "torch.optim.LBFGS",
     keys: &[
         Key::float(
@@ -74,7 +74,7 @@ pub(super) const ENTRY: EntryInfo = EntryInfo {
         ),
         Key::derived(
             "max_eval",
-            "max_iter·5/4, rounded down",
+            "max_iter·5/4",
             Range::Int {
                 min: 1,
                 max: 1_000_000,

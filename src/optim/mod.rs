@@ -238,7 +238,6 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
         let mut r: Registry<ConfigBuilder> = Registry::new(KIND);
         r.add(sgd::ENTRY, config_from_params::<SgdConfig>)
             .add(momentum::ENTRY, config_from_params::<MomentumConfig>)
-            .add(asgd::ENTRY, config_from_params::<AsgdConfig>)
             .add(adagrad::ENTRY, config_from_params::<AdagradConfig>)
             .add(adadelta::ENTRY, config_from_params::<AdadeltaConfig>)
             .add(rmsprop::ENTRY, config_from_params::<RmsPropConfig>)
@@ -249,6 +248,7 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(radam::ENTRY, config_from_params::<RAdamConfig>)
             .add(adamax::ENTRY, config_from_params::<AdamaxConfig>)
             .add(lion::ENTRY, config_from_params::<LionConfig>)
+            .add(asgd::ENTRY, config_from_params::<AsgdConfig>)
             .add(lbfgs::ENTRY, config_from_params::<LbfgsConfig>)
             .add(ars::ENTRY, config_from_params::<ArsConfig>);
         r

@@ -25,9 +25,9 @@ fn config() -> Config {
     }
 }
 
-const OPTIMIZERS: [&str; 13] = [
+const OPTIMIZERS: [&str; 15] = [
     "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-    "radam", "adamax", "lion", "ars",
+    "radam", "adamax", "lion", "ars", "asgd", "lbfgs",
 ];
 
 /// A CSV of 40 rows: a huge column (±scale), a tiny one (±1/scale), a constant one, and a

@@ -29,7 +29,7 @@ fn every_optimizer_is_listed_and_parses_from_its_name() {
     assert_eq!(listed, registered);
     let spec_table = [
         "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "rprop", "adam", "adamw", "nadam",
-        "radam", "adamax", "lion", "ars",
+        "radam", "adamax", "lion", "ars", "asgd", "lbfgs",
     ];
     assert_eq!(
         registered,

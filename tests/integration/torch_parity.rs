@@ -288,6 +288,9 @@ fn fixture_covers_every_optimizer_key_schedule_and_landscape() {
         if info.name == "ars" {
             continue; // torch has no random search; see optim/ars.rs for its hand-derived tests
         }
+        if ["asgd", "lbfgs"].contains(&info.name) {
+            continue; // their own fixture: lbfgs_asgd_parity.rs
+        }
         assert!(
             names.contains(info.name),
             "no case for optimizer {}",
