@@ -390,9 +390,9 @@ pub fn plan(grid: &Grid) -> Plan {
         let problem_name = p.spec.split(':').next().unwrap_or(&p.spec);
         let has_constant = p.schedules.iter().any(|s| schedule_name(s) == "constant");
         for opt in &grid.optimizers {
-            let follows_schedule = optim::parse(&opt.spec)
-                .map(|o| o.config.follows_schedule())
-                .unwrap_or(true);
+            let parsed = optim::parse(&opt.spec).ok();
+            let follows_schedule = parsed.as_ref().is_none_or(|o| o.config.follows_schedule());
+            let full_batch_only = parsed.as_ref().and_then(|o| o.config.full_batch_only());
             for batch in &p.batch_modes {
                 let full = batch == "full";
                 let all = p.schedules.len();
@@ -402,6 +402,10 @@ pub fn plan(grid: &Grid) -> Plan {
                 }
                 if !follows_schedule && !full {
                     skip(format!("{} × {batch}", opt.label), RPROP_BATCH, all);
+                    continue;
+                }
+                if let (Some(reason), false) = (full_batch_only, full) {
+                    skip(format!("{} × {batch}", opt.label), reason, all);
                     continue;
                 }
                 if opt.name == "ars" && !full {
@@ -532,6 +536,35 @@ points = 3
                 .iter()
                 .all(|c| c.evaluates_own_lr == c.schedule.starts_with("constant"))
         );
+    }
+
+    /// A full-batch-only method (lbfgs) runs with the full batch and every schedule; its other
+    /// batch modes are reported as skipped with the method's own reason.
+    #[test]
+    fn full_batch_only_methods_skip_other_batch_modes() {
+        let text = GRID.replace(
+            r#"["sgd", "rprop", { spec = "adam", label = "Adam" }]"#,
+            r#"["lbfgs", "asgd"]"#,
+        );
+        let p = plan(&Grid::from_toml(&text, "g").unwrap());
+        let reason = optim::parse("lbfgs")
+            .unwrap()
+            .config
+            .full_batch_only()
+            .unwrap();
+        let lbfgs: Vec<_> = p
+            .configurations
+            .iter()
+            .filter(|c| c.optimizer.name == "lbfgs")
+            .collect();
+        // rosenbrock (full only) and logreg2d (full), × constant and cosine.
+        assert_eq!(lbfgs.len(), 4);
+        assert!(lbfgs.iter().all(|c| c.batch == "full"));
+        let skip = p.skipped.iter().find(|s| s.reason == reason).unwrap();
+        assert_eq!(skip.configurations, 2);
+        assert!(skip.what.starts_with("lbfgs × minibatch"), "{}", skip.what);
+        // asgd takes any batch mode: 2 + 4.
+        assert_eq!(p.configurations.len(), 4 + 6);
     }
 
     #[test]

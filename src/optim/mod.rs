@@ -20,9 +20,11 @@ mod adam;
 mod adamax;
 mod adamw;
 mod ars;
+mod asgd;
 mod dadapt_adam;
 mod dadapt_sgd;
 mod layout;
+mod lbfgs;
 mod lion;
 mod momentum;
 mod muon;
@@ -49,9 +51,11 @@ pub use adam::{Adam, AdamConfig};
 pub use adamax::{Adamax, AdamaxConfig};
 pub use adamw::{AdamW, AdamWConfig};
 pub use ars::{Ars, ArsConfig};
+pub use asgd::{Asgd, AsgdConfig};
 pub use dadapt_adam::{DAdaptAdam, DAdaptAdamConfig};
 pub use dadapt_sgd::{DAdaptSgd, DAdaptSgdConfig};
 pub use layout::{Group, Layout};
+pub use lbfgs::{Lbfgs, LbfgsConfig, LineSearchFn};
 pub use lion::{Lion, LionConfig};
 pub use momentum::{Momentum, MomentumConfig};
 pub use muon::{AdjustLr, Muon, MuonConfig};
@@ -194,6 +198,12 @@ pub trait OptimizerConfig: Debug + Send + Sync {
     fn needs_no_tuning(&self) -> bool {
         false
     }
+    /// Why the method needs exact gradients of one fixed objective, when it does: the grid then
+    /// runs it with the full batch only and reports the other batch modes as skipped with this
+    /// reason. `None` (the default): any batch mode.
+    fn full_batch_only(&self) -> Option<&'static str> {
+        None
+    }
     /// The method for `dim` parameters, state allocated. `seed` feeds the optimizer's own
     /// randomness (only `ars` has any).
     fn method(&self, dim: usize, seed: u64) -> Method;
@@ -260,6 +270,8 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(adamax::ENTRY, config_from_params::<AdamaxConfig>)
             .add(lion::ENTRY, config_from_params::<LionConfig>)
             .add(ars::ENTRY, config_from_params::<ArsConfig>)
+            .add(asgd::ENTRY, config_from_params::<AsgdConfig>)
+            .add(lbfgs::ENTRY, config_from_params::<LbfgsConfig>)
             .add(muon::ENTRY, config_from_params::<MuonConfig>)
             .add(adafactor::ENTRY, config_from_params::<AdafactorConfig>)
             .add(
@@ -461,6 +473,7 @@ mod tests {
             ("prodigy:beta1=0", 72),
             ("dadapt_sgd", 56),
             ("dadapt_adam", 72),
+            ("asgd", 40),
         ] {
             let Method::FirstOrder(rule) = parse(spec).unwrap().config.method(10, 0) else {
                 panic!("{spec} is first-order")

@@ -9,6 +9,7 @@ mod fuzz;
 mod harness;
 mod io;
 mod layout;
+mod lbfgs_asgd_parity;
 mod limits;
 mod lrfree_parity;
 mod numerics;

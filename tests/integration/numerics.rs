@@ -25,7 +25,7 @@ fn config() -> Config {
     }
 }
 
-const OPTIMIZERS: [&str; 20] = [
+const OPTIMIZERS: [&str; 22] = [
     "sgd",
     "momentum",
     "adagrad",
@@ -39,6 +39,8 @@ const OPTIMIZERS: [&str; 20] = [
     "adamax",
     "lion",
     "ars",
+    "asgd",
+    "lbfgs",
     "muon",
     "adafactor",
     "schedule_free_sgd",

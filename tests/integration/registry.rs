@@ -41,6 +41,8 @@ fn every_optimizer_is_listed_and_parses_from_its_name() {
         "adamax",
         "lion",
         "ars",
+        "asgd",
+        "lbfgs",
         "muon",
         "adafactor",
         "schedule_free_sgd",
