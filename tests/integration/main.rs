@@ -11,6 +11,7 @@ mod io;
 mod layout;
 mod limits;
 mod numerics;
+mod own_optimizer;
 mod records;
 mod registry;
 mod report;
