@@ -165,7 +165,7 @@ mod tests {
         let sgd = super::super::sgd::ENTRY;
         let build = super::super::config_from_params::<super::super::SgdConfig>;
         let e = register(sgd.clone(), build, "1").unwrap_err();
-        assert!(matches!(e, RegisterError::Duplicate { ref by, .. } if *by == "a built-in"));
+        assert!(matches!(e, RegisterError::Duplicate { by, .. } if by == "a built-in"));
         assert!(e.to_string().contains("adam"), "{e}");
         let named = |name: &'static str| EntryInfo {
             name,

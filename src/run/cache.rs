@@ -150,13 +150,13 @@ impl Cache {
     /// Stores `record` under its spec's key, atomically. A failure is reported once on stderr
     /// and otherwise ignored: the cache only saves time.
     pub fn put(&self, record: &RunRecord) {
-        if let Err(e) = self.write(record) {
-            if !self.warned.swap(true, Ordering::Relaxed) {
-                eprintln!(
-                    "warning: cannot write to the result cache {}: {e}; records are not cached",
-                    self.dir.display()
-                );
-            }
+        if let Err(e) = self.write(record)
+            && !self.warned.swap(true, Ordering::Relaxed)
+        {
+            eprintln!(
+                "warning: cannot write to the result cache {}: {e}; records are not cached",
+                self.dir.display()
+            );
         }
     }
 

@@ -465,9 +465,7 @@ impl Shared<'_> {
                     self.progress.finished(diverged);
                     return Ok((score, diverged, Source::Resumed, 0));
                 }
-                let from_cache = self
-                    .only
-                    .is_some_and(|only| !only.iter().any(|l| *l == spec.label));
+                let from_cache = self.only.is_some_and(|only| !only.contains(&spec.label));
                 let cached = match (from_cache, self.cache) {
                     (true, Some(cache)) => cache.get(spec, fingerprint),
                     _ => None,

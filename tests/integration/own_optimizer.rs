@@ -297,7 +297,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
     );
     let full_manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(d.join("full/report/manifest.json")).unwrap()).unwrap();
-    assert!(full_manifest.get("cache").is_none());
+    assert!(full_manifest["cache"].is_null(), "{full_manifest}");
 
     // The report: the same files; those that differ are the ones drawn from wall clocks
     // (the timing pass, the manifest, the provenance section, wall-time figures and
