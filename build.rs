@@ -74,19 +74,19 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The names `EntryInfo { name: "..." ... }` declares in an optimizer file.
+/// The names `EntryInfo { name: "...", ... }` declares in an optimizer file (the name a
+/// literal, the first field, as every optimizer file writes it). A file that declares none
+/// is a shared part: editing it makes every cached record stale.
 fn entry_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("EntryInfo {") {
         rest = &rest[at + "EntryInfo {".len()..];
-        if let Some(n) = rest.find("name:") {
-            let after = rest[n + "name:".len()..].trim_start();
-            if let Some(quoted) = after.strip_prefix('"')
-                && let Some(end) = quoted.find('"')
-            {
-                names.push(quoted[..end].to_string());
-            }
+        if let Some(after) = rest.trim_start().strip_prefix("name:")
+            && let Some(quoted) = after.trim_start().strip_prefix('"')
+            && let Some(end) = quoted.find('"')
+        {
+            names.push(quoted[..end].to_string());
         }
     }
     names
