@@ -30,6 +30,8 @@ fn reference(c: &mut Criterion) {
                     shard: None,
                     resume: false,
                     progress: false,
+                    cache: None,
+                    only: None,
                 },
             )
             .unwrap()

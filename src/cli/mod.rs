@@ -52,8 +52,20 @@ pub fn main() -> ExitCode {
     run(std::env::args_os())
 }
 
-/// Runs optbench with `args` (the first is the program name).
+/// Runs optbench with `args` (the first is the program name), as the `optbench` binary
+/// does: the entry point for a crate that registers its own optimizers
+/// ([`crate::optim::register`]) and then runs the usual command line.
 pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    ExitCode::from(status(args))
+}
+
+/// [`run`], returning the exit status as a number (0 success, 1 runtime failure, 2 bad usage
+/// or input), e.g. for `std::process::exit`.
+pub fn status<I, T>(args: I) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -81,21 +93,19 @@ where
         })
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         // A closed pipe (`optbench trace ... | head`) is the reader's choice, not a failure.
-        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             eprintln!("error: {}", crate::error::readable(&e.to_string()));
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
     }
 }
 
 /// Help and version go to stdout with code 0; usage errors print their first line (one line,
 /// as every optbench error) and exit with code 2.
-fn clap_exit(e: clap::Error) -> ExitCode {
+fn clap_exit(e: clap::Error) -> u8 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp
@@ -103,9 +113,9 @@ fn clap_exit(e: clap::Error) -> ExitCode {
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
             if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                ExitCode::from(2)
+                2
             } else {
-                ExitCode::SUCCESS
+                0
             }
         }
         _ => {
@@ -115,7 +125,7 @@ fn clap_exit(e: clap::Error) -> ExitCode {
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("error: invalid usage");
             eprintln!("{} (see --help)", crate::error::readable(first));
-            ExitCode::from(2)
+            2
         }
     }
 }

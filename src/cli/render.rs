@@ -127,6 +127,7 @@ pub(super) fn run(args: &RenderArgs, out: &mut impl Write) -> Result<(), Error> 
         run_seconds: None,
         threads: 0,
         name,
+        cache: None,
     };
     let history_file = args.history.as_deref().map(|p| (p, prior));
     render_and_tell(

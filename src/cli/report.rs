@@ -10,13 +10,13 @@ use std::time::Instant;
 use clap::Args;
 
 use super::render::{Recorded, prior_history, render_and_tell};
-use super::run::{GridArgs, check_jobs, summary_text, warn_if_large};
+use super::run::{CacheArgs, GridArgs, check_jobs, summary_text, tell_cache, warn_if_large};
 use super::stdout_error;
 use crate::analysis::Analysis;
 use crate::error::Error;
 use crate::record::read_results;
-use crate::report::Provenance;
-use crate::run::{self, RunOptions};
+use crate::report::{CacheUse, Provenance};
+use crate::run::{self, Cache, RunOptions};
 use crate::timing;
 
 #[derive(Debug, Args)]
@@ -41,6 +41,8 @@ pub(super) struct ReportArgs {
     /// Skip the lecture claims' experiments (every claim is then "not tested").
     #[arg(long)]
     no_claims: bool,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 /// `DIR` with `suffix` appended to its name: `reports/latest` → `reports/latest{suffix}`.
@@ -66,6 +68,8 @@ pub(super) fn working_timing(out: &std::path::Path) -> PathBuf {
 
 pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> {
     let grid = args.grid.load()?;
+    let (cache, only) = args.cache.resolve(&args.out, std::slice::from_ref(&grid))?;
+    let cache_dir = cache.dir().to_path_buf();
     // A report folder that cannot or must not be written is refused before any run.
     crate::report::check_out(&args.out, args.history.as_deref().as_slice())?;
     let prior = prior_history(args.history.as_deref())?;
@@ -81,8 +85,14 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
             shard: None,
             resume: args.resume,
             progress: !args.quiet,
+            cache: Some(cache),
+            only: only.clone(),
         },
     )?;
+    let mut executed = summary.executed;
+    let mut cached = summary.cached;
+    let mut missing = summary.missing;
+    tell_cache(&format!("grid '{}'", grid.name), &summary, &cache_dir);
     out.write_all(
         summary_text(
             &format!("grid '{}'", grid.name),
@@ -107,8 +117,14 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
                 shard: None,
                 resume: args.resume,
                 progress: !args.quiet,
+                cache: Some(Cache::new(&cache_dir)),
+                only: only.clone(),
             },
         )?;
+        tell_cache("the claims' experiments", &summary, &cache_dir);
+        executed += summary.executed;
+        cached += summary.cached;
+        missing += summary.missing;
         out.write_all(
             summary_text(
                 "the claims' experiments",
@@ -141,6 +157,13 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
         run_seconds: Some(started.elapsed().as_secs_f64()),
         threads: jobs.unwrap_or_else(rayon::current_num_threads),
         name: grid.name.clone(),
+        cache: only.map(|only| CacheUse {
+            only,
+            executed,
+            cached,
+            missing,
+            dir: cache_dir.display().to_string(),
+        }),
     };
     let history_file = args.history.as_deref().map(|p| (p, prior));
     render_and_tell(

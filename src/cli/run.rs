@@ -8,7 +8,68 @@ use clap::Args;
 use super::stdout_error;
 use crate::error::Error;
 use crate::grid::{self, Grid};
-use crate::run::{self, RunOptions, RunSummary};
+use crate::run::{self, Cache, RunOptions, RunSummary};
+
+/// The result cache and `--only`.
+#[derive(Debug, Args)]
+pub(super) struct CacheArgs {
+    /// Run only these optimizers' runs (their labels in the grid, comma-separated or
+    /// repeated); every other run takes its record from the result cache, and runs when the
+    /// cache has none (counted on stderr). An unknown label is an error listing the grid's.
+    #[arg(long, value_name = "LABEL[,LABEL]")]
+    only: Vec<String>,
+    /// The result cache: a folder of records, one file per run named by a hash of the run's
+    /// spec and of the code that computes it (default: `.cache` in the folder of --out, e.g.
+    /// reports/.cache). Every run executed stores its record there; `--only` reads it.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    /// The cache (in `--cache`, or `.cache` beside `out`) and the labels `--only` names,
+    /// checked against `grids`.
+    pub(super) fn resolve(
+        &self,
+        out: &std::path::Path,
+        grids: &[Grid],
+    ) -> Result<(Cache, Option<Vec<String>>), Error> {
+        let only = if self.only.is_empty() {
+            None
+        } else {
+            Some(run::only_labels(&self.only, grids)?)
+        };
+        let dir = self.cache.clone().unwrap_or_else(|| {
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."))
+                .join(".cache")
+        });
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "--cache {}: not a folder; give a folder for the result cache (created if missing)",
+                dir.display()
+            )));
+        }
+        Ok((Cache::new(dir), only))
+    }
+}
+
+/// Tells on stderr how many records came from the cache, and how many runs it lacked.
+pub(super) fn tell_cache(what: &str, summary: &RunSummary, cache: &std::path::Path) {
+    if summary.cached > 0 || summary.missing > 0 {
+        eprintln!(
+            "{what}: {} records from the result cache {}",
+            summary.cached,
+            cache.display()
+        );
+    }
+    if summary.missing > 0 {
+        eprintln!(
+            "note: {what}: {} runs of optimizers not named by --only were not in the result cache; they ran now",
+            summary.missing
+        );
+    }
+}
 
 /// Which grid to use.
 #[derive(Debug, Args)]
@@ -69,6 +130,8 @@ pub(super) struct RunArgs {
     /// No progress output (the closing summary is still printed).
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 /// Parses `I/N` with 0 ≤ I < N.
@@ -101,31 +164,29 @@ pub(super) fn check_jobs(jobs: Option<usize>) -> Result<Option<usize>, Error> {
 }
 
 pub(super) fn run(args: &RunArgs, out: &mut impl Write) -> Result<(), Error> {
-    let options = RunOptions {
-        out: args.out.clone(),
-        jobs: check_jobs(args.jobs)?,
-        shard: args.shard.as_deref().map(parse_shard).transpose()?,
-        resume: args.resume,
-        progress: !args.quiet,
-    };
-    let text = if args.claims {
-        let experiments = claim_grids()?;
-        let summary = run::run_grids(&experiments, &options)?;
-        summary_text(
-            "the claims' experiments",
-            &summary,
-            &args.out.display().to_string(),
-        )
+    let jobs = check_jobs(args.jobs)?;
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let (what, grids) = if args.claims {
+        ("the claims' experiments".to_string(), claim_grids()?)
     } else {
         let grid = args.grid.load()?;
-        warn_if_large(&grid, options.jobs);
-        let summary = run::run_grid(&grid, &options)?;
-        summary_text(
-            &format!("grid '{}'", grid.name),
-            &summary,
-            &args.out.display().to_string(),
-        )
+        warn_if_large(&grid, jobs);
+        (format!("grid '{}'", grid.name), vec![grid])
     };
+    let (cache, only) = args.cache.resolve(&args.out, &grids)?;
+    let cache_dir = cache.dir().to_path_buf();
+    let options = RunOptions {
+        out: args.out.clone(),
+        jobs,
+        shard,
+        resume: args.resume,
+        progress: !args.quiet,
+        cache: Some(cache),
+        only,
+    };
+    let summary = run::run_grids(&grids, &options)?;
+    tell_cache(&what, &summary, &cache_dir);
+    let text = summary_text(&what, &summary, &args.out.display().to_string());
     out.write_all(text.as_bytes()).map_err(stdout_error)
 }
 
@@ -140,11 +201,16 @@ pub(super) fn claim_grids() -> Result<Vec<Grid>, Error> {
 /// The closing summary: runs, diverged, skipped (with reasons), wall time.
 pub(super) fn summary_text(what: &str, s: &RunSummary, out: &str) -> String {
     let mut text = format!(
-        "{what}: {} configurations, {} runs ({} run now, {} resumed), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
+        "{what}: {} configurations, {} runs ({} run now, {} resumed{}), {} diverged, {:.1} s, {:.3e} sample-gradients; wrote {out}\n",
         s.configurations,
         s.runs,
         s.executed,
         s.resumed,
+        if s.cached > 0 || s.missing > 0 {
+            format!(", {} from the cache", s.cached)
+        } else {
+            String::new()
+        },
         s.diverged,
         s.seconds,
         s.gradient_evals as f64,

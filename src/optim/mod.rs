@@ -31,6 +31,7 @@ mod muon;
 mod nadam;
 mod prodigy;
 mod radam;
+mod register;
 mod rmsprop;
 mod rprop;
 mod schedule_free_adamw;
@@ -62,14 +63,16 @@ pub use muon::{AdjustLr, Muon, MuonConfig};
 pub use nadam::{NAdam, NAdamConfig};
 pub use prodigy::{Prodigy, ProdigyConfig};
 pub use radam::{RAdam, RAdamConfig};
+pub use register::{RegisterError, register, registered_version, source_version};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use rprop::{Rprop, RpropConfig};
 pub use schedule_free_adamw::{ScheduleFreeAdamW, ScheduleFreeAdamWConfig};
 pub use schedule_free_sgd::{ScheduleFreeSgd, ScheduleFreeSgdConfig};
 pub use sgd::{Sgd, SgdConfig};
 
-/// Keys several optimizers share, described once.
-pub(crate) mod keys {
+/// Keys several optimizers share, described once (public, for optimizers registered from
+/// outside the crate).
+pub mod keys {
     use crate::spec::{Key, Range};
 
     /// `beta1` = 0.9: the Adam family's first-moment coefficient.
@@ -252,10 +255,19 @@ where
 
 const KIND: &str = "optimizer";
 
-/// The built-in optimizers, in the order of SPEC §3.
+/// Every optimizer: the built-ins, then those given to [`register`] before first use.
 pub fn registry() -> &'static Registry<ConfigBuilder> {
     static REGISTRY: OnceLock<Registry<ConfigBuilder>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
+        let mut r = builtins();
+        register::install(&mut r);
+        r
+    })
+}
+
+/// The built-in optimizers: adding one is its file and one line here.
+fn builtins() -> Registry<ConfigBuilder> {
+    {
         let mut r: Registry<ConfigBuilder> = Registry::new(KIND);
         r.add(sgd::ENTRY, config_from_params::<SgdConfig>)
             .add(momentum::ENTRY, config_from_params::<MomentumConfig>)
@@ -286,7 +298,7 @@ pub fn registry() -> &'static Registry<ConfigBuilder> {
             .add(dadapt_sgd::ENTRY, config_from_params::<DAdaptSgdConfig>)
             .add(dadapt_adam::ENTRY, config_from_params::<DAdaptAdamConfig>);
         r
-    })
+    }
 }
 
 /// A parsed optimizer spec: the canonical values and the validated config.
@@ -305,7 +317,7 @@ pub fn parse(text: &str) -> Result<OptimizerSpec, SpecError> {
     Ok(OptimizerSpec { params, config })
 }
 
-/// The entry infos of every built-in optimizer.
+/// The entry infos of every optimizer (built-in or registered).
 pub fn entries() -> impl Iterator<Item = &'static EntryInfo> {
     registry().entries().iter().map(|e| &e.info)
 }

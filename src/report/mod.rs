@@ -130,6 +130,26 @@ pub struct Provenance {
     pub threads: usize,
     /// Name shown in the title (the grid's name).
     pub name: String,
+    /// When `report --only` ran: where the records came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheUse>,
+}
+
+/// Where the records of a `report --only` came from: like the wall-clock fields, this is
+/// provenance (the records, and so every page but the methodology page's "How to reproduce"
+/// paragraph and the manifest, are the same as a full run's).
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheUse {
+    /// The optimizer labels `--only` named.
+    pub only: Vec<String>,
+    /// Records executed now (the named optimizers' runs, and the others the cache lacked).
+    pub executed: usize,
+    /// Records taken from the result cache.
+    pub cached: usize,
+    /// Runs of other optimizers the cache lacked (executed, counted in `executed`).
+    pub missing: usize,
+    /// The cache folder.
+    pub dir: String,
 }
 
 /// What a report is drawn from besides its records.
@@ -882,6 +902,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         "machine": crate::timing::machine(),
         "threads": provenance.threads,
         "run_seconds": provenance.run_seconds,
+        "cache": provenance.cache,
         "render_seconds": render_seconds,
         "grid_fingerprint": a.grid,
         "runs": a.runs,

@@ -16,9 +16,16 @@
 //! tuning records, so the records are the same whatever the thread count, the sharding (by
 //! configuration) or an interruption and `--resume` at any point.
 //!
+//! Every run executed stores its record in the result cache when one is given ([`Cache`]);
+//! with [`RunOptions::only`], the runs of the other optimizers take their records from it
+//! (and run when it has none). The cache acts run by run, below the decisions: a
+//! configuration asks for the same runs in the same order whether their records were
+//! computed or read, so the records are the same either way.
+//!
 //! May use: `grid`, `record`, `tuning`, `problem`, `optim`, `schedule`, `batch`, `data`, `rng`,
 //! `error`.
 
+mod cache;
 mod progress;
 
 use std::collections::{BTreeMap, HashMap};
@@ -41,6 +48,7 @@ use crate::record::{
 use crate::rng;
 use crate::{optim, schedule, tuning};
 
+pub use cache::{Cache, optimizer_code_version, shared_code_version};
 pub use progress::Progress;
 
 /// A run diverges when its training loss exceeds this many times max(1, |initial loss|).
@@ -376,6 +384,11 @@ pub struct RunOptions {
     pub resume: bool,
     /// Report progress on stderr.
     pub progress: bool,
+    /// The result cache: every run executed stores its record there.
+    pub cache: Option<Cache>,
+    /// Run only the runs of these optimizer labels: every other run takes its record from
+    /// `cache` (and is executed when the cache has none). `None`: run everything.
+    pub only: Option<Vec<String>>,
 }
 
 /// What a grid run did.
@@ -389,6 +402,11 @@ pub struct RunSummary {
     pub executed: usize,
     /// Runs already in the results file (resume).
     pub resumed: usize,
+    /// Runs whose records came from the result cache (only with [`RunOptions::only`]).
+    pub cached: usize,
+    /// Runs of optimizers not named by [`RunOptions::only`] that the cache did not hold, so
+    /// they were executed (counted in `executed`).
+    pub missing: usize,
     /// Runs that diverged (executed now or resumed).
     pub diverged: usize,
     /// Sweep points added beyond the initial sweeps (bracketing), over all configurations.
@@ -409,6 +427,8 @@ pub struct RunSummary {
 struct Outcome {
     runs: usize,
     executed: usize,
+    cached: usize,
+    missing: usize,
     diverged: usize,
     gradient_evals: u64,
     extensions: usize,
@@ -422,6 +442,19 @@ struct Shared<'a> {
     done: HashMap<String, (f64, bool)>,
     writer: Mutex<ResultsWriter>,
     progress: Progress,
+    cache: Option<&'a Cache>,
+    only: Option<&'a [String]>,
+}
+
+/// Where one run's record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Already in the results file (resume).
+    Resumed,
+    /// From the result cache.
+    Cached,
+    /// Executed now; `missing`: it should have come from the cache.
+    Executed { missing: bool },
 }
 
 impl Shared<'_> {
@@ -433,37 +466,61 @@ impl Shared<'_> {
         fingerprint: &str,
         outcome: &mut Outcome,
     ) -> Result<Vec<f64>, Error> {
-        let results: Vec<Result<(f64, bool, bool, u64), Error>> = specs
+        let results: Vec<Result<(f64, bool, Source, u64), Error>> = specs
             .par_iter()
             .map(|spec| {
                 if let Some(&(score, diverged)) = self.done.get(&spec.id) {
                     self.progress.finished(diverged);
-                    return Ok((score, diverged, false, 0));
+                    return Ok((score, diverged, Source::Resumed, 0));
                 }
-                let inst =
-                    &self.instances[&(spec.grid_seed, spec.problem.as_str(), spec.seed_index)];
-                let record = execute(spec, inst, fingerprint)?;
+                let from_cache = self.only.is_some_and(|only| !only.contains(&spec.label));
+                let cached = match (from_cache, self.cache) {
+                    (true, Some(cache)) => cache.get(spec, fingerprint),
+                    _ => None,
+                };
+                let (record, source) = match cached {
+                    Some(record) => (record, Source::Cached),
+                    None => {
+                        let inst = &self.instances
+                            [&(spec.grid_seed, spec.problem.as_str(), spec.seed_index)];
+                        let record = execute(spec, inst, fingerprint)?;
+                        let source = Source::Executed {
+                            missing: from_cache,
+                        };
+                        (record, source)
+                    }
+                };
                 // Refuses a record holding NaN or an infinity (never written as `null`).
                 let line = encode_line(&record)?;
                 self.writer
                     .lock()
                     .expect("a writer panicked")
                     .append_line(&line)?;
+                // Only a record that was executed and written is cached.
+                if let (Source::Executed { .. }, Some(cache)) = (source, self.cache) {
+                    cache.put(&record);
+                }
                 let diverged = record.status == Status::Diverged;
                 self.progress.finished(diverged);
-                Ok((
-                    tuning::score(&record),
-                    diverged,
-                    true,
-                    record.gradient_evals(),
-                ))
+                let evals = match source {
+                    Source::Executed { .. } => record.gradient_evals(),
+                    _ => 0,
+                };
+                Ok((tuning::score(&record), diverged, source, evals))
             })
             .collect();
         let mut scores = Vec::with_capacity(specs.len());
         for r in results {
-            let (score, diverged, executed, evals) = r?;
+            let (score, diverged, source, evals) = r?;
             outcome.runs += 1;
-            outcome.executed += usize::from(executed);
+            match source {
+                Source::Resumed => {}
+                Source::Cached => outcome.cached += 1,
+                Source::Executed { missing } => {
+                    outcome.executed += 1;
+                    outcome.missing += usize::from(missing);
+                }
+            }
             outcome.diverged += usize::from(diverged);
             outcome.gradient_evals += evals;
             scores.push(score);
@@ -621,6 +678,8 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
         ),
         done,
         writer: Mutex::new(writer),
+        cache: options.cache.as_ref(),
+        only: options.only.as_deref(),
     };
     let outcomes = pool.install(|| {
         let outcomes = configurations
@@ -645,11 +704,14 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
     let total = |f: fn(&Outcome) -> usize| outcomes.iter().map(f).sum::<usize>();
     let executed = total(|o| o.executed);
     let runs = total(|o| o.runs);
+    let cached = total(|o| o.cached);
     Ok(RunSummary {
         configurations: configurations.len(),
         runs,
         executed,
-        resumed: runs - executed,
+        resumed: runs - executed - cached,
+        cached,
+        missing: total(|o| o.missing),
         diverged: total(|o| o.diverged),
         extensions: total(|o| o.extensions),
         edge_picks: total(|o| usize::from(o.edge_pick)),
@@ -657,4 +719,98 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
         seconds: started.elapsed().as_secs_f64(),
         gradient_evals: outcomes.iter().map(|o| o.gradient_evals).sum(),
     })
+}
+
+/// The optimizer labels `--only` names, checked against the labels of `grids`: each argument
+/// is a label or several joined by commas (a label may itself hold commas, as a spec such as
+/// `rmsprop:centered=true,momentum=0.9` does; the longest label that matches is taken). An
+/// unknown name is a usage error listing the valid labels.
+pub fn only_labels(args: &[String], grids: &[Grid]) -> Result<Vec<String>, Error> {
+    let mut labels: Vec<&str> = Vec::new();
+    for g in grids {
+        for o in &g.optimizers {
+            if !labels.contains(&o.label.as_str()) {
+                labels.push(&o.label);
+            }
+        }
+    }
+    let mut named: Vec<String> = Vec::new();
+    for arg in args {
+        let pieces: Vec<&str> = arg.split(',').collect();
+        let mut at = 0;
+        while at < pieces.len() {
+            let found = (at + 1..=pieces.len())
+                .rev()
+                .map(|end| (end, pieces[at..end].join(",")))
+                .find(|(_, name)| labels.contains(&name.trim()));
+            match found {
+                Some((end, name)) => {
+                    let name = name.trim().to_string();
+                    if !named.contains(&name) {
+                        named.push(name);
+                    }
+                    at = end;
+                }
+                None => {
+                    let name = pieces[at].trim();
+                    let hint = crate::spec::closest(name, labels.iter().copied())
+                        .map(|c| format!(" (did you mean '{c}'?)"))
+                        .unwrap_or_default();
+                    return Err(Error::Usage(format!(
+                        "--only '{name}': no optimizer of the grid has that label{hint}; its labels are: {}",
+                        labels.join(", ")
+                    )));
+                }
+            }
+        }
+    }
+    if named.is_empty() {
+        return Err(Error::Usage(format!(
+            "--only: name at least one optimizer label; the grid's are: {}",
+            labels.join(", ")
+        )));
+    }
+    Ok(named)
+}
+
+#[cfg(test)]
+mod only_tests {
+    use super::*;
+
+    #[test]
+    fn only_takes_labels_with_commas_and_refuses_unknown_ones() {
+        let g = Grid::from_toml(
+            r#"
+epochs = 2
+tuning_seeds = 1
+evaluation_seeds = 1
+problems = ["rosenbrock"]
+optimizers = ["sgd", "rmsprop:centered=true,momentum=0.9", { spec = "adam", label = "A" }]
+"#,
+            "g",
+        )
+        .unwrap();
+        let grids = [g];
+        let labels = |args: &[&str]| {
+            only_labels(
+                &args.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                &grids,
+            )
+        };
+        let rms = grids[0].optimizers[1].label.clone();
+        assert_eq!(labels(&["sgd"]).unwrap(), ["sgd"]);
+        assert_eq!(
+            labels(&[&format!("A,{rms},sgd")]).unwrap(),
+            ["A".to_string(), rms.clone(), "sgd".into()]
+        );
+        assert_eq!(labels(&["A", "A"]).unwrap(), ["A"]);
+        let e = labels(&["sgd,adma"]).unwrap_err();
+        assert!(matches!(e, Error::Usage(_)));
+        let text = e.to_string();
+        assert!(
+            text.contains("'adma'") && text.contains("sgd, ") && text.contains(", A"),
+            "{text}"
+        );
+        assert!(labels(&[""]).is_err());
+    }
 }

@@ -13,6 +13,7 @@ mod lbfgs_asgd_parity;
 mod limits;
 mod lrfree_parity;
 mod numerics;
+mod own_optimizer;
 mod records;
 mod registry;
 mod report;
