@@ -3,7 +3,8 @@
 //! Row 0 is the start: the lr that update 1 will use and f(start). Row t (t = 1..N) holds the
 //! lr used for update t (the scheduled lr, before any scaling internal to the optimizer),
 //! f(x_t) and x_t. The schedule advances once per update (one update = one epoch here, so the
-//! budget of `cosine` and `warmup_cosine` is N); `plateau` is fed f(x_t) after update t.
+//! budget of the schedules that read one, such as `cosine`, `one_cycle` or `polynomial`, is
+//! N); `plateau` is fed f(x_t) after update t.
 //! A trajectory that diverges stops after the first row holding a non-finite value.
 //! With `noise=σ` on the landscape, each gradient gets σ·N(0, 1) per coordinate from a stream of
 //! the seed; the loss column is always the noise-free f(x_t). For a schedule-free method, x_t

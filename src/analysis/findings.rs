@@ -883,6 +883,11 @@ pub fn schedule_words(spec: &str) -> String {
         "warmup_cosine" => "warmed-up, cosine-decayed".into(),
         "inverse_time" | "inverse_sqrt" => "slowly decayed".into(),
         "plateau" => "reduce-on-plateau".into(),
+        "one_cycle" => "one-cycle".into(),
+        "cosine_restarts" => "cosine-with-restarts".into(),
+        "linear" => "linearly ramped".into(),
+        "polynomial" => "polynomially decayed".into(),
+        "cyclic" => "cyclic".into(),
         other => other.into(),
     }
 }

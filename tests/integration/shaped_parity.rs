@@ -219,7 +219,8 @@ fn landscape_trajectories_match_torch() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Every key of both methods is varied in some case, and both run on matrices.
+/// Every key of muon and adafactor is varied in some case, and every method added beside the
+/// lecture's runs on the MLP.
 #[test]
 fn fixture_covers_every_key_on_matrices() {
     let fixture = fixture();
@@ -239,8 +240,21 @@ fn fixture_covers_every_key_on_matrices() {
             keys.insert(format!("{name}.{}", pair.split('=').next().unwrap()));
         }
     }
-    for name in ["muon", "adafactor"] {
+    // Every method added beside the lecture's runs on the MLP's matrices here.
+    for name in [
+        "muon",
+        "adafactor",
+        "asgd",
+        "lbfgs",
+        "schedule_free_sgd",
+        "schedule_free_adamw",
+        "prodigy",
+        "dadapt_sgd",
+        "dadapt_adam",
+    ] {
         assert!(on_matrices.contains(name), "{name} never runs on matrices");
+    }
+    for name in ["muon", "adafactor"] {
         let info = optim::entries().find(|e| e.name == name).unwrap();
         for k in info.keys {
             assert!(

@@ -100,12 +100,14 @@ pub struct Style {
     pub marker: Option<Marker>,
 }
 
-/// The families of optimizers, each one colour-blind-safe hue (Okabe–Ito, and Paul Tol's wine
-/// for the sign methods: Okabe–Ito's orange sits too close to the Adam family's vermillion
-/// once darkened): plain and momentum SGD; the accumulators (AdaGrad, Adadelta); RMSprop; the
-/// Adam family; the sign methods (Rprop, Lion); random search.
-const FAMILIES: [(&[&str], Rgb); 6] = [
-    (&["sgd", "momentum"], Rgb(0x00, 0x72, 0xb2)),
+/// The families of optimizers, each one colour-blind-safe hue (Okabe–Ito, and Paul Tol's wine,
+/// indigo and olive: Okabe–Ito's orange sits too close to the Adam family's vermillion once
+/// darkened): plain, momentum and averaged SGD; the accumulators (AdaGrad, Adadelta); RMSprop;
+/// the Adam family; the sign methods (Rprop, Lion); random search; the methods that use the
+/// matrices or curvature (Muon, Adafactor, L-BFGS); the learning-rate-free and schedule-free
+/// methods.
+const FAMILIES: [(&[&str], Rgb); 8] = [
+    (&["sgd", "momentum", "asgd"], Rgb(0x00, 0x72, 0xb2)),
     (&["adagrad", "adadelta"], Rgb(0x00, 0x9e, 0x73)),
     (&["rmsprop"], Rgb(0xcc, 0x79, 0xa7)),
     (
@@ -114,6 +116,17 @@ const FAMILIES: [(&[&str], Rgb); 6] = [
     ),
     (&["rprop", "lion"], Rgb(0x88, 0x22, 0x55)),
     (&["ars"], Rgb(0x44, 0x44, 0x44)),
+    (&["muon", "adafactor", "lbfgs"], Rgb(0x33, 0x22, 0x88)),
+    (
+        &[
+            "schedule_free_sgd",
+            "schedule_free_adamw",
+            "prodigy",
+            "dadapt_sgd",
+            "dadapt_adam",
+        ],
+        Rgb(0x99, 0x99, 0x33),
+    ),
 ];
 
 /// How much darker every other member of a family is drawn (only darker: a lighter shade of
