@@ -172,8 +172,10 @@ impl Cache {
             std::process::id(),
             TEMP.fetch_add(1, Ordering::Relaxed)
         ));
+        // No fsync: a file torn by a crash fails validation on read and is recomputed, and
+        // one fsync per record would cost more than the runs themselves.
         let written = fs::File::create(&temp)
-            .and_then(|mut f| f.write_all(&line).and_then(|()| f.sync_all()))
+            .and_then(|mut f| f.write_all(&line))
             .and_then(|()| fs::rename(&temp, &path));
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
