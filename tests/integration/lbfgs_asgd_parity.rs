@@ -9,16 +9,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::parity::{RTOL, error};
 use optbench::optim::{self, Asgd, AsgdConfig, UpdateRule};
 use optbench::problem::{self, BatchObjective, Counters, Workspace};
 use optbench::rng;
 use optbench::trace::{TraceRequest, collect};
 use serde::Deserialize;
-
-/// Relative tolerance on every number: lr, loss and each coordinate.
-const RTOL: f64 = 1e-9;
-/// Absolute floor for numbers that pass through zero (relative error is meaningless there).
-const ATOL: f64 = 1e-12;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -49,18 +45,6 @@ struct Case {
 fn fixture() -> Fixture {
     let text = include_str!("../fixtures/lbfgs_asgd_parity.json");
     serde_json::from_str(text).expect("fixture parses")
-}
-
-/// Relative error of `a` against the reference `b`, with the absolute floor.
-fn error(a: f64, b: f64) -> f64 {
-    if !a.is_finite() || !b.is_finite() {
-        return if a.is_finite() == b.is_finite() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    (a - b).abs() / b.abs().max(a.abs()).max(ATOL / RTOL)
 }
 
 fn label(case: &Case) -> String {

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::parity::{Num, RTOL, error};
 use optbench::optim::{self, Objective};
 use optbench::trace::{TraceRequest, collect};
 use serde::Deserialize;
@@ -24,11 +25,6 @@ pub const METHODS: [&str; 5] = [
     "dadapt_sgd",
     "dadapt_adam",
 ];
-
-/// Relative tolerance on every number of a trajectory: lr, loss and each coordinate.
-const RTOL: f64 = 1e-9;
-/// Absolute floor for numbers that pass through zero (relative error is meaningless there).
-const ATOL: f64 = 1e-12;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -56,51 +52,9 @@ struct Case {
     grad: Vec<Vec<Num>>,
 }
 
-/// A JSON number, or one of the strings "inf", "-inf", "NaN" (JSON has no non-finite numbers).
-#[derive(Deserialize, Clone, Copy)]
-#[serde(untagged)]
-enum Num {
-    Finite(f64),
-    NonFinite(NonFinite),
-}
-
-#[derive(Deserialize, Clone, Copy)]
-enum NonFinite {
-    #[serde(rename = "inf")]
-    Inf,
-    #[serde(rename = "-inf")]
-    NegInf,
-    #[serde(rename = "NaN")]
-    NaN,
-}
-
-impl Num {
-    fn value(self) -> f64 {
-        match self {
-            Num::Finite(v) => v,
-            Num::NonFinite(NonFinite::Inf) => f64::INFINITY,
-            Num::NonFinite(NonFinite::NegInf) => f64::NEG_INFINITY,
-            Num::NonFinite(NonFinite::NaN) => f64::NAN,
-        }
-    }
-}
-
 fn fixture() -> Fixture {
     let text = include_str!("../fixtures/lrfree_parity.json");
     serde_json::from_str(text).expect("fixture parses")
-}
-
-/// Relative error of `a` against the reference `b`, with the absolute floor; 0 when both are
-/// non-finite (a diverged row: the two may overflow to inf or NaN differently).
-fn error(a: f64, b: f64) -> f64 {
-    if !a.is_finite() || !b.is_finite() {
-        return if !a.is_finite() && !b.is_finite() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    (a - b).abs() / b.abs().max(a.abs()).max(ATOL / RTOL)
 }
 
 /// Hands the optimizer the gradients the reference recorded, one per update.

@@ -8,16 +8,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::parity::{RTOL, error};
 use optbench::data::{Dataset, Matrix, Split, SplitData, Target};
 use optbench::optim;
 use optbench::problem::{Activation, BatchObjective, Counters, Mlp, Problem, Workspace};
 use optbench::trace::{TraceRequest, collect};
 use serde::Deserialize;
-
-/// Relative tolerance on every number of a trajectory (the main parity test's).
-const RTOL: f64 = 1e-9;
-/// Absolute floor for numbers passing through zero.
-const ATOL: f64 = 1e-12;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -60,10 +56,6 @@ impl MlpCase {
 
 fn fixture() -> Fixture {
     serde_json::from_str(include_str!("../fixtures/shaped_parity.json")).expect("fixture parses")
-}
-
-fn error(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(a.abs()).max(ATOL / RTOL)
 }
 
 /// optbench's `Mlp` on the fixture's data (every split the training data; only training is
