@@ -18,9 +18,10 @@ pub(super) struct CacheArgs {
     /// cache has none (counted on stderr). An unknown label is an error listing the grid's.
     #[arg(long, value_name = "LABEL[,LABEL]")]
     only: Vec<String>,
-    /// The result cache: a folder of records, one file per run named by a hash of the run's
-    /// spec and of the code that computes it (default: `.cache` in the folder of --out, e.g.
-    /// reports/.cache). Every run executed stores its record there; `--only` reads it.
+    /// The result cache: a folder of records, each under a hash of the run's spec and of
+    /// the code that computes it, one pack file per grid run (default: `.cache` in the
+    /// folder of --out, e.g. reports/.cache). Every run stores its record there; `--only`
+    /// reads it.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
 }

@@ -496,9 +496,10 @@ impl Shared<'_> {
                     .lock()
                     .expect("a writer panicked")
                     .append_line(&line)?;
-                // Only a record that was executed and written is cached.
-                if let (Source::Executed { .. }, Some(cache)) = (source, self.cache) {
-                    cache.put(&record);
+                // Every record of the run goes to its pack (see `Cache`); only a record that
+                // was executed (or read back valid) and written is stored.
+                if let Some(cache) = self.cache {
+                    cache.put(spec, &line);
                 }
                 let diverged = record.status == Status::Diverged;
                 self.progress.finished(diverged);
@@ -629,6 +630,19 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
     } else {
         None
     };
+    if let Some(cache) = &options.cache {
+        let mut what = fingerprints.join(",");
+        if let Some((index, count)) = options.shard {
+            what.push_str(&format!(" shard {index}/{count}"));
+        }
+        cache.start(&what);
+        // Resumed records belong to this run's pack too.
+        for r in existing.iter().flat_map(|r| &r.records) {
+            if let Ok(line) = encode_line(r) {
+                cache.put(&r.spec, &line);
+            }
+        }
+    }
     let done: HashMap<String, (f64, bool)> = existing
         .iter()
         .flat_map(|r| &r.records)
@@ -701,6 +715,9 @@ pub fn run_grids(grids: &[Grid], options: &RunOptions) -> Result<RunSummary, Err
         }
     };
     writer.finish()?;
+    if let Some(cache) = &options.cache {
+        cache.finish();
+    }
     let total = |f: fn(&Outcome) -> usize| outcomes.iter().map(f).sum::<usize>();
     let executed = total(|o| o.executed);
     let runs = total(|o| o.runs);

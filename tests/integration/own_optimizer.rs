@@ -236,9 +236,18 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
     let n = per_label(&all);
     assert_eq!(n.len(), 3, "{n:?}");
     assert_eq!(full.counts(), (all.len(), 0));
-    // Every run stored its record, in the default cache beside the report folder.
+    // Every run stored its record, in the default cache beside the report folder: one pack
+    // (no partial file left) with a line per record.
     let cache = d.join("full/.cache");
-    assert_eq!(fs::read_dir(&cache).unwrap().count(), all.len());
+    let packs: Vec<PathBuf> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    assert_eq!(
+        fs::read_to_string(&packs[0]).unwrap().lines().count(),
+        all.len()
+    );
 
     let only = optbench(
         d,
@@ -403,17 +412,40 @@ fn a_new_version_or_a_corrupt_file_means_running_again() {
     let v2_again = run("v2", "v2b.jsonl", Some("sgd"));
     assert_eq!(v2_again.counts(), (n["sgd"], all.len() - n["sgd"]));
 
-    // A corrupt cache file (of an adam run) is ignored: that run runs again, and its file is
-    // a valid record again afterwards.
-    let adam_file: PathBuf = fs::read_dir(d.join("c"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            serde_json::from_slice::<RunRecord>(&fs::read(p).unwrap())
-                .is_ok_and(|r| r.spec.label == "adam")
+    // A corrupt cache line (of an adam run) is ignored: that run runs again, and the pack
+    // holds a valid record of it again afterwards.
+    let pack = || -> PathBuf {
+        let packs: Vec<PathBuf> = fs::read_dir(d.join("c"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(packs.len(), 1, "{packs:?}");
+        packs[0].clone()
+    };
+    let adam_line = |text: &str| -> Option<usize> {
+        text.lines().position(|l| {
+            l.split_once('\t')
+                .and_then(|(_, r)| serde_json::from_str::<RunRecord>(r).ok())
+                .is_some_and(|r| r.spec.label == "adam")
         })
-        .unwrap();
-    fs::write(&adam_file, b"{\"schema\":2,\"grid\":").unwrap();
+    };
+    let text = fs::read_to_string(pack()).unwrap();
+    let at = adam_line(&text).unwrap();
+    let corrupted: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == at {
+                format!(
+                    "{}\t{{\"schema\":2,\"grid\":",
+                    l.split_once('\t').unwrap().0
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(pack(), corrupted.join("\n") + "\n").unwrap();
     let corrupt = run("v2", "corrupt.jsonl", Some("sgd"));
     assert_eq!(corrupt.counts(), (n["sgd"] + 1, all.len() - n["sgd"] - 1));
     assert!(
@@ -422,8 +454,13 @@ fn a_new_version_or_a_corrupt_file_means_running_again() {
         corrupt.stderr
     );
     assert_eq!(untimed(&records(&d.join("corrupt.jsonl"))), untimed(&all));
-    let fixed: RunRecord = serde_json::from_slice(&fs::read(&adam_file).unwrap()).unwrap();
-    assert_eq!(fixed.spec.label, "adam");
+    let fixed = fs::read_to_string(pack()).unwrap();
+    assert_eq!(fixed.lines().count(), all.len());
+    assert!(adam_line(&fixed).is_some());
+    assert!(fixed.lines().all(|l| {
+        l.split_once('\t')
+            .is_some_and(|(_, r)| serde_json::from_str::<RunRecord>(r).is_ok())
+    }));
 
     // An unknown label: exit 2, naming the grid's labels; nothing is written.
     let bad = optbench(
