@@ -25,6 +25,10 @@ enum Category {
 pub(super) struct ListArgs {
     /// What to list (default: everything).
     category: Option<Category>,
+    /// Write Markdown (tables per entry) instead of text: `optbench list --markdown >
+    /// docs/reference.md` regenerates the repository's reference, which a test keeps current.
+    #[arg(long)]
+    markdown: bool,
 }
 
 pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
@@ -39,6 +43,10 @@ pub(super) fn run(args: &ListArgs, out: &mut impl Write) -> Result<(), Error> {
         Some(c) => vec![c],
         None => all.to_vec(),
     };
+    if args.markdown {
+        let text = markdown(&chosen)?;
+        return out.write_all(text.as_bytes()).map_err(stdout_error);
+    }
     let mut text = String::new();
     for (i, category) in chosen.iter().enumerate() {
         if i > 0 {
@@ -182,6 +190,96 @@ pub(crate) fn format_entries<'a>(
                 assign,
                 k.range.to_string(),
                 k.doc
+            ));
+        }
+    }
+    s
+}
+
+/// The reference in Markdown: for every category chosen, each entry's summary, reference
+/// and a table of its keys (the same registry `list` prints, so it cannot drift from it).
+fn markdown(chosen: &[Category]) -> Result<String, Error> {
+    let mut s = String::from(
+        "# Reference\n\n\
+         Every optimizer, schedule, problem, batch mode and preset optbench knows, with every key \
+         a specification string may set (`name:key=value,key=value`), its default, its allowed \
+         values and its meaning. Generated from the registry by \
+         `optbench list --markdown > docs/reference.md`; a test fails when this file is not \
+         current. `optbench list` prints the same as text.\n",
+    );
+    for category in chosen {
+        let none = |_: &EntryInfo| Vec::new();
+        s.push('\n');
+        s.push_str(&match category {
+            Category::Optimizers => markdown_entries(
+                "Optimizers",
+                "Each follows the reference named (for `torch.optim` classes: the same \
+                 arithmetic, checked on whole trajectories against PyTorch). `lr` is the \
+                 learning rate the grid sweeps; every other key is fixed per spec string.",
+                optim::entries(),
+                none,
+            ),
+            Category::Schedules => markdown_entries(
+                "Schedules",
+                "A schedule advances once per epoch. Every schedule also takes `min_lr`, and \
+                 `warmup_epochs`/`warmup_start_factor` for a linear warm-up before it (as \
+                 torch's `SequentialLR` chains `LinearLR` with another schedule).",
+                schedule::entries(),
+                none,
+            ),
+            Category::Problems => markdown_entries(
+                "Problems",
+                "Sizes at the default keys, seed 0.",
+                problem::entries(),
+                problem_lines,
+            ),
+            Category::BatchModes => markdown_entries(
+                "Batch modes",
+                "Analytic landscapes have no data and take `full` only.",
+                batch::entries(),
+                none,
+            ),
+            Category::Presets => format!(
+                "## Presets\n\n`optbench run --preset NAME` (or `report --preset NAME`).\n\n```text\n{}```\n",
+                presets()?
+            ),
+        });
+    }
+    Ok(s)
+}
+
+/// One category in Markdown: a section per entry with a table of its keys.
+fn markdown_entries<'a>(
+    title: &str,
+    intro: &str,
+    entries: impl Iterator<Item = &'a EntryInfo>,
+    extra: impl Fn(&EntryInfo) -> Vec<String>,
+) -> String {
+    // A table cell must not hold a bar or a line break.
+    let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let mut s = format!("## {title}\n\n{intro}\n");
+    for e in entries {
+        s.push_str(&format!(
+            "\n### `{}`\n\n{}\n\nReference: {}\n",
+            e.name,
+            e.summary,
+            e.reference
+        ));
+        for line in extra(e) {
+            s.push_str(&format!("\n{}\n", cell(&line)));
+        }
+        if e.keys.is_empty() {
+            s.push_str("\nNo keys.\n");
+            continue;
+        }
+        s.push_str("\n| key | default | allowed | meaning |\n|---|---|---|---|\n");
+        for k in e.keys {
+            s.push_str(&format!(
+                "| `{}` | `{}` | {} | {} |\n",
+                k.name,
+                cell(&k.default_text()),
+                cell(&k.range.to_string()),
+                cell(k.doc)
             ));
         }
     }

@@ -5,6 +5,7 @@ mod answer;
 mod cli;
 mod compare;
 mod data;
+mod docs;
 mod fuzz;
 mod harness;
 mod io;
