@@ -158,8 +158,8 @@ fn listed(folder: &Path, name: &str) -> Result<Option<Listed>, Error> {
 
 /// The reports in `site`: its child folders that hold a `manifest.json` (hidden ones aside):
 /// `latest/` (else the newest), and the others newest first by date (then by folder name, for
-/// dated folders of reports that predate the manifest's date). Bad input (not a folder, no report in it, a
-/// manifest or grid that does not parse) is an error naming the path.
+/// dated folders of reports that predate the manifest's date). Bad input (not a folder, no
+/// report in it, a manifest or grid that does not parse) is an error naming the path.
 pub fn scan(site: &Path) -> Result<Site, Error> {
     if !site.is_dir() {
         return Err(bad(site, "not a folder (give the site folder)"));
