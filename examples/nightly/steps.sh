@@ -123,7 +123,8 @@ fetch)
         printf 'url = "%s/%s"\noutput = "%s/%s"\n' "$url" "$f" "$site" "$f" >>"$config"
     done <"$site/files.txt"
     if [ -s "$config" ]; then
-        curl -fsSL --no-progress-meter --retry 3 --create-dirs --parallel --parallel-max 16 -K "$config"
+        curl -fsSL --no-progress-meter --retry 3 --create-dirs --parallel --parallel-max 16 \
+            -K "$config"
     fi
     if [ -f "$site/history.jsonl" ] && [ ! -e "$history" ]; then
         mkdir -p "$(dirname "$history")"
