@@ -32,6 +32,7 @@ pub mod analysis;
 pub mod compare;
 pub mod history;
 pub mod report;
+pub mod site;
 
 pub mod cli;
 

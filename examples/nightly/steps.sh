@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# The nightly flow's steps, shared by the GitHub Actions workflow (nightly.yml) and the Slurm
-# array script (slurm-array.sh), and run locally by tests/integration/compare.rs:
+# The nightly flow's steps, shared by the project's nightly workflow
+# (.github/workflows/nightly.yml) and the Slurm array script (slurm-array.sh), and run locally
+# by tests/integration/compare.rs:
 #
 #   steps.sh shard I N          run shard I of N into $WORK/shards/shard-I.jsonl (resumable)
+#   steps.sh fetch URL SITE     download the site published at URL (every file its files.txt
+#                               lists) into SITE, and start $OPTBENCH_HISTORY from its
+#                               history.jsonl; nothing published yet (files.txt not found) is
+#                               an empty SITE, any other failure fails the step, so a
+#                               half-fetched site is never published over the old one
 #   steps.sh merge [BASELINE]   take the timing pass on this machine ($WORK/timing.json; render
 #                               measures nothing), render every shard with it into $WORK/site
 #                               with the history appended; then, if BASELINE (a published report
-#                               folder) exists, compare against it: $WORK/compare.md,
-#                               $WORK/site/benchmark.json, and this script's exit code (1: a
-#                               timing regression).
+#                               folder, such as SITE/latest) exists, compare against it:
+#                               $WORK/compare.md, $WORK/site/benchmark.json, and this script's
+#                               exit code (1: a timing regression).
+#   steps.sh publish SITE       put the merged report ($WORK/site) into SITE as SITE/DATE/ and
+#                               SITE/latest/ (a rerun on the same day replaces that day's), copy
+#                               the history to SITE/history.jsonl, drop the oldest dated reports
+#                               beyond $OPTBENCH_KEEP, write the landing page (`optbench site
+#                               SITE`) and SITE/files.txt, the list `fetch` reads next night.
+#
+# The published site:
+#   index.html      the landing page: the latest report, the dated ones, the trend link
+#   history.jsonl   one summary line per night (the trend charts' series)
+#   latest/         the newest report, the baseline of the next night
+#   YYYY-MM-DD/     the dated reports, the newest $OPTBENCH_KEEP of them
+#   files.txt       every file of the site, for the next night's fetch
 #
 # Settings (environment):
 #   OPTBENCH            the binary (default: optbench on PATH)
@@ -17,8 +35,10 @@
 #   OPTBENCH_JOBS       worker threads per shard (default: all cores)
 #   OPTBENCH_WORK       working folder (default: nightly)
 #   OPTBENCH_THRESHOLD  timing regression threshold (default: 25%: CI runners are noisy)
-#   OPTBENCH_HISTORY    history file to append to (default: $WORK/history.jsonl; put the
-#                       published one there first to keep the series going)
+#   OPTBENCH_HISTORY    history file to append to (default: $WORK/history.jsonl; `fetch`
+#                       starts it from the published one to keep the series going)
+#   OPTBENCH_KEEP       dated reports the site keeps (default: 14)
+#   OPTBENCH_DATE       the dated folder `publish` writes (default: today, UTC, YYYY-MM-DD)
 set -euo pipefail
 
 optbench=${OPTBENCH:-optbench}
@@ -35,7 +55,7 @@ fi
 history=${OPTBENCH_HISTORY:-$work/history.jsonl}
 
 usage() {
-    echo "usage: steps.sh shard I N | steps.sh merge [BASELINE]" >&2
+    echo "usage: steps.sh shard I N | fetch URL SITE | merge [BASELINE] | publish SITE" >&2
     exit 2
 }
 
@@ -71,6 +91,80 @@ merge)
         exit "$status"
     fi
     echo "steps.sh merge: no baseline to compare with (first night?)"
+    ;;
+fetch)
+    [ $# -eq 3 ] || usage
+    url=${2%/}
+    site=$3
+    mkdir -p "$site"
+    config=$(mktemp)
+    trap 'rm -f "$config" "$config.err"' EXIT
+    # 404 (or, for a file:// URL, no such file: curl's 37): nothing is published yet.
+    status=0
+    code=$(curl -sSL --retry 3 -o "$site/files.txt" -w '%{http_code}' "$url/files.txt" \
+        2>"$config.err") || status=$?
+    if [ "$code" = 404 ] || [ "$status" -eq 37 ]; then
+        rm -f "$site/files.txt"
+        echo "steps.sh fetch: nothing published at $url yet (first night?)"
+        exit 0
+    fi
+    if [ "$status" -ne 0 ] || { [ "$code" != 200 ] && [ "$code" != 000 ]; }; then
+        cat "$config.err" >&2
+        echo "steps.sh fetch: $url/files.txt: HTTP $code, curl exit $status" >&2
+        exit 1
+    fi
+    while IFS= read -r f; do
+        case "$f" in
+        "" | /* | *..* | *[!A-Za-z0-9._/-]*)
+            echo "steps.sh fetch: $url/files.txt lists an odd path: $f" >&2
+            exit 1
+            ;;
+        esac
+        printf 'url = "%s/%s"\noutput = "%s/%s"\n' "$url" "$f" "$site" "$f" >>"$config"
+    done <"$site/files.txt"
+    if [ -s "$config" ]; then
+        curl -fsSL --no-progress-meter --retry 3 --create-dirs --parallel --parallel-max 16 \
+            -K "$config"
+    fi
+    if [ -f "$site/history.jsonl" ] && [ ! -e "$history" ]; then
+        mkdir -p "$(dirname "$history")"
+        cp "$site/history.jsonl" "$history"
+    fi
+    echo "steps.sh fetch: $(wc -l <"$site/files.txt") files from $url"
+    ;;
+publish)
+    [ $# -eq 2 ] || usage
+    site=$2
+    keep=${OPTBENCH_KEEP:-14}
+    day=${OPTBENCH_DATE:-$(date -u +%Y-%m-%d)}
+    if ! [[ "$keep" =~ ^[1-9][0-9]*$ ]]; then
+        echo "steps.sh publish: OPTBENCH_KEEP=$keep: give a number of reports, 1 or more" >&2
+        exit 2
+    fi
+    if ! [[ "$day" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]]; then
+        echo "steps.sh publish: OPTBENCH_DATE=$day: give a date as YYYY-MM-DD" >&2
+        exit 2
+    fi
+    if [ ! -f "$work/site/manifest.json" ]; then
+        echo "steps.sh publish: no report in $work/site (run merge first)" >&2
+        exit 2
+    fi
+    mkdir -p "$site"
+    rm -rf "${site:?}/$day" "${site:?}/latest"
+    cp -R "$work/site" "$site/$day"
+    cp -R "$work/site" "$site/latest"
+    if [ -f "$history" ]; then
+        cp "$history" "$site/history.jsonl"
+    fi
+    # The dated folders, oldest first (their names sort by date); drop all but the last $keep.
+    shopt -s nullglob
+    dated=("$site"/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/)
+    for ((i = 0; i < ${#dated[@]} - keep; i++)); do
+        rm -rf "${dated[$i]}"
+    done
+    "$optbench" site "$site"
+    files=$(cd "$site" && find . -type f ! -name files.txt | sed 's|^\./||' | LC_ALL=C sort)
+    printf '%s\n' "$files" >"$site/files.txt"
     ;;
 *)
     usage

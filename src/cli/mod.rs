@@ -7,6 +7,7 @@ mod list;
 mod render;
 mod report;
 mod run;
+mod site;
 mod timing;
 mod trace;
 
@@ -45,6 +46,8 @@ enum Command {
     Timing(timing::TimingArgs),
     /// Compare two report folders or results files: behaviour changes and timing regressions.
     Compare(compare::CompareArgs),
+    /// Write the landing page of a published site: an index of its report folders.
+    Site(site::SiteArgs),
 }
 
 /// Runs optbench with the process arguments and returns its exit code.
@@ -85,6 +88,7 @@ where
         Command::Render(args) => render::run(&args, &mut out),
         Command::Compare(args) => compare::run(&args, &mut out),
         Command::Timing(args) => timing::run(&args, &mut out),
+        Command::Site(args) => site::run(&args, &mut out),
     };
     let result = result.and_then(|()| {
         out.flush().map_err(|source| Error::Io {

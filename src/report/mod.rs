@@ -896,6 +896,8 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     let render_seconds = started.elapsed().as_secs_f64();
     let manifest = serde_json::json!({
         "tool": "optbench",
+        "name": meta.name,
+        "date": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "version": meta.version,
         "git_revision": meta.revision,
         "command": provenance.command,

@@ -227,9 +227,21 @@ fn records_without_timing(p: &Path) -> Vec<String> {
 
 /// Runs a script of `examples/nightly/` with the flow's settings pointing at `work`.
 fn script(work: &Path, grid: &Path, path_prefix: Option<&Path>, args: &[&str]) -> String {
+    script_with(work, grid, path_prefix, &[], args)
+}
+
+/// [`script`] with more settings (`OPTBENCH_DATE`, `OPTBENCH_KEEP`, ...).
+fn script_with(
+    work: &Path,
+    grid: &Path,
+    path_prefix: Option<&Path>,
+    settings: &[(&str, &str)],
+    args: &[&str],
+) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cmd = std::process::Command::new("bash");
     cmd.args(args)
+        .envs(settings.iter().copied())
         .current_dir(root)
         .env("OPTBENCH", assert_cmd::cargo::cargo_bin("optbench"))
         .env("OPTBENCH_GRID", grid)
@@ -250,7 +262,8 @@ fn script(work: &Path, grid: &Path, path_prefix: Option<&Path>, args: &[&str]) -
     String::from_utf8(o.stdout).unwrap()
 }
 
-/// The flow of `examples/nightly/` (`steps.sh`, which `nightly.yml` calls per matrix job), on
+/// The flow of `examples/nightly/` (`steps.sh`, which `.github/workflows/nightly.yml` calls per
+/// matrix job), on
 /// one machine: each shard run on its own, the shards merged with `render` and the history
 /// appended, the merged report compared with a single-machine run of the same grid.
 #[test]
@@ -350,6 +363,115 @@ fn sharded_nightly_flow_equals_the_single_run() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("## Behaviour changes: 1"), "{out}");
+}
+
+/// The nightly's publishing, night after night, with a `file://` URL standing in for GitHub
+/// Pages: each night fetches the published site, merges against its `latest/`, publishes a
+/// dated report, and the site stays bounded (`OPTBENCH_KEEP`) with its history growing and a
+/// landing page that lists the dated reports kept, newest first.
+#[test]
+fn nightly_publish_keeps_a_bounded_site_that_the_next_night_fetches() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = dir.path().join("grid.toml");
+    fs::write(&grid, GRID).unwrap();
+    let work = dir.path().join("nightly");
+    for i in 0..2 {
+        script(
+            &work,
+            &grid,
+            None,
+            &["examples/nightly/steps.sh", "shard", &i.to_string(), "2"],
+        );
+    }
+    let published = dir.path().join("published");
+    let url = format!("file://{}", published.display());
+    let steps = "examples/nightly/steps.sh";
+    for (night, day) in ["2026-12-01", "2026-12-02", "2026-12-03"]
+        .iter()
+        .enumerate()
+    {
+        // A fresh runner: the work folder keeps only the shards.
+        let _ = fs::remove_file(work.join("history.jsonl"));
+        let site = dir.path().join(format!("site-{night}"));
+        let s = site.to_str().unwrap();
+        let fetched = script(&work, &grid, None, &[steps, "fetch", &url, s]);
+        let merged = script(
+            &work,
+            &grid,
+            None,
+            &[steps, "merge", &format!("{s}/latest")],
+        );
+        if night == 0 {
+            assert!(fetched.contains("nothing published"), "{fetched}");
+            assert!(merged.contains("no baseline"), "{merged}");
+        } else {
+            assert!(fetched.contains(" files from "), "{fetched}");
+            assert!(merged.contains("## Behaviour changes: 0"), "{merged}");
+        }
+        let settings = [("OPTBENCH_DATE", *day), ("OPTBENCH_KEEP", "2")];
+        script_with(&work, &grid, None, &settings, &[steps, "publish", s]);
+        // The history grows by a night, the dated reports stay at two.
+        let history = fs::read_to_string(site.join("history.jsonl")).unwrap();
+        assert_eq!(history.lines().count(), night + 1);
+        let mut dated: Vec<String> = fs::read_dir(&site)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("2026-"))
+            .collect();
+        dated.sort();
+        let expected = ["2026-12-01", "2026-12-02", "2026-12-03"];
+        assert_eq!(dated, expected[night.saturating_sub(1)..=night]);
+        assert!(site.join("latest/history.html").is_file());
+        // files.txt lists every file of the site (the next fetch's list), and nothing else.
+        let listed: Vec<String> = fs::read_to_string(site.join("files.txt"))
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        let mut files: Vec<String> = walk(&site)
+            .into_iter()
+            .filter(|f| f != "files.txt")
+            .collect();
+        files.sort();
+        assert_eq!(listed, files);
+        // The landing page: the dated reports, newest first, each linked.
+        let html = fs::read_to_string(site.join("index.html")).unwrap();
+        let rows: Vec<usize> = dated
+            .iter()
+            .map(|d| html.find(&format!(">{d}</a>")).unwrap())
+            .collect();
+        assert!(
+            rows.windows(2).all(|w| w[0] > w[1]),
+            "newest first: {dated:?}"
+        );
+        for d in &dated {
+            assert!(
+                html.contains(&format!("href=\"{d}&#x2f;index.html\"")),
+                "{html}"
+            );
+        }
+        assert!(html.contains("href=\"latest&#x2f;history.html\""), "{html}");
+        // "Deploy": the site replaces the published one.
+        let _ = fs::remove_dir_all(&published);
+        copy_dir(&site, &published);
+    }
+}
+
+/// Every file under `dir`, relative to it.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
 }
 
 /// `slurm-array.sh` submits an array of shards and a dependent merge; with a stand-in

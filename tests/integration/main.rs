@@ -21,4 +21,5 @@ mod registry;
 mod report;
 mod schedule_parity;
 mod shaped_parity;
+mod site;
 mod torch_parity;

@@ -63,7 +63,7 @@ fn report(dir: &Path, grid: &str) -> PathBuf {
 }
 
 /// Every `attr="..."` value in `html`, entities decoded.
-fn attributes(html: &str, attr: &str) -> Vec<String> {
+pub(crate) fn attributes(html: &str, attr: &str) -> Vec<String> {
     let needle = format!(" {attr}=\"");
     html.match_indices(&needle)
         .map(|(i, _)| {
