@@ -1,4 +1,4 @@
-//! One optimizer trajectory on an analytic landscape (`optbench trace`, SPEC §10).
+//! One optimizer trajectory on an analytic landscape (`optbench trace`).
 //!
 //! Row 0 is the start: the lr that update 1 will use and f(start). Row t (t = 1..N) holds the
 //! lr used for update t (the scheduled lr, before any scaling internal to the optimizer),

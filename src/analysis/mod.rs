@@ -1,4 +1,4 @@
-//! Analysis of run records alone (SPEC §8): no access to the grid, the harness or the report.
+//! Analysis of run records alone (`docs/methodology.md`): no access to the grid, the harness or the report.
 //!
 //! Protocol (see `crate::tuning` for the score, the margin and the bracketing rule):
 //! - A *configuration* is (problem, optimizer label, batch mode, schedule). Its learning rate is

@@ -1,4 +1,4 @@
-//! Batch modes (SPEC §5): how an epoch's training samples are grouped into updates.
+//! Batch modes: how an epoch's training samples are grouped into updates.
 //!
 //! | name | meaning |
 //! |---|---|

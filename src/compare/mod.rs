@@ -1,4 +1,4 @@
-//! `optbench compare` (SPEC §13): two sets of results, run by run.
+//! `optbench compare`: two sets of results, run by run.
 //!
 //! - **Convergence** is deterministic (same grid and seed → bit-identical records, timing
 //!   fields aside), so it is compared exactly: every run whose record differs is a behaviour

@@ -1,4 +1,4 @@
-//! Data for the data problems (SPEC §5–6): tables of features with a target, the embedded real
+//! Data for the data problems (listed in `docs/reference.md`): tables of features with a target, the embedded real
 //! datasets, synthetic generators, the user's CSV files, deterministic splits and
 //! standardization with training statistics.
 //!

@@ -1,4 +1,4 @@
-//! Grids (SPEC §7): which problems, optimizers, batch modes, schedules, learning rates and seeds
+//! Grids: which problems, optimizers, batch modes, schedules, learning rates and seeds
 //! to run, for how many epochs. A grid is a TOML file or a built-in preset; [`plan`] turns it
 //! into configurations, each of which the harness runs on its learning-rate sweep.
 //!
@@ -190,7 +190,7 @@ impl OptimizerItem {
     }
 }
 
-/// The learning rates each configuration runs with (SPEC §7): a log-spaced sweep in steps of
+/// The learning rates each configuration runs with (`docs/methodology.md`): a log-spaced sweep in steps of
 /// `step` decades around the optimizer's own lr, extended on the side of an edge that holds
 /// the best result on the tuning seeds (see the `tuning` module) until the best is interior, the
 /// edge diverges, or `max_decades` is reached; or an explicit list, which is not extended.

@@ -1,5 +1,5 @@
-//! Optimizers (SPEC §3): update rules on f64 slices, matching `torch.optim` exactly where the
-//! method exists there (`shared/TORCH_RULES.md`).
+//! Optimizers: update rules on f64 slices, matching `torch.optim` exactly where the method
+//! exists there (every optimizer, its keys and its torch counterpart: `docs/reference.md`).
 //!
 //! Shape of every optimizer: a config struct (plain serde data; its field names are the keys of
 //! its registry entry, whose defaults are the documented ones), an [`OptimizerConfig`] impl that

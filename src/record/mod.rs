@@ -1,4 +1,4 @@
-//! Run records (SPEC §7): what one run leaves behind, one JSON object per line of a results
+//! Run records: what one run leaves behind, one JSON object per line of a results
 //! file. The schema is `src/record/run-record.schema.json` (JSON Schema 2020-12), checked
 //! against real output by a test.
 //!
