@@ -32,7 +32,9 @@ pub enum Error {
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being read or written.
         context: String,
+        /// The I/O error.
         source: std::io::Error,
     },
 }

@@ -5,6 +5,8 @@
 //! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `tuning` → `error` →
 //! `trace`, `run`, `timing` → `analysis` → `history`, `compare` → `report` → `cli` (checked by `tests/integration/layout.rs`).
 
+#![warn(missing_docs)]
+
 pub mod num;
 pub mod rng;
 

@@ -44,6 +44,7 @@ pub struct Speed {
     /// Per optimizer, the share of instances where it reached the good target fastest (by
     /// evaluations, by seconds); ties count for every tied optimizer.
     pub fastest_evals: Vec<f64>,
+    /// The same, by seconds.
     pub fastest_seconds: Vec<f64>,
     /// Per optimizer, the share of instances that reached the good target at all.
     pub solved: Vec<f64>,
@@ -62,6 +63,7 @@ pub struct Speed {
     /// Per optimizer, its good-target costs per (problem, seed) run, problems in analysis
     /// order and seeds within (∞: not reached), by evaluations and by seconds.
     pub good_evals: Vec<Vec<f64>>,
+    /// The same, by seconds.
     pub good_seconds: Vec<Vec<f64>>,
 }
 

@@ -24,7 +24,10 @@ pub enum BatchMode {
     /// One batch: the whole training set.
     Full,
     /// Shuffled batches of `size`.
-    MiniBatch { size: usize },
+    MiniBatch {
+        /// Samples per batch (the last batch of an epoch may be smaller).
+        size: usize,
+    },
     /// Shuffled single samples.
     Stochastic,
 }

@@ -41,8 +41,9 @@ pub struct Entry {
     pub commit: String,
     /// optbench's version.
     pub version: String,
-    /// The grid's name and fingerprint.
+    /// The grid's name.
     pub grid_name: String,
+    /// The grid's fingerprint.
     pub grid: String,
     /// Runs in the grid.
     pub runs: usize,

@@ -68,7 +68,9 @@ pub(super) fn entry() -> (EntryInfo, ConfigFn, Family) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
+    /// Hyperbolic tangent.
     Tanh,
+    /// max(0, x).
     Relu,
 }
 

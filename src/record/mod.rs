@@ -30,8 +30,11 @@ pub const SCHEMA: &str = include_str!("run-record.schema.json");
 /// Samples in each split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Samples {
+    /// Training samples.
     pub train: usize,
+    /// Validation samples.
     pub validation: usize,
+    /// Test samples.
     pub test: usize,
 }
 
@@ -81,8 +84,11 @@ pub struct Curves {
 /// Correctly classified samples per split, per recorded epoch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correct {
+    /// On the training split.
     pub train: Vec<u32>,
+    /// On the validation split.
     pub validation: Vec<u32>,
+    /// On the test split.
     pub test: Vec<u32>,
 }
 
