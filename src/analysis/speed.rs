@@ -51,7 +51,7 @@ pub struct Speed {
     /// Instances (problem, seed) counted.
     pub instances: usize,
     /// Per optimizer, the area under its evaluations profile for τ from 1 to
-    /// [`PROFILE_TAU`] on a log scale, divided by its width (0 to 1).
+    /// `PROFILE_TAU` on a log scale, divided by its width (0 to 1).
     pub profile_score_evals: Vec<f64>,
     /// The same by wall seconds.
     pub profile_score_seconds: Vec<f64>,

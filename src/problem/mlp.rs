@@ -410,7 +410,7 @@ impl Problem for Mlp {
         }
     }
 
-    /// Estimated (see [`Mlp::estimate_optimum`]) on the first call.
+    /// Estimated (see `Mlp::estimate_optimum`) on the first call.
     fn optimum(&self) -> Option<&Optimum> {
         Some(self.optimum.get_or_init(|| self.estimate_optimum()))
     }

@@ -157,7 +157,7 @@ fn check(pass: &TimingPass) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks, before anything is measured, that [`write`] can put a file at `path`: not a
+/// Checks, before anything is measured, that [`write()`] can put a file at `path`: not a
 /// folder, and its folder exists.
 pub fn check_writable(path: &Path) -> Result<(), TimingError> {
     let refuse = |reason: String| TimingError::Write {
