@@ -415,6 +415,27 @@ const MAX_LR_POINTS: usize = 101;
 
 impl Grid {
     /// Parses and validates TOML text; `origin` names it in errors (a path or a preset).
+    ///
+    /// ```
+    /// use optbench::grid::{Grid, plan};
+    ///
+    /// let text = r#"
+    ///     epochs = 10
+    ///     tuning_seeds = 1
+    ///     evaluation_seeds = 2
+    ///     problems = ["rosenbrock"]
+    ///     optimizers = ["sgd", "adam"]
+    /// "#;
+    /// let grid = Grid::from_toml(text, "g.toml")?;
+    /// // One configuration per problem × optimizer × batch mode × schedule.
+    /// assert_eq!(plan(&grid).configurations.len(), 2);
+    ///
+    /// let typo = Grid::from_toml(&format!("{text}schedule = [\"cosine\"]\n"), "g.toml");
+    /// let message = typo.unwrap_err().to_string();
+    /// assert!(message.starts_with("g.toml, line 7"), "{message}");
+    /// assert!(message.contains("unknown field `schedule`"), "{message}");
+    /// # Ok::<(), optbench::grid::GridError>(())
+    /// ```
     pub fn from_toml(text: &str, origin: &str) -> Result<Grid, GridError> {
         Grid::from_toml_with(text, origin, false)
     }
