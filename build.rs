@@ -1,8 +1,9 @@
 //! Build-time facts the binary cannot find out at run time (an installed binary has no
 //! sources):
 //!
-//! - the git revision it was built from (for the report's manifest), when the source is a git
-//!   checkout; "unknown" otherwise;
+//! - the git revision it was built from (for the report's manifest): in a git checkout, its
+//!   HEAD; in a published package, the commit `cargo package` recorded in
+//!   `.cargo_vcs_info.json`; "unknown" otherwise;
 //! - the code versions the result cache keys its records with (`$OUT_DIR/code_versions.rs`):
 //!   a SHA-256 of each optimizer's file (`src/optim/<name>.rs`, together with the sibling
 //!   optimizer files it uses), and one of the shared code that computes every record (the
@@ -34,14 +35,17 @@ const SHARED: &[&str] = &[
 ];
 
 fn main() {
-    let revision = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    let revision = packaged_revision()
+        .or_else(|| {
+            Command::new("git")
+                .args(["rev-parse", "--short=12", "HEAD"])
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        })
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=OPTBENCH_GIT_REVISION={revision}");
     println!("cargo:rerun-if-changed=.git/HEAD");
@@ -50,6 +54,17 @@ fn main() {
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out.join("code_versions.rs"), code_versions()).expect("OUT_DIR is writable");
+}
+
+/// The commit a published package was made from: `cargo package` writes it to
+/// `.cargo_vcs_info.json` (`{"git": {"sha1": "..."}, ...}`); a checkout has no such file. Read
+/// first, because a package unpacked inside another checkout (cargo's own verify build) would
+/// otherwise report that checkout's HEAD.
+fn packaged_revision() -> Option<String> {
+    let info = fs::read_to_string(".cargo_vcs_info.json").ok()?;
+    println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
+    let sha = info.split("\"sha1\"").nth(1)?.split('"').nth(1)?;
+    (sha.len() >= 12 && sha.bytes().all(|b| b.is_ascii_hexdigit())).then(|| sha[..12].to_string())
 }
 
 /// Every file under `path` (or `path` itself), sorted.

@@ -32,7 +32,9 @@ pub enum Error {
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being read or written.
         context: String,
+        /// The I/O error.
         source: std::io::Error,
     },
 }
@@ -73,7 +75,7 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// An error message as it is printed: one line (control characters escaped, so a name with a
-/// newline cannot break it), every word longer than [`WORD_SHOWN`] bytes cut (see [`cut`]),
+/// newline cannot break it), every word longer than [`WORD_SHOWN`] bytes cut (see `cut`),
 /// and the whole cut at [`MESSAGE_SHOWN`] bytes. Applied where errors are printed, so every
 /// message that echoes a user's name or path stays readable.
 pub fn readable(message: &str) -> String {

@@ -1,4 +1,4 @@
-//! One optimizer trajectory on an analytic landscape (`optbench trace`, SPEC §10).
+//! One optimizer trajectory on an analytic landscape (`optbench trace`).
 //!
 //! Row 0 is the start: the lr that update 1 will use and f(start). Row t (t = 1..N) holds the
 //! lr used for update t (the scheduled lr, before any scaling internal to the optimizer),
@@ -171,6 +171,25 @@ pub fn trace<E>(
 }
 
 /// Collects a whole trace in memory (for tests and the library API).
+///
+/// ```
+/// use optbench::trace::{TraceRequest, collect};
+///
+/// let rows = collect(&TraceRequest {
+///     problem: "rosenbrock".into(),
+///     optimizer: "sgd:lr=0.001,momentum=0.9".into(),
+///     schedule: "constant".into(),
+///     steps: 500,
+///     start: None,
+///     seed: 0,
+/// })?;
+/// assert_eq!(rows.len(), 501); // the start, then one row per update
+/// assert_eq!(rows[0].x, [-1.2, 1.0]); // rosenbrock's default start
+/// // Heavy-ball SGD follows the curved valley to the minimum at (1, 1).
+/// let end = &rows[500];
+/// assert!(end.loss < 0.01 && (end.x[0] - 1.0).abs() < 0.1, "{end:?}");
+/// # Ok::<(), optbench::Error>(())
+/// ```
 pub fn collect(request: &TraceRequest) -> Result<Vec<TraceRow>, Error> {
     let mut rows = Vec::new();
     trace(request, |row| {

@@ -39,15 +39,31 @@ pub const WALL_TIME_FLOOR_SECONDS: f64 = 1e-3;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Backing {
     /// The rank intervals under a budget over a set of instances.
-    Ranks { set: InstanceSet, budget: Budget },
+    Ranks {
+        /// The instances ranked.
+        set: InstanceSet,
+        /// Tuned or default results.
+        budget: Budget,
+    },
     /// The learning-rate forgiveness figure.
     Forgiveness,
     /// A performance profile.
-    Profile { by_time: bool },
+    Profile {
+        /// By seconds (true) or by evaluations (false).
+        by_time: bool,
+    },
     /// A problem's convergence figure.
-    Convergence { problem: usize },
+    Convergence {
+        /// Problem index.
+        problem: usize,
+    },
     /// A problem's schedule or batch-mode heatmap.
-    Settings { problem: usize, batch: bool },
+    Settings {
+        /// Problem index.
+        problem: usize,
+        /// The batch-mode heatmap (true) or the schedule one (false).
+        batch: bool,
+    },
     /// The list of learning-rate edge hits.
     EdgeHits,
     /// The grid on the methodology page.
@@ -97,8 +113,9 @@ pub struct Pick {
     pub lr_range: (f64, f64),
     /// Its gap ratio to the median optimizer (selection instances).
     pub effect: Effect,
-    /// Mean rank and its 95% interval.
+    /// Mean rank.
     pub mean_rank: f64,
+    /// The 95% interval of the mean rank (low, high).
     pub rank_interval: (f64, f64),
     /// Labels of the optimizers the data cannot tell from it (itself included).
     pub tied_best: Vec<String>,
@@ -147,15 +164,19 @@ impl SettingComparison {
 /// A configuration whose pick is the lowest or highest rate its sweep tried.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EdgeHit {
-    /// Problem index and title.
+    /// Problem index.
     pub problem: usize,
+    /// The problem's title.
     pub title: String,
     /// Optimizer label.
     pub label: String,
+    /// Batch mode.
     pub batch: String,
+    /// Schedule.
     pub schedule: String,
-    /// The picked lr and the range tried.
+    /// The picked lr.
     pub lr: f64,
+    /// The lowest and highest lr tried.
     pub tried: (f64, f64),
     /// Which edge.
     pub edge: Edge,
@@ -166,7 +187,9 @@ pub struct EdgeHit {
 /// One family's board (selection instances of the family).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FamilyBoard {
+    /// The family.
     pub family: Family,
+    /// Its tuned board on the family's selection instances.
     pub board: Leaderboard,
 }
 
@@ -193,16 +216,19 @@ pub struct FamilyAnswer {
 pub struct Findings {
     /// Grid fingerprint.
     pub grid: String,
-    /// The equivalence margin (decades of relative gap) and the significance level.
+    /// The equivalence margin (decades of relative gap).
     pub margin: f64,
+    /// The significance level of the tests.
     pub alpha: f64,
     /// The lowest score (log10 of the smallest relative gap told apart).
     pub score_floor: f64,
-    /// Selection and held-out problem indices.
+    /// Selection problem indices.
     pub selection: Vec<usize>,
+    /// Held-out problem indices.
     pub holdout: Vec<usize>,
-    /// Tuned and default boards on the selection instances.
+    /// The tuned board on the selection instances.
     pub tuned: Leaderboard,
+    /// The board at every optimizer's defaults.
     pub default: Leaderboard,
     /// The tuned board on the held-out instances.
     pub holdout_board: Option<Leaderboard>,
@@ -228,8 +254,9 @@ pub struct Findings {
     pub settings_by_optimizer: Vec<SettingComparison>,
     /// Configurations whose pick is on an edge of their sweep.
     pub edge_hits: Vec<EdgeHit>,
-    /// Tuned picks (problem × optimizer) and configurations in all.
+    /// Tuned picks (problem × optimizer).
     pub tuned_picks: usize,
+    /// Configurations in all.
     pub configurations: usize,
     /// For users who will not tune at all: the best learning-rate-free or schedule-free
     /// method at its defaults against the tuned pick.
@@ -481,9 +508,11 @@ pub struct Untuned {
     /// Ratio of the tuned pick's gap to f* over this method's (above 1: this method leaves
     /// less), with its 95% hierarchical-bootstrap interval.
     pub effect: Effect,
-    /// Instances where it is better, within the margin, or worse (medians over seeds).
+    /// Instances where it is better (medians over seeds).
     pub better: usize,
+    /// Instances within the margin.
     pub tied: usize,
+    /// Instances where it is worse.
     pub worse: usize,
     /// Two-sided Wilcoxon signed-rank p-value over the instances (margin applied).
     pub p_value: f64,

@@ -1,4 +1,4 @@
-//! Analysis of run records alone (SPEC §8): no access to the grid, the harness or the report.
+//! Analysis of run records alone (`docs/methodology.md`): no access to the grid, the harness or the report.
 //!
 //! Protocol (see `crate::tuning` for the score, the margin and the bracketing rule):
 //! - A *configuration* is (problem, optimizer label, batch mode, schedule). Its learning rate is
@@ -57,7 +57,9 @@ pub struct Reference {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Budget {
+    /// Its lr tuned on the tuning seeds.
     Tuned,
+    /// Its own (default) lr, without tuning.
     Default,
 }
 
@@ -94,8 +96,9 @@ pub struct Choice {
     /// (how fast it got there): breaks exact ties in `selection`, as when several
     /// configurations all reach the floor.
     pub pace: f64,
-    /// Lowest and highest rate the configuration tried, and how many rates.
+    /// Lowest and highest rate the configuration tried.
     pub tried: (f64, f64),
+    /// How many rates it tried.
     pub tried_points: usize,
     /// Whether the pick is the lowest or highest rate tried (`None`: interior, or a single
     /// rate).
@@ -153,8 +156,9 @@ pub struct ProblemResult {
     pub planar: bool,
     /// Whether it is a data problem (an analytic landscape has no validation data).
     pub has_data: bool,
-    /// Runs on this problem and those that diverged.
+    /// Runs on this problem.
     pub runs: usize,
+    /// Runs on this problem that diverged.
     pub diverged: usize,
     /// Its runs (indices into the analysis's records).
     #[serde(skip)]
@@ -193,18 +197,21 @@ pub struct Analysis {
     pub records: Vec<RunRecord>,
     /// Grid fingerprint.
     pub grid: String,
-    /// Runs and diverged runs.
+    /// Runs.
     pub runs: usize,
+    /// Runs that diverged.
     pub diverged: usize,
     /// Epoch budget (the largest in the records).
     pub epochs: usize,
-    /// Seed indices of each role.
+    /// Tuning seed indices.
     pub tuning_seeds: Vec<usize>,
+    /// Evaluation seed indices.
     pub evaluation_seeds: Vec<usize>,
     /// Optimizers, in order of their canonical spec.
     pub optimizers: Vec<OptimizerInfo>,
-    /// Batch modes and schedules present.
+    /// Batch modes present.
     pub batch_modes: Vec<String>,
+    /// Schedules present.
     pub schedules: Vec<String>,
     /// Per problem.
     pub problems: Vec<ProblemResult>,

@@ -38,8 +38,9 @@ pub const SAME_SHARE: f64 = 0.9;
 pub struct Effect {
     /// Point estimate.
     pub ratio: f64,
-    /// 95% interval.
+    /// Lower end of the 95% interval.
     pub low: f64,
+    /// Upper end of the 95% interval.
     pub high: f64,
 }
 
@@ -59,8 +60,9 @@ pub struct Standing {
     pub label: String,
     /// Mean over instances of its rank (1 = best; ties inside the margin averaged).
     pub mean_rank: f64,
-    /// 95% hierarchical-bootstrap interval of the mean rank.
+    /// Lower end of the 95% hierarchical-bootstrap interval of the mean rank.
     pub rank_low: f64,
+    /// Upper end of that interval.
     pub rank_high: f64,
     /// Share of bootstrap replicates in which it has the best mean rank (shared among exact
     /// ties).
@@ -93,6 +95,7 @@ pub struct Leaderboard {
     /// Friedman test over instances: statistic and p-value (can any optimizer be told from
     /// another?).
     pub friedman_statistic: f64,
+    /// The Friedman test's p-value.
     pub friedman_p: f64,
 }
 
@@ -317,13 +320,15 @@ pub fn leaderboard(a: &Analysis, budget: Budget, problems: &[usize]) -> Leaderbo
 /// `lr_ratio` times its learning rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SameMethod {
-    /// Optimizer indices, `first < second`.
+    /// The earlier optimizer's index (`first < second`).
     pub first: usize,
+    /// The later optimizer's index.
     pub second: usize,
     /// lr of `second` over the lr of `first` at which their runs coincide.
     pub lr_ratio: f64,
-    /// Runs compared at that ratio, and the share that coincide.
+    /// Runs compared at that ratio.
     pub matched: usize,
+    /// The share of them that coincide.
     pub share: f64,
 }
 

@@ -44,13 +44,14 @@ pub struct Speed {
     /// Per optimizer, the share of instances where it reached the good target fastest (by
     /// evaluations, by seconds); ties count for every tied optimizer.
     pub fastest_evals: Vec<f64>,
+    /// The same, by seconds.
     pub fastest_seconds: Vec<f64>,
     /// Per optimizer, the share of instances that reached the good target at all.
     pub solved: Vec<f64>,
     /// Instances (problem, seed) counted.
     pub instances: usize,
     /// Per optimizer, the area under its evaluations profile for τ from 1 to
-    /// [`PROFILE_TAU`] on a log scale, divided by its width (0 to 1).
+    /// `PROFILE_TAU` on a log scale, divided by its width (0 to 1).
     pub profile_score_evals: Vec<f64>,
     /// The same by wall seconds.
     pub profile_score_seconds: Vec<f64>,
@@ -62,6 +63,7 @@ pub struct Speed {
     /// Per optimizer, its good-target costs per (problem, seed) run, problems in analysis
     /// order and seeds within (∞: not reached), by evaluations and by seconds.
     pub good_evals: Vec<Vec<f64>>,
+    /// The same, by seconds.
     pub good_seconds: Vec<Vec<f64>>,
 }
 

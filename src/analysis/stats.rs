@@ -230,6 +230,7 @@ pub struct SignedRankTest {
     /// Rank sums of the positive and of the negative differences (their direction: W⁺ > W⁻
     /// means a tends to exceed b).
     pub w_plus: f64,
+    /// Rank sum of the negative differences.
     pub w_minus: f64,
     /// Two-sided p-value.
     pub p_value: f64,

@@ -1,4 +1,4 @@
-//! Batch modes (SPEC §5): how an epoch's training samples are grouped into updates.
+//! Batch modes: how an epoch's training samples are grouped into updates.
 //!
 //! | name | meaning |
 //! |---|---|
@@ -24,7 +24,10 @@ pub enum BatchMode {
     /// One batch: the whole training set.
     Full,
     /// Shuffled batches of `size`.
-    MiniBatch { size: usize },
+    MiniBatch {
+        /// Samples per batch (the last batch of an epoch may be smaller).
+        size: usize,
+    },
     /// Shuffled single samples.
     Stochastic,
 }

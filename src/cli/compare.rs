@@ -1,5 +1,5 @@
 //! `optbench compare BASELINE CURRENT`: behaviour changes and timing regressions between two
-//! report folders or results files (SPEC §13). Exit 0 when no timing metric regressed beyond
+//! report folders or results files. Exit 0 when no timing metric regressed beyond
 //! the threshold, 1 when one did (or, with `--fail-on-change`, when any run's results changed),
 //! 2 on bad input.
 

@@ -1,4 +1,4 @@
-//! The command line (SPEC §10): clap definitions turned into calls of the library, and the one
+//! The command line: clap definitions turned into calls of the library, and the one
 //! place that maps outcomes to exit codes (0 success, 1 runtime failure, 2 bad usage or input).
 
 mod compare;

@@ -81,8 +81,8 @@ pub(super) struct GridArgs {
     /// A grid file (TOML; see examples/grid.toml).
     #[arg(long, value_name = "FILE")]
     grid: Option<String>,
-    /// Run a grid over the size caps (runs, epochs, problem sizes; see `optbench run --help`
-    /// and src/grid/limits.rs) that are otherwise refused.
+    /// Run a grid over the size caps (runs, epochs, problem sizes; a refused grid's error names
+    /// every cap, and `docs/reference.md` lists them) that are otherwise refused.
     #[arg(long)]
     allow_large: bool,
 }

@@ -13,7 +13,7 @@ use crate::timing;
 
 #[derive(Debug, Args)]
 pub(super) struct TimingArgs {
-    /// Parameters per measured step (default 5·10⁶; 10⁷ is the SPEC §11 target size).
+    /// Parameters per measured step (default 5·10⁶; 10⁷ is the size `docs/performance.md` reports).
     #[arg(long, value_name = "N", default_value_t = timing::REPORT_DIM,
           value_parser = clap::value_parser!(usize))]
     dim: usize,

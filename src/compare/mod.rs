@@ -1,4 +1,4 @@
-//! `optbench compare` (SPEC §13): two sets of results, run by run.
+//! `optbench compare`: two sets of results, run by run.
 //!
 //! - **Convergence** is deterministic (same grid and seed → bit-identical records, timing
 //!   fields aside), so it is compared exactly: every run whose record differs is a behaviour
@@ -103,11 +103,17 @@ impl Side {
 /// A run whose deterministic results differ.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
+    /// Run id.
     pub id: String,
+    /// Problem spec.
     pub problem: String,
+    /// Optimizer label.
     pub optimizer: String,
+    /// Batch mode.
     pub batch: String,
+    /// Schedule.
     pub schedule: String,
+    /// Seed index.
     pub seed_index: usize,
     /// The first quantity that differs, with both values.
     pub what: String,
@@ -116,9 +122,13 @@ pub struct Change {
 /// A timing metric on both sides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimingMetric {
+    /// What is timed.
     pub name: String,
+    /// Its unit.
     pub unit: &'static str,
+    /// Value on the baseline side.
     pub baseline: f64,
+    /// Value on the current side.
     pub current: f64,
 }
 
@@ -138,7 +148,9 @@ impl TimingMetric {
 /// The comparison of two sides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
+    /// The baseline side, as given.
     pub baseline: String,
+    /// The current side, as given.
     pub current: String,
     /// Relative threshold for timing regressions (0.1: 10%).
     pub threshold: f64,
@@ -148,6 +160,7 @@ pub struct Comparison {
     pub changes: Vec<Change>,
     /// Run ids on one side only.
     pub only_baseline: Vec<String>,
+    /// Run ids on the current side only.
     pub only_current: Vec<String>,
     /// Timing metrics present on both sides.
     pub timing: Vec<TimingMetric>,

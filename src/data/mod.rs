@@ -1,4 +1,4 @@
-//! Data for the data problems (SPEC §5–6): tables of features with a target, the embedded real
+//! Data for the data problems (listed in `docs/reference.md`): tables of features with a target, the embedded real
 //! datasets, synthetic generators, the user's CSV files, deterministic splits and
 //! standardization with training statistics.
 //!
@@ -120,7 +120,12 @@ impl Matrix {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     /// Class indices 0..classes.
-    Classes { labels: Vec<usize>, classes: usize },
+    Classes {
+        /// Each row's class index.
+        labels: Vec<usize>,
+        /// Number of classes.
+        classes: usize,
+    },
     /// Real values (regression).
     Real(Vec<f64>),
 }
@@ -197,8 +202,11 @@ impl Dataset {
 /// A dataset cut into train / validation / test parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SplitData {
+    /// Training rows.
     pub train: Dataset,
+    /// Validation rows.
     pub validation: Dataset,
+    /// Test rows.
     pub test: Dataset,
 }
 
@@ -232,8 +240,11 @@ impl SplitData {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
+    /// The training part.
     Train,
+    /// The validation part.
     Validation,
+    /// The test part.
     Test,
 }
 

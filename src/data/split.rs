@@ -10,8 +10,11 @@ use crate::rng;
 /// Row indices of each part, each list in increasing order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Splits {
+    /// Training rows.
     pub train: Vec<usize>,
+    /// Validation rows.
     pub validation: Vec<usize>,
+    /// Test rows.
     pub test: Vec<usize>,
 }
 

@@ -42,7 +42,7 @@ pub const NS_PER_CELL: f64 = 2.0;
 /// A cap a grid exceeds: what, its value, the cap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exceeded {
-    /// What is over the cap, e.g. "planned runs" or "problems[2] samples × features".
+    /// What is over the cap, e.g. `planned runs` or `problems[2] samples × features`.
     pub what: String,
     /// Its value.
     pub value: u64,

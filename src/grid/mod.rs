@@ -1,4 +1,4 @@
-//! Grids (SPEC §7): which problems, optimizers, batch modes, schedules, learning rates and seeds
+//! Grids: which problems, optimizers, batch modes, schedules, learning rates and seeds
 //! to run, for how many epochs. A grid is a TOML file or a built-in preset; [`plan`] turns it
 //! into configurations, each of which the harness runs on its learning-rate sweep.
 //!
@@ -169,7 +169,9 @@ pub enum OptimizerItem {
     Spec(String),
     /// A spec and a label.
     Labeled {
+        /// The spec string.
         spec: String,
+        /// The label shown in reports (default: the spec).
         #[serde(default)]
         label: Option<String>,
     },
@@ -190,7 +192,7 @@ impl OptimizerItem {
     }
 }
 
-/// The learning rates each configuration runs with (SPEC §7): a log-spaced sweep in steps of
+/// The learning rates each configuration runs with (`docs/methodology.md`): a log-spaced sweep in steps of
 /// `step` decades around the optimizer's own lr, extended on the side of an edge that holds
 /// the best result on the tuning seeds (see the `tuning` module) until the best is interior, the
 /// edge diverges, or `max_decades` is reached; or an explicit list, which is not extended.
@@ -261,55 +263,91 @@ pub enum GridError {
     /// The TOML does not parse or does not fit the format.
     #[error("{origin}, line {line}, column {column}: {message}")]
     Toml {
+        /// Where the grid came from (its file name or preset).
         origin: String,
+        /// The line (1-based).
         line: usize,
+        /// The column (1-based).
         column: usize,
+        /// What is wrong.
         message: String,
     },
     /// The file cannot be read.
     #[error("{path}: cannot read: {reason}")]
-    Read { path: String, reason: String },
+    Read {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A list that must not be empty is.
     #[error("{origin}: '{list}' is empty; list at least one {what}")]
     EmptyList {
+        /// Where the grid came from (its file name or preset).
         origin: String,
+        /// The key of the list.
         list: &'static str,
+        /// What the list holds.
         what: &'static str,
     },
     /// A count that must be positive is zero.
     #[error("{origin}: '{key}' is 0; it must be at least 1")]
-    Zero { origin: String, key: &'static str },
+    Zero {
+        /// Where the grid came from (its file name or preset).
+        origin: String,
+        /// The key that is 0.
+        key: &'static str,
+    },
     /// A spec in one of the lists is wrong.
     #[error("{origin}: {list}[{index}]: {source}")]
     Spec {
+        /// Where the grid came from (its file name or preset).
         origin: String,
+        /// The key of the list.
         list: &'static str,
+        /// Position in the list (0-based).
         index: usize,
+        /// What is wrong with the spec.
         source: Box<SpecError>,
     },
     /// The same entry twice (runs would collide).
     #[error("{origin}: {list} lists '{item}' twice")]
     Duplicate {
+        /// Where the grid came from (its file name or preset).
         origin: String,
+        /// The key of the list.
         list: &'static str,
+        /// The entry given twice.
         item: String,
     },
     /// The learning-rate sweep is invalid.
     #[error("{origin}: [lr]: {problem}")]
-    Lr { origin: String, problem: String },
+    Lr {
+        /// Where the grid came from (its file name or preset).
+        origin: String,
+        /// What is wrong with the sweep.
+        problem: String,
+    },
     /// The grid exceeds a size cap (see [`limits`]).
     #[error("{origin}: {what} = {value} is over the cap of {cap} (caps: runs {max_runs}, epochs {max_epochs}, samples × features {max_cells}, dim/features {max_dim}); pass --allow-large to run it anyway", max_runs = limits::MAX_RUNS, max_epochs = limits::MAX_EPOCHS, max_cells = limits::MAX_CELLS, max_dim = limits::MAX_DIM)]
     TooLarge {
+        /// Where the grid came from (its file name or preset).
         origin: String,
+        /// What the list holds.
         what: String,
+        /// Its value in the grid.
         value: u64,
+        /// The cap.
         cap: u64,
     },
     /// No preset of that name.
     #[error("unknown preset '{name}'{hint}; valid presets: {valid}", hint = match .suggestion { Some(s) => format!(" (did you mean {s}?)"), None => String::new() })]
     UnknownPreset {
+        /// The name asked for.
         name: String,
+        /// The closest valid name, when one is close ("did you mean").
         suggestion: Option<String>,
+        /// The presets, listed.
         valid: String,
     },
 }
@@ -377,6 +415,27 @@ const MAX_LR_POINTS: usize = 101;
 
 impl Grid {
     /// Parses and validates TOML text; `origin` names it in errors (a path or a preset).
+    ///
+    /// ```
+    /// use optbench::grid::{Grid, plan};
+    ///
+    /// let text = r#"
+    ///     epochs = 10
+    ///     tuning_seeds = 1
+    ///     evaluation_seeds = 2
+    ///     problems = ["rosenbrock"]
+    ///     optimizers = ["sgd", "adam"]
+    /// "#;
+    /// let grid = Grid::from_toml(text, "g.toml")?;
+    /// // One configuration per problem × optimizer × batch mode × schedule.
+    /// assert_eq!(plan(&grid).configurations.len(), 2);
+    ///
+    /// let typo = Grid::from_toml(&format!("{text}schedule = [\"cosine\"]\n"), "g.toml");
+    /// let message = typo.unwrap_err().to_string();
+    /// assert!(message.starts_with("g.toml, line 7"), "{message}");
+    /// assert!(message.contains("unknown field `schedule`"), "{message}");
+    /// # Ok::<(), optbench::grid::GridError>(())
+    /// ```
     pub fn from_toml(text: &str, origin: &str) -> Result<Grid, GridError> {
         Grid::from_toml_with(text, origin, false)
     }

@@ -130,14 +130,24 @@ pub enum Sweep {
     /// lr0·10^(k·step) for |k| ≤ `reach`, starting from |k| ≤ `half`; extended only when
     /// `bracket`.
     Stepped {
+        /// The centre: the optimizer's own lr.
         lr0: f64,
+        /// Decades between points.
         step: f64,
+        /// Points each side of lr0 in the initial sweep.
         half: i32,
+        /// The farthest point from lr0 a sweep may extend to.
         reach: i32,
+        /// Whether the sweep extends past an edge that holds the best lr.
         bracket: bool,
     },
     /// An explicit, sorted list; `own` is the position of the optimizer's own lr.
-    Listed { values: Vec<f64>, own: i32 },
+    Listed {
+        /// The rates, sorted.
+        values: Vec<f64>,
+        /// Position of the optimizer's own lr in `values`.
+        own: i32,
+    },
 }
 
 impl Sweep {

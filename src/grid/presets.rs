@@ -84,7 +84,7 @@ mod tests {
         );
     }
 
-    /// SPEC §7: quick has every optimizer, every batch mode, at least four schedules, several
+    /// The quick preset has every optimizer, every batch mode, at least four schedules, several
     /// instances of each family with some held out, at least five evaluation seeds, and
     /// bracketed half-decade sweeps of at least five initial points.
     #[test]

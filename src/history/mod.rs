@@ -1,4 +1,4 @@
-//! The history of nightly summaries (SPEC §13): one JSON line per report made with
+//! The history of nightly summaries: one JSON line per report made with
 //! `--history FILE`, holding what a trend chart needs: per optimizer, its best loss on each
 //! problem and its step cost; the grid's wall time; the commit and machine. A report
 //! rendered without a timing pass makes an entry without bandwidth or step costs.
@@ -41,8 +41,9 @@ pub struct Entry {
     pub commit: String,
     /// optbench's version.
     pub version: String,
-    /// The grid's name and fingerprint.
+    /// The grid's name.
     pub grid_name: String,
+    /// The grid's fingerprint.
     pub grid: String,
     /// Runs in the grid.
     pub runs: usize,

@@ -125,7 +125,7 @@ enum Moments {
     Full(Vec<f64>),
 }
 
-/// Adafactor state: one [`Moments`] per tensor of the layout, the step, and buffers.
+/// Adafactor state: one `Moments` per tensor of the layout, the step, and buffers.
 #[derive(Debug, Clone)]
 pub struct Adafactor {
     config: AdafactorConfig,

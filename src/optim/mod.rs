@@ -1,5 +1,5 @@
-//! Optimizers (SPEC §3): update rules on f64 slices, matching `torch.optim` exactly where the
-//! method exists there (`shared/TORCH_RULES.md`).
+//! Optimizers: update rules on f64 slices, matching `torch.optim` exactly where the method
+//! exists there (every optimizer, its keys and its torch counterpart: `docs/reference.md`).
 //!
 //! Shape of every optimizer: a config struct (plain serde data; its field names are the keys of
 //! its registry entry, whose defaults are the documented ones), an [`OptimizerConfig`] impl that
@@ -311,6 +311,19 @@ pub struct OptimizerSpec {
 }
 
 /// Parses an optimizer spec string such as `adam:lr=0.01,amsgrad=true`.
+///
+/// Keys left out take their documented defaults; a wrong name, key or value is an error that
+/// says what is allowed.
+///
+/// ```
+/// let sgd = optbench::optim::parse("sgd:lr=0.1,momentum=0.9")?;
+/// assert_eq!(sgd.config.lr(), 0.1);
+/// assert_eq!(sgd.params.to_string(), "sgd:lr=0.1,momentum=0.9,dampening=0.0,nesterov=false,weight_decay=0.0");
+///
+/// let typo = optbench::optim::parse("adam:betas1=0.8").unwrap_err().to_string();
+/// assert!(typo.contains("did you mean beta1?"), "{typo}");
+/// # Ok::<(), optbench::spec::SpecError>(())
+/// ```
 pub fn parse(text: &str) -> Result<OptimizerSpec, SpecError> {
     let (entry, params) = registry().parse(text)?;
     let config = (entry.build)(&params)?;

@@ -196,7 +196,7 @@ enum Part {
     Other(Box<Adam>),
 }
 
-/// Muon state: one [`Part`] per tensor of the layout, the gradient and NS work buffers.
+/// Muon state: one `Part` per tensor of the layout, the gradient and NS work buffers.
 pub struct Muon {
     config: MuonConfig,
     parts: Vec<(std::ops::Range<usize>, Part)>,

@@ -22,30 +22,45 @@ pub enum RegisterError {
         "optimizer '{name}' is already registered ({by}); choose another name (taken: {taken})"
     )]
     Duplicate {
+        /// The optimizer's name.
         name: String,
+        /// Who holds the name (built in, or registered).
         by: &'static str,
+        /// Every name taken, listed.
         taken: String,
     },
     /// The registry is already in use.
     #[error(
         "optimizer '{name}': registered after the optimizer registry was first used; register every optimizer before parsing a spec or grid, or running the command line"
     )]
-    TooLate { name: String },
+    TooLate {
+        /// The optimizer's name.
+        name: String,
+    },
     /// The name cannot be written in a spec string.
     #[error(
         "optimizer name '{name}' is not allowed: use 1 to 40 lowercase ASCII letters, digits and underscores, starting with a letter"
     )]
-    BadName { name: String },
+    BadName {
+        /// The optimizer's name.
+        name: String,
+    },
     /// The entry has no `lr` key.
     #[error(
         "optimizer '{name}': its keys lack a float `lr` key (every optimizer takes a learning rate; see optbench::optim::keys::lr)"
     )]
-    NoLr { name: String },
+    NoLr {
+        /// The optimizer's name.
+        name: String,
+    },
     /// The version is empty.
     #[error(
         "optimizer '{name}': empty version; give a string that changes whenever the optimizer's code does (it keys the result cache)"
     )]
-    NoVersion { name: String },
+    NoVersion {
+        /// The optimizer's name.
+        name: String,
+    },
 }
 
 /// One registered optimizer.

@@ -68,7 +68,9 @@ pub(super) fn entry() -> (EntryInfo, ConfigFn, Family) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
+    /// Hyperbolic tangent.
     Tanh,
+    /// max(0, x).
     Relu,
 }
 
@@ -412,7 +414,7 @@ impl Problem for Mlp {
         }
     }
 
-    /// Estimated (see [`Mlp::estimate_optimum`]) on the first call.
+    /// Estimated (see `Mlp::estimate_optimum`) on the first call.
     fn optimum(&self) -> Option<&Optimum> {
         Some(self.optimum.get_or_init(|| self.estimate_optimum()))
     }

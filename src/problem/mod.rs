@@ -1,4 +1,4 @@
-//! Problems: what is minimized (SPEC §6). One interface serves the analytic landscapes and the
+//! Problems: what is minimized (every problem: `docs/reference.md`). One interface serves the analytic landscapes and the
 //! data models: a dimension, seeded initial parameters, loss and gradient over a batch of
 //! training-sample indices written into caller-provided buffers, evaluation on the
 //! train/validation/test splits, and the optimum f* of the training objective: known for the
@@ -77,7 +77,7 @@ pub(crate) fn split_in_order(data: &Dataset, train: usize) -> SplitData {
     }
 }
 
-/// The problem families of SPEC §8, by the character each tests.
+/// The problem families, by the character each tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {

@@ -25,22 +25,38 @@ use super::RunRecord;
 pub enum RecordError {
     /// The file cannot be read.
     #[error("{path}: cannot read: {reason}")]
-    Read { path: String, reason: String },
+    Read {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The file cannot be written.
     #[error("{path}: cannot write: {reason}")]
-    Write { path: String, reason: String },
+    Write {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A line in the middle of the file is not a record.
     #[error("{path}, line {line}: not a run record ({reason}); the file is left as it is")]
     Corrupt {
+        /// The file.
         path: String,
+        /// The line (1-based).
         line: usize,
+        /// What went wrong.
         reason: String,
     },
     /// Two files hold different records under one run id.
     #[error("run {id} differs between {first} and {second}")]
     Conflict {
+        /// The run id.
         id: String,
+        /// The first file (or line) holding the run.
         first: String,
+        /// The second file (or line) holding the run.
         second: String,
     },
     /// The file holds runs of another grid.
@@ -48,8 +64,11 @@ pub enum RecordError {
         "{path} holds runs of another grid (fingerprint {found}, this grid is {expected}); use another --out or remove the file"
     )]
     ForeignGrid {
+        /// The file.
         path: String,
+        /// The file's grid fingerprint.
         found: String,
+        /// This grid's fingerprint.
         expected: String,
     },
     /// One file holds two different records under one run id.
@@ -57,31 +76,51 @@ pub enum RecordError {
         "{path}: run {id} appears on line {first} and again, with different results, on line {second}; a run id names one run"
     )]
     Duplicate {
+        /// The file.
         path: String,
+        /// The run id.
         id: String,
+        /// The first file (or line) holding the run.
         first: usize,
+        /// The second file (or line) holding the run.
         second: usize,
     },
     /// A record that cannot be written as it is.
     #[error(
         "run {id}: {field} is not finite (NaN or infinite); a results file holds finite numbers only"
     )]
-    NonFinite { id: String, field: &'static str },
+    NonFinite {
+        /// The run id.
+        id: String,
+        /// The field that is not finite.
+        field: &'static str,
+    },
     /// The files hold runs of several grids.
     #[error("{files} hold runs of {count} grids ({grids}); give the runs of one grid at a time")]
     MixedGrids {
+        /// The files, listed.
         files: String,
+        /// How many grids.
         count: usize,
+        /// Their fingerprints, listed.
         grids: String,
     },
     /// The file holds no records.
     #[error("{path}: no run records")]
-    Empty { path: String },
+    Empty {
+        /// The file.
+        path: String,
+    },
     /// Another optbench process holds the file's lock (it is writing the file now).
     #[error(
         "{path} is being written by another optbench run (it holds {lock}); wait for it to finish or use another --out"
     )]
-    Busy { path: String, lock: String },
+    Busy {
+        /// The file.
+        path: String,
+        /// The lock file.
+        lock: String,
+    },
 }
 
 /// Records read back from a file.

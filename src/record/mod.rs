@@ -1,4 +1,4 @@
-//! Run records (SPEC §7): what one run leaves behind, one JSON object per line of a results
+//! Run records: what one run leaves behind, one JSON object per line of a results
 //! file. The schema is `src/record/run-record.schema.json` (JSON Schema 2020-12), checked
 //! against real output by a test.
 //!
@@ -30,8 +30,11 @@ pub const SCHEMA: &str = include_str!("run-record.schema.json");
 /// Samples in each split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Samples {
+    /// Training samples.
     pub train: usize,
+    /// Validation samples.
     pub validation: usize,
+    /// Test samples.
     pub test: usize,
 }
 
@@ -81,8 +84,11 @@ pub struct Curves {
 /// Correctly classified samples per split, per recorded epoch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correct {
+    /// On the training split.
     pub train: Vec<u32>,
+    /// On the validation split.
     pub validation: Vec<u32>,
+    /// On the test split.
     pub test: Vec<u32>,
 }
 

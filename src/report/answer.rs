@@ -1,4 +1,4 @@
-//! The first screen: the findings' sentences (SPEC §8), each with a link to the figure or
+//! The first screen: the findings' sentences, each with a link to the figure or
 //! table behind it. The sentences are written by the analysis (`analysis::findings`); this
 //! file only turns what backs each into a link.
 

@@ -209,7 +209,7 @@ fn resolve(path: &Path) -> PathBuf {
 /// `/`, not the current folder or one holding it, not one holding any of `inputs`); an
 /// existing `out` must be a report folder (never a file, never another kind of folder); the
 /// nearest existing folder above it must be writable. Then restores a report an interrupted
-/// swap left aside and removes the temporaries of dead processes (see [`recover`]).
+/// swap left aside and removes the temporaries of dead processes (see `recover`).
 pub fn check_out(out: &Path, inputs: &[&Path]) -> Result<(), Error> {
     let refuse = |what: String| Error::Usage(format!("--out {}: {what}", out.display()));
     let (parent, name) = split(out)?;

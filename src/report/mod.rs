@@ -1,4 +1,4 @@
-//! The report (SPEC §9): a static folder — pages from minijinja templates (embedded from
+//! The report: a static folder — pages from minijinja templates (embedded from
 //! `templates/`, autoescaped), SVG figures, and the data files — computed from run records
 //! alone and written atomically into place.
 //!

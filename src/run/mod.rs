@@ -1,4 +1,4 @@
-//! The harness (SPEC §7): executes runs, in parallel with rayon, one run per task, writing each
+//! The harness: executes runs, in parallel with rayon, one run per task, writing each
 //! finished record to the results file at once.
 //!
 //! Randomness follows the paired design: a run's problem instance (data, split), start, batch

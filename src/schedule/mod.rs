@@ -233,6 +233,20 @@ pub struct ScheduleSpec {
 }
 
 /// Parses a schedule spec string such as `cosine:eta_min=1e-4`.
+///
+/// A schedule is built for a base learning rate and an epoch budget, and steps once per epoch:
+///
+/// ```
+/// let step = optbench::schedule::parse("step:step_size=2,gamma=0.5")?;
+/// let mut schedule = step.config.build(1.0, 6);
+/// let mut lrs = Vec::new();
+/// for _ in 0..6 {
+///     lrs.push(schedule.lr());
+///     schedule.end_epoch(0.0); // the epoch's loss (only `plateau` reads it)
+/// }
+/// assert_eq!(lrs, [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]);
+/// # Ok::<(), optbench::spec::SpecError>(())
+/// ```
 pub fn parse(text: &str) -> Result<ScheduleSpec, SpecError> {
     let (entry, params) = registry().parse(text)?;
     let config = (entry.build)(&params)?;

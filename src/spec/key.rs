@@ -20,9 +20,19 @@ pub enum Bound {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum Range {
     /// A real number between two bounds.
-    Float { lo: Bound, hi: Bound },
+    Float {
+        /// Lower bound.
+        lo: Bound,
+        /// Upper bound.
+        hi: Bound,
+    },
     /// An integer between `min` and `max`, both included.
-    Int { min: i64, max: i64 },
+    Int {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+    },
     /// `true` or `false`.
     Bool,
     /// One of a fixed list of words (a dataset, an activation).
@@ -111,9 +121,13 @@ impl fmt::Display for Range {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
+    /// A real number.
     Float(f64),
+    /// An integer.
     Int(i64),
+    /// true or false.
     Bool(bool),
+    /// A word (from a list of choices).
     Text(Cow<'static, str>),
 }
 
@@ -143,9 +157,13 @@ pub enum Default {
 /// One key of an entry: its name, default, allowed range and meaning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
+    /// The key as written in a spec string.
     pub name: &'static str,
+    /// Its default (or none: the key must be given).
     pub default: Default,
+    /// The values it accepts.
     pub range: Range,
+    /// Its meaning, one line.
     pub doc: &'static str,
 }
 

@@ -1,4 +1,5 @@
-//! Specification strings (`name` or `name:key=value,key=value`, SPEC §2), parsed in one place
+//! Specification strings (`name` or `name:key=value,key=value`; every name and key is in
+//! `docs/reference.md`), parsed in one place
 //! against one registry of self-describing entries.
 //!
 //! This module knows nothing of optimizers, schedules or problems: each of those families owns

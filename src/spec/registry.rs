@@ -8,7 +8,9 @@ use super::{Params, SpecError};
 /// One registered thing: its self-description and a family-specific payload (a constructor).
 #[derive(Debug, Clone)]
 pub struct Entry<B> {
+    /// Name, summary, reference and keys.
     pub info: EntryInfo,
+    /// The family-specific payload (usually a constructor).
     pub build: B,
 }
 

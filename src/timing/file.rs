@@ -22,25 +22,48 @@ use super::TimingPass;
 pub enum TimingError {
     /// The file cannot be read.
     #[error("timing file {path}: cannot read: {reason}")]
-    Read { path: String, reason: String },
+    Read {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The file is not a timing pass (JSON or its fields).
     #[error(
         "timing file {path}: not a timing pass ({reason}); record one with `optbench timing --out FILE`"
     )]
-    Parse { path: String, reason: String },
+    Parse {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The file parses but a number in it cannot be a measurement.
     #[error("timing file {path}: {reason}; record one with `optbench timing --out FILE`")]
-    Invalid { path: String, reason: String },
+    Invalid {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The file cannot be written where asked.
     #[error("timing file {path}: cannot write: {reason}")]
-    Write { path: String, reason: String },
+    Write {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Several results files have a timing file beside them and none was picked.
     #[error(
         "the results files have {} timing files beside them ({}); pick one with --timing FILE",
         .paths.len(),
         .paths.join(", ")
     )]
-    Ambiguous { paths: Vec<String> },
+    Ambiguous {
+        /// The timing files found.
+        paths: Vec<String>,
+    },
 }
 
 impl From<TimingError> for crate::error::Error {
@@ -134,7 +157,7 @@ fn check(pass: &TimingPass) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks, before anything is measured, that [`write`] can put a file at `path`: not a
+/// Checks, before anything is measured, that [`write()`] can put a file at `path`: not a
 /// folder, and its folder exists.
 pub fn check_writable(path: &Path) -> Result<(), TimingError> {
     let refuse = |reason: String| TimingError::Write {

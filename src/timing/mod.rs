@@ -1,7 +1,7 @@
-//! The timing pass (SPEC §11): the machine's streaming memory bandwidth, measured with a
+//! The timing pass (`docs/performance.md`): the machine's streaming memory bandwidth, measured with a
 //! STREAM-style triad, and the cost of one update of each first-order rule against the bound
 //! that bandwidth sets. It is measured by `optbench timing` and `optbench report`, recorded
-//! as JSON where it is measured ([`file`]), and drawn by the report (step-cost figure) and
+//! as JSON where it is measured ([`mod@file`]), and drawn by the report (step-cost figure) and
 //! kept by the history from that record: rendering never measures.
 //!
 //! Timings describe the machine and moment they were taken; nothing else in optbench depends

@@ -1,4 +1,4 @@
-//! The tuning protocol (SPEC §7–8), shared by the harness, which runs it, and the analysis,
+//! The tuning protocol (`docs/methodology.md`), shared by the harness, which runs it, and the analysis,
 //! which reports it: how a run is scored, when two results count as equal, and how the
 //! learning rate of a configuration is bracketed and picked on its tuning seeds.
 //!

@@ -15,6 +15,7 @@ mod limits;
 mod lrfree_parity;
 mod numerics;
 mod own_optimizer;
+mod packaging;
 mod parity;
 mod records;
 mod registry;

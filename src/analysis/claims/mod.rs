@@ -46,12 +46,16 @@ const BOOTSTRAP_SEED: u64 = 0xc1a1_5eed;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
     #[serde(rename = "supported")]
+    /// The measures support the claim.
     Supported,
     #[serde(rename = "not supported")]
+    /// The measures contradict the claim.
     NotSupported,
     #[serde(rename = "mixed")]
+    /// Supported in some settings, not in others (see `depends_on`).
     Mixed,
     #[serde(rename = "not tested")]
+    /// The claim's experiment was not run.
     NotTested,
 }
 
@@ -82,12 +86,15 @@ pub enum Side {
 pub struct Measure {
     /// What is measured, in words.
     pub name: String,
-    /// The estimate and its 95% interval.
+    /// The estimate.
     pub estimate: f64,
+    /// Lower end of the 95% interval.
     pub low: f64,
+    /// Upper end of the 95% interval.
     pub high: f64,
-    /// The threshold the claim's words set, and which side supports the claim.
+    /// The threshold the claim's words set.
     pub threshold: f64,
+    /// Which side of the threshold supports the claim.
     pub side: Side,
     /// `Some(true)` when the whole interval lies on the supporting side, `Some(false)` when it
     /// lies on the other, `None` when it straddles the threshold.
@@ -197,8 +204,9 @@ pub struct Claim {
     pub summary: String,
     /// For "mixed": what the verdict depends on.
     pub depends_on: Option<String>,
-    /// The experiment: its name and its grid as written.
+    /// The experiment's name.
     pub experiment: String,
+    /// The experiment's grid, as TOML.
     pub grid: String,
 }
 
@@ -229,6 +237,7 @@ pub fn all_of(measures: &[Measure]) -> (Verdict, Option<String>) {
 /// their grid's fingerprint).
 #[derive(Debug, Clone, Default)]
 pub struct Experiments {
+    /// Each claim's analysis, by claim number.
     pub by_claim: BTreeMap<usize, Analysis>,
 }
 

@@ -1,4 +1,4 @@
-//! Analytic landscapes (SPEC §6): closed-form test functions with analytic gradients, a
+//! Analytic landscapes (listed in `docs/reference.md`): closed-form test functions with analytic gradients, a
 //! default start and their known minima. 2-D unless a `dim` key says otherwise.
 
 mod beale;

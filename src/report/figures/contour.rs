@@ -66,8 +66,8 @@ const FLOOR_SHARE: f64 = 0.002;
 
 /// About `count` isoline levels (strictly increasing, finite) that show the valleys of the
 /// function sampled on the grid `z`: spaced geometrically in f − f_min, from just above the
-/// minimum (the value that a [`FLOOR_SHARE`] of the cells above the minimum lie under) to the
-/// value all but a [`TOP_SHARE`] of the cells lie under, so a narrow curved valley (Rosenbrock)
+/// minimum (the value that a `FLOOR_SHARE` of the cells above the minimum lie under) to the
+/// value all but a `TOP_SHARE` of the cells lie under, so a narrow curved valley (Rosenbrock)
 /// gets several nested isolines along its floor while the walls keep theirs.
 ///
 /// Non-finite values are skipped; a grid with fewer than two distinct finite values gets no

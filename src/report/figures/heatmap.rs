@@ -317,9 +317,9 @@ const GOOD: Rgb = Rgb(0x2c, 0x7b, 0xb6);
 const MIDDLE: Rgb = Rgb(0xff, 0xff, 0xbf);
 /// Colour of the worst value.
 const BAD: Rgb = Rgb(0xd7, 0x19, 0x1c);
-/// The good end's colour in words, for captions (a test checks it names [`GOOD`]).
+/// The good end's colour in words, for captions (a test checks it names `GOOD`).
 pub const GOOD_COLOUR: &str = "blue";
-/// The bad end's colour in words, for captions (a test checks it names [`BAD`]).
+/// The bad end's colour in words, for captions (a test checks it names `BAD`).
 pub const BAD_COLOUR: &str = "red";
 /// Height of one row of cells.
 const ROW_HEIGHT: f64 = 28.0;

@@ -55,9 +55,13 @@ impl Rgb {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Dash {
     #[default]
+    /// A continuous line.
     Solid,
+    /// Long dashes.
     Dashed,
+    /// Dots.
     Dotted,
+    /// Dashes and dots alternating.
     DashDot,
 }
 
@@ -86,17 +90,24 @@ impl Dash {
 /// The marker drawn at a few points of a line (and in its legend sample).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Marker {
+    /// A filled circle.
     Circle,
+    /// A filled square.
     Square,
+    /// A filled triangle.
     Triangle,
+    /// A filled diamond.
     Diamond,
 }
 
 /// How one series is drawn: a colour, a dash pattern and an optional marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Style {
+    /// Line (and marker) colour.
     pub color: Rgb,
+    /// Dash pattern.
     pub dash: Dash,
+    /// Marker, if any.
     pub marker: Option<Marker>,
 }
 
