@@ -1,4 +1,4 @@
-//! The `reference` preset end to end (SPEC §11): expand the grid, run its 219 runs on one
+//! The `reference` preset end to end (see docs/performance.md): expand the grid, run its 219 runs on one
 //! thread, write the results file: what `optbench run --preset reference --jobs 1` does, less
 //! process start-up. `benches/reference/` runs the same workload in PyTorch and NumPy.
 //!

@@ -1,4 +1,4 @@
-//! Speed of the numerical core (SPEC §11), measured, never asserted:
+//! Speed of the numerical core (docs/performance.md), measured, never asserted:
 //!
 //! - `update/<spec>/<n>`: one update step of each first-order rule of
 //!   `optbench::timing::MEASURED_RULES` at n parameters, single-threaded. The throughput is the

@@ -65,7 +65,7 @@ SCHEDULES = ["constant", "step:step_size=10,gamma=0.5", "exponential:gamma=0.95"
 
 
 def lr_at(schedule, lr0, t):
-    """The lr of an epoch after t completed epochs (SPEC section 4)."""
+    """The lr of an epoch after t completed epochs (as optbench's schedules define it)."""
     if schedule.startswith("constant"):
         return lr0
     if schedule.startswith("step"):

@@ -121,7 +121,7 @@ fn every_problem_is_listed_and_parses_from_its_name() {
     }
 }
 
-/// Defaults of SPEC §3, checked through the canonical spec string of each bare name.
+/// The optimizers' defaults (those of torch.optim and the reference packages), checked through the canonical spec string of each bare name.
 #[test]
 fn optimizer_defaults_are_the_documented_ones() {
     for (name, canonical) in [
