@@ -261,9 +261,7 @@ fn markdown_entries<'a>(
     for e in entries {
         s.push_str(&format!(
             "\n### `{}`\n\n{}\n\nReference: {}\n",
-            e.name,
-            e.summary,
-            e.reference
+            e.name, e.summary, e.reference
         ));
         for line in extra(e) {
             s.push_str(&format!("\n{}\n", cell(&line)));

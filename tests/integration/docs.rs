@@ -26,6 +26,10 @@ fn the_reference_is_current() {
     );
     // It names every optimizer of the registry.
     for e in optbench::optim::entries() {
-        assert!(generated.contains(&format!("### `{}`", e.name)), "{}", e.name);
+        assert!(
+            generated.contains(&format!("### `{}`", e.name)),
+            "{}",
+            e.name
+        );
     }
 }
