@@ -46,9 +46,11 @@ pub struct Listed {
     pub commit: String,
     /// The grid's fingerprint.
     pub grid: String,
-    /// Problems, optimizers and runs in the grid.
+    /// Problems in the grid.
     pub problems: usize,
+    /// Optimizers in the grid.
     pub optimizers: usize,
+    /// Runs in the report.
     pub runs: usize,
     /// The link to its trend charts (`history.html`), when the report has them.
     pub history_href: Option<String>,
