@@ -33,3 +33,82 @@ fn the_reference_is_current() {
         );
     }
 }
+
+/// The Markdown files a user reads: the README and `docs/`.
+fn markdown_files() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for e in fs::read_dir(root.join("docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            files.push(p);
+        }
+    }
+    files
+}
+
+/// Every file under `dir` (recursively) whose name ends with `ext`.
+fn files_under(dir: &Path, ext: &str, found: &mut Vec<std::path::PathBuf>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, ext, found);
+        } else if p.to_string_lossy().ends_with(ext) {
+            found.push(p);
+        }
+    }
+}
+
+/// The project stands alone: its README, docs and sources cite no document outside the
+/// repository and no issue numbers.
+#[test]
+fn the_docs_and_sources_cite_nothing_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = markdown_files();
+    files_under(&root.join("src"), ".rs", &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let issue = line.match_indices("Issue ").any(|(i, _)| {
+                line[i + 6..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit())
+            });
+            if line.contains("SPEC §") || line.contains("shared/") || issue {
+                found.push(format!("{}:{}: {line}", f.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Every relative link of the README and `docs/` points at a file of the repository.
+#[test]
+fn every_relative_link_in_the_docs_resolves() {
+    let mut broken = Vec::new();
+    let mut links = 0;
+    for f in markdown_files() {
+        let text = fs::read_to_string(&f).unwrap();
+        for (at, _) in text.match_indices("](") {
+            let rest = &text[at + 2..];
+            let Some(end) = rest.find(')') else { continue };
+            let target = rest[..end].split_whitespace().next().unwrap_or("");
+            if target.is_empty()
+                || target.starts_with('#')
+                || target.contains("://")
+                || target.starts_with("mailto:")
+            {
+                continue;
+            }
+            links += 1;
+            let path = target.split('#').next().unwrap();
+            if !f.parent().unwrap().join(path).exists() {
+                broken.push(format!("{}: {target}", f.display()));
+            }
+        }
+    }
+    assert!(links > 10, "only {links} relative links found: the scan is broken");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
