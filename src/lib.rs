@@ -3,7 +3,7 @@
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
 //! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `tuning` → `error` →
-//! `trace`, `run`, `timing` → `analysis` → `history`, `compare` → `report` → `cli` (checked by `tests/integration/layout.rs`).
+//! `trace`, `run`, `timing` → `analysis` → `history`, `compare`, `export` → `report` → `cli` (checked by `tests/integration/layout.rs`).
 
 pub mod num;
 pub mod rng;
@@ -30,6 +30,7 @@ pub mod trace;
 
 pub mod analysis;
 pub mod compare;
+pub mod export;
 pub mod history;
 pub mod report;
 

@@ -3,6 +3,7 @@
 
 mod compare;
 mod describe;
+mod export;
 mod list;
 mod render;
 mod report;
@@ -43,6 +44,9 @@ enum Command {
     Render(render::RenderArgs),
     /// Measure memory bandwidth and every update's cost against it (the report's timing pass).
     Timing(timing::TimingArgs),
+    /// Write results files as a CSV table (per epoch or per run), gzip-compressed for a `.gz`
+    /// name.
+    Export(export::ExportArgs),
     /// Compare two report folders or results files: behaviour changes and timing regressions.
     Compare(compare::CompareArgs),
 }
@@ -84,6 +88,7 @@ where
         Command::Run(args) => run::run(&args, &mut out),
         Command::Render(args) => render::run(&args, &mut out),
         Command::Compare(args) => compare::run(&args, &mut out),
+        Command::Export(args) => export::run(&args, &mut out),
         Command::Timing(args) => timing::run(&args, &mut out),
     };
     let result = result.and_then(|()| {

@@ -14,78 +14,16 @@ fn io(context: String) -> impl FnOnce(std::io::Error) -> Error {
     move |source| Error::Io { context, source }
 }
 
-/// `results.csv`: one row per run, final values and cost.
-pub fn results_csv(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "id",
-        "problem",
-        "optimizer",
-        "label",
-        "lr",
-        "default_lr",
-        "batch",
-        "schedule",
-        "seed_index",
-        "role",
-        "status",
-        "diverged_epoch",
-        "epochs_recorded",
-        "final_train",
-        "final_validation",
-        "final_test",
-        "best_epoch",
-        "best_validation",
-        "gradient_evals",
-        "loss_evals",
-        "updates",
-        "wall_seconds",
-    ];
-    let csv_err = |e: csv::Error| Error::Usage(format!("writing results.csv: {e}"));
-    w.write_record(header).map_err(csv_err)?;
-    for r in records {
-        let s = &r.spec;
-        let epochs = r.epochs_run() as u64;
-        let f = |x: f64| crate::num::shortest(x);
-        w.write_record([
-            s.id.clone(),
-            s.problem.clone(),
-            s.optimizer.clone(),
-            s.label.clone(),
-            f(s.lr),
-            s.default_lr.to_string(),
-            s.batch.clone(),
-            s.schedule.clone(),
-            s.seed_index.to_string(),
-            format!("{:?}", s.role).to_lowercase(),
-            format!("{:?}", r.status).to_lowercase(),
-            r.diverged_epoch.map(|e| e.to_string()).unwrap_or_default(),
-            r.last_epoch().to_string(),
-            f(r.final_train_loss()),
-            f(r.final_validation_loss()),
-            f(r.final_test_loss()),
-            r.best.epoch.to_string(),
-            f(r.best.validation_loss),
-            (r.per_epoch.gradient_evals * epochs).to_string(),
-            (r.per_epoch.loss_evals * epochs).to_string(),
-            (r.per_epoch.updates * epochs).to_string(),
-            f(r.wall_seconds),
-        ])
-        .map_err(csv_err)?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::Usage(format!("writing results.csv: {e}")))
-}
-
-/// `results.jsonl`: the records, one per line, sorted by run id.
-pub fn results_jsonl(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
+/// The records as a compressed results file named `name`: one zstd stream of JSON lines, the
+/// lines byte for byte those of a plain results file.
+pub fn compressed_jsonl(name: &str, records: &[RunRecord]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     for r in records {
         serde_json::to_writer(&mut out, r)
-            .map_err(|e| Error::Usage(format!("writing results.jsonl: {e}")))?;
+            .map_err(|e| Error::Usage(format!("writing {name}: {e}")))?;
         out.push(b'\n');
     }
-    Ok(out)
+    crate::record::compressed::compress(&out).map_err(io(format!("compressing {name}")))
 }
 
 /// The effective grid, reconstructed from the records alone.

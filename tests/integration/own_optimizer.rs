@@ -232,7 +232,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         ],
     );
     ok(&full);
-    let all = records(&d.join("full/report.results.jsonl"));
+    let all = records(&d.join("full/report/results.jsonl.zst"));
     let n = per_label(&all);
     assert_eq!(n.len(), 3, "{n:?}");
     assert_eq!(full.counts(), (all.len(), 0));
@@ -270,7 +270,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         "{}",
         only.stderr
     );
-    let again = records(&d.join("only/report.results.jsonl"));
+    let again = records(&d.join("only/report/results.jsonl.zst"));
     assert_eq!(untimed(&again), untimed(&all));
     // The cached records are the full run's, wall clocks included.
     for (a, b) in all.iter().zip(&again) {
@@ -329,10 +329,11 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
             optbench::record::encode_line(&r).unwrap()
         })
         .collect();
-    assert_eq!(
-        patched,
-        fs::read(d.join("full/report.results.jsonl")).unwrap()
-    );
+    let (full_lines, _) = optbench::record::compressed::decode(
+        fs::read(d.join("full/report/results.jsonl.zst")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(patched, full_lines);
     fs::create_dir_all(d.join("r")).unwrap();
     fs::write(d.join("r/results.jsonl"), &patched).unwrap();
     fs::copy(d.join("full/report.timing.json"), d.join("r/timing.json")).unwrap();
