@@ -48,7 +48,11 @@ pub(super) fn run(args: &ExportArgs, out: &mut impl Write) -> Result<(), Error> 
         Per::Epoch => export::curves::csv(&records)?,
         Per::Run => export::runs::csv(&records)?,
     };
-    let rows = table.iter().filter(|&&b| b == b'\n').count().saturating_sub(1);
+    let rows = table
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        .saturating_sub(1);
     let gz = args.out.extension().is_some_and(|e| e == "gz");
     let bytes = if gz { export::gzip(&table)? } else { table };
     write_replacing(&args.out, &bytes)?;

@@ -119,7 +119,6 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     let claim_records = if args.no_claims {
         Vec::new()
     } else {
-
         let experiments = super::run::claim_grids()?;
         let summary = run::run_grids(
             &experiments,

@@ -108,14 +108,24 @@ mod tests {
             data("softmax:dataset=iris", Family::SmoothConvex),
             landscape("rosenbrock", Family::Ravine),
         ];
-        let records = scenario(&problems, &["sgd", "adam"], &["full"], &["constant"], |_, o, _, _, f, _| {
-            // One diverged run: its curve stops early.
-            Shape {
-                final_loss: (o != "adam" || f < 10.0).then_some(0.01),
-                ..Shape::ends(0.01)
-            }
-        });
-        assert!(records.iter().any(|r| r.curves.len() < records[0].curves.len()));
+        let records = scenario(
+            &problems,
+            &["sgd", "adam"],
+            &["full"],
+            &["constant"],
+            |_, o, _, _, f, _| {
+                // One diverged run: its curve stops early.
+                Shape {
+                    final_loss: (o != "adam" || f < 10.0).then_some(0.01),
+                    ..Shape::ends(0.01)
+                }
+            },
+        );
+        assert!(
+            records
+                .iter()
+                .any(|r| r.curves.len() < records[0].curves.len())
+        );
         let text = String::from_utf8(csv(&records).unwrap()).unwrap();
         let mut rows = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(rows.headers().unwrap(), HEADER.as_slice());
@@ -128,7 +138,10 @@ mod tests {
             for i in 0..r.curves.len() {
                 let row = &rows[at];
                 assert_eq!(&row[column("id")], r.spec.id);
-                assert_eq!(row[column("epoch")].parse::<usize>().unwrap(), r.curves.epoch[i]);
+                assert_eq!(
+                    row[column("epoch")].parse::<usize>().unwrap(),
+                    r.curves.epoch[i]
+                );
                 let train: f64 = row[column("train_loss")].parse().unwrap();
                 assert_eq!(train.to_bits(), r.curves.train_loss[i].to_bits());
                 at += 1;

@@ -16,8 +16,10 @@ use crate::error::Error;
 /// `bytes` as one gzip member (level 6, gzip's default), which pandas and polars read
 /// directly.
 pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut encoder =
-        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::default());
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::default(),
+    );
     encoder
         .write_all(bytes)
         .and_then(|()| encoder.finish())

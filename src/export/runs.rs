@@ -67,3 +67,47 @@ pub fn csv(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
     w.into_inner()
         .map_err(|e| Error::Usage(format!("writing the runs table: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::{Shape, data, landscape, scenario};
+    use crate::problem::Family;
+
+    // Snapshot test (insta): any change to the bytes of the per-run table fails it, so every
+    // change users would see in the file is seen in review. To accept an intended change:
+    // `INSTA_UPDATE=always cargo test --release --lib export::runs`, then review the diff of
+    // `src/export/snapshots/` and commit it with the change.
+
+    /// Ten runs: a data problem and a landscape, one evaluation seed, five learning rates of
+    /// which the largest diverges, and a label that needs quoting.
+    #[test]
+    fn results_csv_matches_its_snapshot() {
+        let mut records: Vec<RunRecord> = scenario(
+            &[
+                data("logreg2d:l2=0.0", Family::SmoothConvex),
+                landscape("rosenbrock", Family::Ravine),
+            ],
+            &["adam"],
+            &["full"],
+            &["constant:min_lr=0.0"],
+            |_, _, _, _, factor, _| {
+                if factor > 10.0 {
+                    Shape {
+                        final_loss: None,
+                        ..Shape::ends(1.0)
+                    }
+                } else {
+                    Shape::ends(0.01 * factor)
+                }
+            },
+        )
+        .into_iter()
+        .filter(|r| r.spec.seed_index == 2)
+        .collect();
+        records[0].spec.label = "adam, \"tuned\"".into();
+        let csv = csv(&records).expect("in-memory CSV");
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        insta::assert_snapshot!("results_csv", csv);
+    }
+}

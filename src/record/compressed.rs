@@ -75,8 +75,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<(Vec<u8>, Encoding), String> {
     let mut out = Vec::new();
     let result = match encoding {
         Encoding::Plain => return Ok((bytes, encoding)),
-        Encoding::Zstd => zstd::stream::Decoder::new(bytes.as_slice())
-            .and_then(|mut d| d.read_to_end(&mut out)),
+        Encoding::Zstd => {
+            zstd::stream::Decoder::new(bytes.as_slice()).and_then(|mut d| d.read_to_end(&mut out))
+        }
         Encoding::Gzip => flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out),
     };
     result.map_err(|e| {
@@ -97,8 +98,14 @@ mod tests {
         let text = b"{\"a\":1}\n{\"b\":2}\n".repeat(1000);
         let packed = compress(&text).unwrap();
         assert!(packed.len() < text.len() / 10);
-        assert_eq!(decode(packed.clone()).unwrap(), (text.clone(), Encoding::Zstd));
-        assert_eq!(decode(text.clone()).unwrap(), (text.clone(), Encoding::Plain));
+        assert_eq!(
+            decode(packed.clone()).unwrap(),
+            (text.clone(), Encoding::Zstd)
+        );
+        assert_eq!(
+            decode(text.clone()).unwrap(),
+            (text.clone(), Encoding::Plain)
+        );
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut gz, &text).unwrap();
         let gz = gz.finish().unwrap();

@@ -412,45 +412,6 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testing::{Shape, data, landscape, scenario};
-    use crate::problem::Family;
-
-    // Snapshot test (insta): any change to the bytes of `results.csv` fails it, so every
-    // change users would see in the file is seen in review. To accept an intended change:
-    // `INSTA_UPDATE=always cargo test --release --lib report::files`, then review the diff of
-    // `src/report/snapshots/` and commit it with the change.
-
-    /// Ten runs: a data problem and a landscape, one evaluation seed, five learning rates of
-    /// which the largest diverges, and a label that needs quoting.
-    #[test]
-    fn results_csv_matches_its_snapshot() {
-        let mut records: Vec<RunRecord> = scenario(
-            &[
-                data("logreg2d:l2=0.0", Family::SmoothConvex),
-                landscape("rosenbrock", Family::Ravine),
-            ],
-            &["adam"],
-            &["full"],
-            &["constant:min_lr=0.0"],
-            |_, _, _, _, factor, _| {
-                if factor > 10.0 {
-                    Shape {
-                        final_loss: None,
-                        ..Shape::ends(1.0)
-                    }
-                } else {
-                    Shape::ends(0.01 * factor)
-                }
-            },
-        )
-        .into_iter()
-        .filter(|r| r.spec.seed_index == 2)
-        .collect();
-        records[0].spec.label = "adam, \"tuned\"".into();
-        let csv = results_csv(&records).expect("in-memory CSV");
-        let csv = String::from_utf8(csv).expect("UTF-8");
-        insta::assert_snapshot!("results_csv", csv);
-    }
 
     /// The pid of a process that has ended.
     fn dead_pid() -> u32 {

@@ -225,7 +225,10 @@ mod tests {
         );
         assert_eq!(b("results.jsonl").as_deref(), Some("timing.json"));
         assert_eq!(b("results.jsonl.zst").as_deref(), Some("timing.json"));
-        assert_eq!(b("night.results.jsonl.gz").as_deref(), Some("night.timing.json"));
+        assert_eq!(
+            b("night.results.jsonl.gz").as_deref(),
+            Some("night.timing.json")
+        );
         assert_eq!(
             b("night-results.jsonl").as_deref(),
             Some("night-timing.json")

@@ -72,7 +72,11 @@ fn text_of(path: &Path) -> String {
 
 /// Writes `text` compressed, as a report holds its results.
 fn write_compressed(path: &Path, text: &str) {
-    fs::write(path, optbench::record::compressed::compress(text.as_bytes()).unwrap()).unwrap();
+    fs::write(
+        path,
+        optbench::record::compressed::compress(text.as_bytes()).unwrap(),
+    )
+    .unwrap();
 }
 
 fn compare(baseline: &Path, current: &Path, extra: &[&str]) -> std::process::Output {

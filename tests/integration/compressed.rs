@@ -78,12 +78,23 @@ fn a_compressed_results_file_holds_the_same_records_and_renders_the_same_report(
     assert_eq!(compressed::Encoding::of(&bytes), compressed::Encoding::Zstd);
     // Decompressed, it is a plain results file, byte for byte what its records encode to.
     let (plain, _) = compressed::decode(bytes.clone()).unwrap();
-    assert!(plain.len() > 3 * bytes.len(), "{} → {}", plain.len(), bytes.len());
+    assert!(
+        plain.len() > 3 * bytes.len(),
+        "{} → {}",
+        plain.len(),
+        bytes.len()
+    );
     let records = read_results(&packed).unwrap().records;
-    let encoded: Vec<u8> = records.iter().flat_map(|r| encode_line(r).unwrap()).collect();
+    let encoded: Vec<u8> = records
+        .iter()
+        .flat_map(|r| encode_line(r).unwrap())
+        .collect();
     assert_eq!(encoded, plain);
     fs::write(d.join("plain.jsonl"), &plain).unwrap();
-    assert_eq!(read_results(&d.join("plain.jsonl")).unwrap().records, records);
+    assert_eq!(
+        read_results(&d.join("plain.jsonl")).unwrap().records,
+        records
+    );
 
     // Rendered, both give the same report (the command line it records aside).
     for (input, out) in [("r.jsonl.zst", "a"), ("plain.jsonl", "b")] {
@@ -98,14 +109,27 @@ fn a_compressed_results_file_holds_the_same_records_and_renders_the_same_report(
         }
     }
     // The report's copy is the same records again, compressed.
-    assert_eq!(read_results(&d.join("a/results.jsonl.zst")).unwrap().records, records);
+    assert_eq!(
+        read_results(&d.join("a/results.jsonl.zst"))
+            .unwrap()
+            .records,
+        records
+    );
     assert!(!d.join("a/results.jsonl").exists() && !d.join("a/results.csv").exists());
 
     // A finished compressed file resumes: nothing runs again, and it stays compressed with
     // the same records.
     let (code, out, err) = optbench(
         d,
-        &["run", "--grid", "g.toml", "--out", "r.jsonl.zst", "--resume", "--quiet"],
+        &[
+            "run",
+            "--grid",
+            "g.toml",
+            "--out",
+            "r.jsonl.zst",
+            "--resume",
+            "--quiet",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("(0 run now"), "{out}");
@@ -134,7 +158,9 @@ fn a_damaged_compressed_file_is_exit_2_naming_it_and_nothing_is_written() {
             vec!["render", name, "--out", "never"],
             vec!["compare", name, "r.jsonl.zst"],
             vec!["export", name, "--out", "never.csv.gz"],
-            vec!["run", "--grid", "g.toml", "--out", name, "--resume", "--quiet"],
+            vec![
+                "run", "--grid", "g.toml", "--out", name, "--resume", "--quiet",
+            ],
         ];
         for args in commands {
             let (code, _, err) = optbench(d, &args);
@@ -160,7 +186,10 @@ fn export_writes_one_row_per_run_and_recorded_epoch() {
     let (code, out, err) = optbench(d, &["export", "r.jsonl.zst", "--out", "curves.csv.gz"]);
     assert_eq!(code, 0, "{err}");
     let epochs: usize = records.iter().map(|r| r.curves.len()).sum();
-    assert!(out.contains(&format!("{epochs} rows from {} runs", records.len())), "{out}");
+    assert!(
+        out.contains(&format!("{epochs} rows from {} runs", records.len())),
+        "{out}"
+    );
     let mut text = String::new();
     flate2::read::GzDecoder::new(fs::File::open(d.join("curves.csv.gz")).unwrap())
         .read_to_string(&mut text)
@@ -185,7 +214,10 @@ fn export_writes_one_row_per_run_and_recorded_epoch() {
             let cells = row.next().unwrap();
             assert_eq!(&cells[at("id")], r.spec.id);
             assert_eq!(&cells[at("optimizer")], r.spec.label);
-            assert_eq!(cells[at("epoch")].parse::<usize>().unwrap(), r.curves.epoch[i]);
+            assert_eq!(
+                cells[at("epoch")].parse::<usize>().unwrap(),
+                r.curves.epoch[i]
+            );
             let loss = |name: &str| cells[at(name)].parse::<f64>().unwrap().to_bits();
             assert_eq!(loss("train_loss"), r.curves.train_loss[i].to_bits());
             assert_eq!(loss("validation_loss"), r.curves.validation(i).to_bits());
@@ -193,7 +225,10 @@ fn export_writes_one_row_per_run_and_recorded_epoch() {
         }
     }
     // Per run, plain CSV for a name without .gz.
-    let (code, _, err) = optbench(d, &["export", "r.jsonl.zst", "--out", "runs.csv", "--per", "run"]);
+    let (code, _, err) = optbench(
+        d,
+        &["export", "r.jsonl.zst", "--out", "runs.csv", "--per", "run"],
+    );
     assert_eq!(code, 0, "{err}");
     let runs = fs::read_to_string(d.join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), records.len() + 1);

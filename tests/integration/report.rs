@@ -62,7 +62,10 @@ fn report(dir: &Path, grid: &str) -> PathBuf {
     // One copy of the records per report: the folder's, compressed; the working files the
     // runs were appended to are gone.
     for working in ["report.results.jsonl", "report.claims.jsonl"] {
-        assert!(!dir.join(working).exists(), "{working} left beside the report");
+        assert!(
+            !dir.join(working).exists(),
+            "{working} left beside the report"
+        );
     }
     let copies: Vec<String> = fs::read_dir(&out)
         .unwrap()
@@ -380,7 +383,9 @@ fn report_pages_figures_links_and_escaping() {
     }
     assert!(checked > 10, "{checked} numbers checked");
     // The data files hold the runs.
-    let records = read_results(&folder.join("results.jsonl.zst")).unwrap().records;
+    let records = read_results(&folder.join("results.jsonl.zst"))
+        .unwrap()
+        .records;
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["runs"], records.len());

@@ -153,9 +153,10 @@ pub(super) fn render(
 
 /// What plotters writes on elements that SVG assumes anyway (full opacity, no stroke), and
 /// the space it leaves after the last point of a line: removed, a fifth of a figure's bytes.
-const REDUNDANT: [(&str, &str); 3] = [
+const REDUNDANT: [(&str, &str); 4] = [
     (" opacity=\"1\"", ""),
     (" stroke=\"none\" stroke-width=\"0\"", ""),
+    (" stroke=\"none\"", ""),
     (" \"/>", "\"/>"),
 ];
 
