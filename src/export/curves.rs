@@ -35,8 +35,8 @@ pub const HEADER: [&str; 23] = [
     "seconds",
 ];
 
-/// One row per run and recorded epoch (runs in the order given, epochs in order). `optimizer`
-/// is the run's display label; `lr_at_epoch` the lr used during the epoch (at epoch 0: that
+/// One row per run and recorded epoch (runs in the order given, epochs in order). `family` is
+/// the records' name for it (`neural_network`); `optimizer` is the run's display label; `lr_at_epoch` the lr used during the epoch (at epoch 0: that
 /// of epoch 1); `gradient_evals` the sample-gradients charged up to the end of the epoch;
 /// `*_correct` are empty for problems that are not classifiers.
 pub fn csv(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
@@ -46,10 +46,15 @@ pub fn csv(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
     for r in records {
         let s = &r.spec;
         let c = &r.curves;
+        // The family as the records name it (`neural_network`).
+        let family = serde_json::to_value(r.family)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let run = [
             s.id.as_str(),
             s.problem.as_str(),
-            r.family.describe(),
+            family.as_str(),
             s.label.as_str(),
         ];
         let (lr, default_lr, seed, role, status) = (

@@ -21,7 +21,7 @@ optimizers = ["sgd", "adam"]
 batch_modes = ["full"]
 schedules = ["constant"]
 [lr]
-points = 2
+points = 3
 max_decades = 1
 "#;
 
