@@ -154,10 +154,12 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-/// The records of a results file. Not through `read_results`: it checks each spec against
-/// the registry, which in this process lacks `mysgd` (the children check them).
+/// The records of a results file, plain or compressed. Not through `read_results`: it checks
+/// each spec against the registry, which in this process lacks `mysgd` (the children check
+/// them).
 fn records(path: &Path) -> Vec<RunRecord> {
-    fs::read_to_string(path)
+    let (bytes, _) = optbench::record::compressed::decode(fs::read(path).unwrap()).unwrap();
+    String::from_utf8(bytes)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
