@@ -1,6 +1,6 @@
 //! Compressed results files. A finished results file whose name ends in `.zst` is written as
-//! one zstd stream (level [`LEVEL`]: a quick-preset file of 260 MB compresses about 4× in
-//! about a second, where gzip -6 takes ten). Readers decide by the first bytes, not the name:
+//! one zstd stream (level [`LEVEL`] with long-distance matching: a quick-preset file of 264 MB
+//! compresses to 63 MB in about two seconds on two cores, where gzip -6 takes ten for 74 MB). Readers decide by the first bytes, not the name:
 //! zstd and gzip streams are decompressed, anything else is read as plain JSON lines.
 //!
 //! A compressed file is never appended to: runs in flight write plain lines (a killed run
@@ -13,6 +13,10 @@ use std::path::Path;
 /// zstd's compression level for results files: fast (about 200 MB/s per thread) at a ratio
 /// within 15% of level 9.
 pub const LEVEL: i32 = 3;
+
+/// log2 of the window for long-distance matching: 128 MiB, the most a zstd decoder accepts by
+/// default.
+const WINDOW_LOG: u32 = 27;
 
 /// The first four bytes of a zstd frame.
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
@@ -61,6 +65,11 @@ pub fn compress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as u32;
     let mut encoder = zstd::stream::Encoder::new(Vec::with_capacity(bytes.len() / 4), LEVEL)?;
     encoder.multithread(threads)?;
+    // Matches as far back as 128 MiB: records of one configuration repeat their spec strings
+    // and most numbers far apart (11% smaller for 0.3 s more on a quick-preset file). Any
+    // zstd reader takes a 2^27 window without being told.
+    encoder.long_distance_matching(true)?;
+    encoder.window_log(WINDOW_LOG)?;
     // A checksum of the content, so that a damaged byte is an error, not a changed record.
     encoder.include_checksum(true)?;
     std::io::Write::write_all(&mut encoder, bytes)?;
