@@ -97,8 +97,8 @@
 //!
 //! Dependencies point one way, in the order the modules are listed here: `num`, `rng` →
 //! `spec` → `batch`, `data` → `optim`, `schedule` → `problem` → `grid` → `record` → `tuning` →
-//! `error` → `trace`, `run`, `timing` → `analysis` → `history`, `compare` → `report` → `cli`
-//! (checked by `tests/integration/layout.rs`).
+//! `error` → `trace`, `run`, `timing` → `analysis` → `history`, `compare`, `export` → `report`
+//! → `site` → `cli` (checked by `tests/integration/layout.rs`).
 
 #![warn(missing_docs)]
 
@@ -127,6 +127,7 @@ pub mod trace;
 
 pub mod analysis;
 pub mod compare;
+pub mod export;
 pub mod history;
 pub mod report;
 pub mod site;

@@ -80,7 +80,7 @@ merge)
         --timing "$work/timing.json"
     cp "$history" "$work/site/history.jsonl"
     baseline=${2:-}
-    if [ -n "$baseline" ] && [ -f "$baseline/results.jsonl" ]; then
+    if [ -n "$baseline" ] && { [ -f "$baseline/results.jsonl.zst" ] || [ -f "$baseline/results.jsonl" ]; }; then
         threshold=${OPTBENCH_THRESHOLD:-25%}
         status=0
         "$optbench" compare "$baseline" "$work/site" --threshold "$threshold" \

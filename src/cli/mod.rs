@@ -3,6 +3,7 @@
 
 mod compare;
 mod describe;
+mod export;
 mod list;
 mod render;
 mod report;
@@ -44,6 +45,9 @@ enum Command {
     Render(render::RenderArgs),
     /// Measure memory bandwidth and every update's cost against it (the report's timing pass).
     Timing(timing::TimingArgs),
+    /// Write results files as a CSV table (per epoch or per run), gzip-compressed for a `.gz`
+    /// name.
+    Export(export::ExportArgs),
     /// Compare two report folders or results files: behaviour changes and timing regressions.
     Compare(compare::CompareArgs),
     /// Write the landing page of a published site: an index of its report folders.
@@ -87,6 +91,7 @@ where
         Command::Run(args) => run::run(&args, &mut out),
         Command::Render(args) => render::run(&args, &mut out),
         Command::Compare(args) => compare::run(&args, &mut out),
+        Command::Export(args) => export::run(&args, &mut out),
         Command::Timing(args) => timing::run(&args, &mut out),
         Command::Site(args) => site::run(&args, &mut out),
     };

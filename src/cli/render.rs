@@ -21,7 +21,8 @@ use crate::timing::{self, TimingPass};
 
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
-    /// Results files (JSON lines), such as the shards of one grid.
+    /// Results files (JSON lines, plain or compressed), such as the shards of one grid or a
+    /// report folder's results.jsonl.zst.
     #[arg(required = true, value_name = "RESULTS")]
     results: Vec<PathBuf>,
     /// Report folder (replaced atomically when the new report is complete).
@@ -37,7 +38,7 @@ pub(super) struct RenderArgs {
     #[arg(long, value_name = "FILE")]
     history: Option<PathBuf>,
     /// The timing pass to draw, recorded by `optbench timing --out FILE` (default: the
-    /// `*timing.json` beside a `*results.jsonl` given, if there is one; else none is drawn).
+    /// `*timing.json` beside a `*results.jsonl[.zst]` given, if there is one; else none is drawn).
     #[arg(long, value_name = "FILE")]
     timing: Option<PathBuf>,
     /// The claims' experiment records, from `optbench run --claims --out FILE` (default: the
@@ -47,13 +48,25 @@ pub(super) struct RenderArgs {
     claims: Option<PathBuf>,
 }
 
-/// The claims file beside a results file: its name with `results.jsonl` replaced by
-/// `claims.jsonl` (`reports/latest.results.jsonl` → `reports/latest.claims.jsonl`, a report
-/// folder's `results.jsonl` → its `claims.jsonl`).
-pub(super) fn claims_beside(results: &Path) -> Option<PathBuf> {
-    let name = results.file_name()?.to_str()?;
-    let stem = name.strip_suffix("results.jsonl")?;
-    Some(results.with_file_name(format!("{stem}claims.jsonl")))
+/// The claims files beside a results file, compressed first: its name with `results.jsonl`
+/// replaced by `claims.jsonl.zst` and by `claims.jsonl` (`reports/latest.results.jsonl` →
+/// `reports/latest.claims.jsonl…`, a report folder's `results.jsonl.zst` → its
+/// `claims.jsonl.zst`).
+pub(super) fn claims_beside(results: &Path) -> Vec<PathBuf> {
+    let Some(name) = results.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    let name = [".zst", ".gz"]
+        .iter()
+        .find_map(|z| name.strip_suffix(z))
+        .unwrap_or(name);
+    let Some(stem) = name.strip_suffix("results.jsonl") else {
+        return Vec::new();
+    };
+    ["claims.jsonl.zst", "claims.jsonl"]
+        .iter()
+        .map(|c| results.with_file_name(format!("{stem}{c}")))
+        .collect()
 }
 
 /// The claims' records: from `explicit`, else from the first claims file beside a results
@@ -66,7 +79,7 @@ pub(super) fn claim_records(
         Some(p) => Some(p.to_path_buf()),
         None => results
             .iter()
-            .filter_map(|r| claims_beside(r))
+            .flat_map(|r| claims_beside(r))
             .find(|p| p.exists()),
     };
     match path {

@@ -2,6 +2,10 @@
 //! machine and record it beside the results (`DIR.timing.json`), and render the report from
 //! both. `--resume` resumes the runs but always measures the timing pass again: the machine
 //! may not be the one that made the old file.
+//!
+//! While it runs, the records go to working files beside the folder (`DIR.results.jsonl`,
+//! `DIR.claims.jsonl`: plain JSON lines, appended run by run, what `--resume` continues);
+//! once the report is written, it holds them compressed and the working files are removed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,7 +33,8 @@ pub(super) struct ReportArgs {
     /// Worker threads for the runs (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
-    /// Keep the finished runs of an interrupted `report` (in DIR.results.jsonl) and run the rest.
+    /// Keep the finished runs of an interrupted `report` (in DIR.results.jsonl, removed once
+    /// the report is written: the report holds them, compressed) and run the rest.
     #[arg(long)]
     resume: bool,
     /// No progress output.
@@ -58,6 +63,12 @@ fn beside_folder(out: &std::path::Path, suffix: &str) -> PathBuf {
 /// The working results file of a report folder: `reports/latest` → `reports/latest.results.jsonl`.
 pub(super) fn working_results(out: &std::path::Path) -> PathBuf {
     beside_folder(out, ".results.jsonl")
+}
+
+/// The claims' working results file of a report folder: `reports/latest` →
+/// `reports/latest.claims.jsonl` (where `render` looks for them beside the working results).
+fn working_claims(out: &std::path::Path) -> PathBuf {
+    beside_folder(out, ".claims.jsonl")
 }
 
 /// The timing file of a report folder, beside its working results file by the convention
@@ -103,11 +114,11 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     )
     .map_err(stdout_error)?;
     let records = read_results(&results)?.records;
+    let claims_path = working_claims(&args.out);
     // The claims' experiments, into DIR.claims.jsonl (where render looks for them).
     let claim_records = if args.no_claims {
         Vec::new()
     } else {
-        let claims_path = beside_folder(&args.out, ".claims.jsonl");
         let experiments = super::run::claim_grids()?;
         let summary = run::run_grids(
             &experiments,
@@ -177,7 +188,21 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
         }),
         history_file,
         out,
-    )
+    )?;
+    // The report holds the records now (compressed, once): the working files that made a
+    // resume possible go, so that each report keeps one copy.
+    for working in [results, claims_path] {
+        match std::fs::remove_file(&working) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Io {
+                    context: format!("removing the working file {}", working.display()),
+                    source: e,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -112,7 +112,8 @@ pub(super) fn warn_if_large(grid: &Grid, jobs: Option<usize>) {
 pub(super) struct RunArgs {
     #[command(flatten)]
     grid: GridArgs,
-    /// Results file (JSON lines).
+    /// Results file (JSON lines; zstd-compressed once the grid completes when the name ends
+    /// in `.zst`, plain while runs are in flight).
     #[arg(long, value_name = "FILE", default_value = "results.jsonl")]
     out: PathBuf,
     /// Worker threads (default: one per core).

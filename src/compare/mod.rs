@@ -8,7 +8,7 @@
 //!   `manifest.json`), and each optimizer's summed run time over the runs both sides share.
 //!   A metric slower than the baseline by more than the threshold is a regression.
 //!
-//! A side is a report folder (its `results.jsonl`, and `timing.json` and `manifest.json`
+//! A side is a report folder (its `results.jsonl.zst`, and `timing.json` and `manifest.json`
 //! where present) or a results file.
 
 use std::collections::BTreeMap;
@@ -43,7 +43,17 @@ impl Side {
     /// Reads a report folder or a results file.
     pub fn load(path: &Path) -> Result<Side, Error> {
         let (results, folder) = if path.is_dir() {
-            (path.join("results.jsonl"), Some(path))
+            // A report's compressed copy; a folder from before compression, its plain one.
+            let compressed = path.join("results.jsonl.zst");
+            let plain = path.join("results.jsonl");
+            (
+                if plain.exists() && !compressed.exists() {
+                    plain
+                } else {
+                    compressed
+                },
+                Some(path),
+            )
         } else if path.exists() {
             (path.to_path_buf(), None)
         } else {
@@ -55,7 +65,7 @@ impl Side {
         if folder.is_some() && !results.exists() {
             return Err(side_error(
                 path,
-                "this folder has no results.jsonl; give a report folder or a results file",
+                "this folder has no results.jsonl.zst (nor results.jsonl); give a report folder or a results file",
             ));
         }
         let read = read_results(&results)?;

@@ -5,6 +5,11 @@
 //! a grid completes, the file is rewritten in run-id order (atomically), so a finished results
 //! file is the same bytes whatever the thread count.
 //!
+//! A results file is read the same whether it is plain or compressed (zstd or gzip, told by its
+//! first bytes, see [`super::compressed`]); a finished file whose name ends in `.zst` is
+//! written compressed. Runs in flight always append plain lines, so a compressed file that
+//! is resumed is first rewritten plain, and compressed again when the grid completes.
+//!
 //! A fresh run never touches an existing results file before it completes (it writes
 //! `.NAME.partial` beside it and renames it in), so a failed run leaves the old file byte for
 //! byte; one run at a time writes a results file, held to it by an advisory lock on
@@ -19,6 +24,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::RunRecord;
+use super::compressed::{self, Encoding};
 
 /// A results file that cannot be read, written or merged.
 #[derive(Debug, Error)]
@@ -37,6 +43,14 @@ pub enum RecordError {
         /// The file.
         path: String,
         /// What went wrong.
+        reason: String,
+    },
+    /// A compressed file whose stream is cut short or damaged.
+    #[error("{path}: {reason}; nothing was read from it")]
+    Damaged {
+        /// The file.
+        path: String,
+        /// What is wrong with its stream.
         reason: String,
     },
     /// A line in the middle of the file is not a record.
@@ -136,6 +150,8 @@ pub struct ResultsRead {
     pub ignored: Option<String>,
     /// Whether the file is empty or ends with a newline (else an append must start a line).
     pub ends_cleanly: bool,
+    /// Whether the file is compressed (it cannot be appended to as it is).
+    pub compressed: bool,
 }
 
 /// Reads a results file. What a killed writer leaves at the end (NUL bytes, or a last line
@@ -143,12 +159,18 @@ pub struct ResultsRead {
 /// file and the line; any other line that is not a valid record ([`RunRecord::validate`]) is
 /// [`RecordError::Corrupt`], and two different records under one run id are
 /// [`RecordError::Duplicate`]. Lines are parsed in parallel (a quick-preset file is 70 MB);
-/// the outcome is the same as reading them one by one: the first bad line decides.
+/// the outcome is the same as reading them one by one: the first bad line decides. A
+/// compressed file is decompressed first (a stream cut short is [`RecordError::Damaged`]:
+/// a compressed file is written whole, so it has no torn tail to ignore).
 pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
     let display = path.display().to_string();
     let bytes = fs::read(path).map_err(|e| RecordError::Read {
         path: display.clone(),
         reason: e.to_string(),
+    })?;
+    let (bytes, encoding) = compressed::decode(bytes).map_err(|reason| RecordError::Damaged {
+        path: display.clone(),
+        reason,
     })?;
     // NUL bytes at the end: space a crash allocated but never wrote.
     let written = bytes.len() - bytes.iter().rev().take_while(|&&b| b == 0).count();
@@ -229,6 +251,7 @@ pub fn read_results(path: &Path) -> Result<ResultsRead, RecordError> {
         torn_tail: ignored.is_some(),
         ignored,
         ends_cleanly: nuls == 0 && (bytes.is_empty() || bytes.ends_with(b"\n")),
+        compressed: encoding != Encoding::Plain,
     })
 }
 
@@ -274,9 +297,15 @@ pub fn check_one_grid(records: &[RunRecord], files: &str) -> Result<(), RecordEr
     Ok(())
 }
 
-/// Writes `records` sorted by run id to `path`, through a temporary file renamed into place.
-/// Lines are encoded in parallel and written in order.
+/// Writes `records` sorted by run id to `path`, through a temporary file renamed into place,
+/// compressed when the name ends in `.zst` ([`compressed::compresses`]). Lines are encoded in
+/// parallel and written in order.
 pub fn write_sorted(path: &Path, records: &[RunRecord]) -> Result<(), RecordError> {
+    write_sorted_as(path, records, compressed::compresses(path))
+}
+
+/// [`write_sorted`], compressed or plain as `compress` says.
+fn write_sorted_as(path: &Path, records: &[RunRecord], compress: bool) -> Result<(), RecordError> {
     let mut sorted: Vec<&RunRecord> = records.iter().collect();
     sorted.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
     let tmp = temporary(path);
@@ -290,8 +319,13 @@ pub fn write_sorted(path: &Path, records: &[RunRecord]) -> Result<(), RecordErro
         .collect::<Result<_, _>>()?;
     {
         let mut out = std::io::BufWriter::new(File::create(&tmp).map_err(write)?);
-        for line in &lines {
-            out.write_all(line).map_err(write)?;
+        if compress {
+            out.write_all(&compressed::compress(&lines.concat()).map_err(write)?)
+                .map_err(write)?;
+        } else {
+            for line in &lines {
+                out.write_all(line).map_err(write)?;
+            }
         }
         out.flush().map_err(write)?;
         out.get_ref().sync_all().map_err(write)?;
@@ -402,7 +436,8 @@ pub struct ResultsWriter {
 impl ResultsWriter {
     /// Opens the results file `out` for writing. With `existing` (a resumed file), records are
     /// appended to it; a torn tail is first cut off by rewriting the file (atomically) with
-    /// the records read. Without `existing`, a fresh file is started: `out` itself when there
+    /// the records read, and so is a compressed file (it is written plain until the run
+    /// completes). Without `existing`, a fresh file is started: `out` itself when there
     /// is none yet, else its partial file (see [`ResultsWriter`]). Call after every input has
     /// been validated, holding the file's [`lock_results`] lock.
     pub fn open(out: &Path, existing: Option<&ResultsRead>) -> Result<ResultsWriter, RecordError> {
@@ -415,8 +450,10 @@ impl ResultsWriter {
         }
         let path = match existing {
             Some(read) => {
-                if read.torn_tail || !read.ends_cleanly {
-                    write_sorted(out, &read.records)?;
+                if read.compressed {
+                    write_sorted_as(out, &read.records, false)?;
+                } else if read.torn_tail || !read.ends_cleanly {
+                    write_sorted_as(out, &read.records, false)?;
                     if let Some(what) = &read.ignored {
                         eprintln!(
                             "{}: repaired for --resume: removed what a write cut short ({what}); {} records kept",

@@ -9,6 +9,7 @@
 //!
 //! May use: `batch`, `optim`, `schedule`, `grid`, `problem`, `data`.
 
+pub mod compressed;
 mod file;
 
 use serde::{Deserialize, Serialize};

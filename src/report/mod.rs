@@ -31,6 +31,12 @@ use crate::timing::TimingPass;
 
 pub use answer::SentenceView;
 
+/// The report's copy of the records: JSON lines, zstd-compressed (`record::compressed`).
+pub const RESULTS_FILE: &str = "results.jsonl.zst";
+
+/// The report's copy of the claims' experiment records, compressed the same way.
+pub const CLAIMS_FILE: &str = "claims.jsonl.zst";
+
 /// The findings (computed once, in the analysis) and what the pages add to them: file names.
 #[derive(Debug, Clone)]
 pub struct Derived {
@@ -164,7 +170,7 @@ pub struct Inputs<'a> {
     pub history: &'a [history::Entry],
     /// The claims' experiments (empty: every claim "not tested").
     pub claims: &'a analysis::Experiments,
-    /// Their records, copied into the report as `claims.jsonl` (none: no file).
+    /// Their records, copied into the report as [`CLAIMS_FILE`] (none: no file).
     pub claim_records: &'a [crate::record::RunRecord],
 }
 
@@ -853,14 +859,18 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         serde_json::to_vec_pretty(&d.findings)
             .map_err(|e| Error::Usage(format!("findings.json: {e}")))?,
     ));
-    files.push(("results.jsonl".into(), files::results_jsonl(&a.records)?));
+    // The records once, compressed: `optbench export` turns them into per-run or per-epoch
+    // CSV tables.
+    files.push((
+        RESULTS_FILE.into(),
+        files::compressed_jsonl(RESULTS_FILE, &a.records)?,
+    ));
     if !inputs.claim_records.is_empty() {
         files.push((
-            "claims.jsonl".into(),
-            files::results_jsonl(inputs.claim_records)?,
+            CLAIMS_FILE.into(),
+            files::compressed_jsonl(CLAIMS_FILE, inputs.claim_records)?,
         ));
     }
-    files.push(("results.csv".into(), files::results_csv(&a.records)?));
     files.push((
         "grid.json".into(),
         serde_json::to_vec_pretty(&grid).map_err(|e| Error::Usage(format!("grid.json: {e}")))?,

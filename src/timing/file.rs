@@ -79,10 +79,14 @@ pub fn to_json(pass: &TimingPass) -> String {
 }
 
 /// The timing file beside a results file by the naming convention (see the module doc), or
-/// `None` when the results file's name does not end in `results.jsonl`. The file need not
-/// exist.
+/// `None` when the results file's name does not end in `results.jsonl` (or, compressed,
+/// `results.jsonl.zst` or `.gz`). The file need not exist.
 pub fn beside(results: &Path) -> Option<PathBuf> {
     let name = results.file_name()?.to_str()?;
+    let name = [".zst", ".gz"]
+        .iter()
+        .find_map(|z| name.strip_suffix(z))
+        .unwrap_or(name);
     let stem = name.strip_suffix("results.jsonl")?;
     Some(results.with_file_name(format!("{stem}timing.json")))
 }
@@ -243,6 +247,11 @@ mod tests {
             Some("reports/latest/timing.json")
         );
         assert_eq!(b("results.jsonl").as_deref(), Some("timing.json"));
+        assert_eq!(b("results.jsonl.zst").as_deref(), Some("timing.json"));
+        assert_eq!(
+            b("night.results.jsonl.gz").as_deref(),
+            Some("night.timing.json")
+        );
         assert_eq!(
             b("night-results.jsonl").as_deref(),
             Some("night-timing.json")

@@ -117,8 +117,8 @@ fn render(results: &Path, folder: &Path) -> PathBuf {
     folder.join("report")
 }
 
-/// Every file of a report folder (relative path → text), the manifest aside (it records the
-/// command line and durations).
+/// Every file of a report folder (relative path → text, compressed records decompressed), the
+/// manifest aside (it records the command line and durations).
 fn files(folder: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut stack = vec![folder.to_path_buf()];
@@ -135,7 +135,9 @@ fn files(folder: &Path) -> BTreeMap<String, String> {
                     .unwrap()
                     .to_string();
                 if rel != "manifest.json" {
-                    out.insert(rel, fs::read_to_string(&p).unwrap());
+                    let (bytes, _) =
+                        optbench::record::compressed::decode(fs::read(&p).unwrap()).unwrap();
+                    out.insert(rel, String::from_utf8(bytes).unwrap());
                 }
             }
         }

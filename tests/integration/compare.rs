@@ -64,6 +64,21 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The text of a results file, plain or compressed.
+fn text_of(path: &Path) -> String {
+    let (bytes, _) = optbench::record::compressed::decode(fs::read(path).unwrap()).unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// Writes `text` compressed, as a report holds its results.
+fn write_compressed(path: &Path, text: &str) {
+    fs::write(
+        path,
+        optbench::record::compressed::compress(text.as_bytes()).unwrap(),
+    )
+    .unwrap();
+}
+
 fn compare(baseline: &Path, current: &Path, extra: &[&str]) -> std::process::Output {
     optbench()
         .arg("compare")
@@ -100,9 +115,8 @@ fn compare_finds_exactly_the_doctored_changes() {
     // A doctored copy: one run's final test loss, one step cost 50% slower.
     let doctored = dir.path().join("doctored");
     copy_dir(&base, &doctored);
-    let results = doctored.join("results.jsonl");
-    let mut lines: Vec<serde_json::Value> = fs::read_to_string(&results)
-        .unwrap()
+    let results = doctored.join("results.jsonl.zst");
+    let mut lines: Vec<serde_json::Value> = text_of(&results)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -114,14 +128,13 @@ fn compare_finds_exactly_the_doctored_changes() {
     let test = lines[k]["curves"]["test_loss"].as_array_mut().unwrap();
     let last = test.last_mut().unwrap();
     *last = serde_json::json!(last.as_f64().unwrap() * 1.001);
-    fs::write(
+    write_compressed(
         &results,
-        lines
+        &lines
             .iter()
             .map(|l| serde_json::to_string(l).unwrap() + "\n")
             .collect::<String>(),
-    )
-    .unwrap();
+    );
     let timing_file = doctored.join("timing.json");
     let mut timing: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&timing_file).unwrap()).unwrap();
@@ -189,7 +202,7 @@ fn compare_finds_exactly_the_doctored_changes() {
     );
 
     // Results files compare too (no step costs then); bad input is exit 2.
-    let o = compare(&base.join("results.jsonl"), &results, &[]);
+    let o = compare(&base.join("results.jsonl.zst"), &results, &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -285,8 +298,8 @@ fn sharded_nightly_flow_equals_the_single_run() {
     let site = work.join("site");
     // Record for record, the union of the shards is the single run.
     assert_eq!(
-        records_without_timing(&single.join("results.jsonl")),
-        records_without_timing(&site.join("results.jsonl"))
+        records_without_timing(&single.join("results.jsonl.zst")),
+        records_without_timing(&site.join("results.jsonl.zst"))
     );
     assert_eq!(
         fs::read_to_string(site.join("history.jsonl"))
@@ -308,7 +321,7 @@ fn sharded_nightly_flow_equals_the_single_run() {
             single.to_str().unwrap(),
         ],
     );
-    let runs = read_results(&single.join("results.jsonl"))
+    let runs = read_results(&single.join("results.jsonl.zst"))
         .unwrap()
         .records
         .len();
@@ -341,13 +354,12 @@ fn sharded_nightly_flow_equals_the_single_run() {
     // A changed result fails the night (compare's exit code is the script's).
     let doctored = dir.path().join("doctored");
     copy_dir(&single, &doctored);
-    let results = doctored.join("results.jsonl");
-    let text = fs::read_to_string(&results).unwrap();
-    fs::write(
+    let results = doctored.join("results.jsonl.zst");
+    let text = text_of(&results);
+    write_compressed(
         &results,
-        text.replacen("\"status\":\"completed\"", "\"status\":\"diverged\"", 1),
-    )
-    .unwrap();
+        &text.replacen("\"status\":\"completed\"", "\"status\":\"diverged\"", 1),
+    );
     let o = std::process::Command::new("bash")
         .args([
             "examples/nightly/steps.sh",
@@ -528,8 +540,8 @@ echo "$RANDOM"
         assert!(work.join(format!("shards/shard-{i}.jsonl")).exists());
     }
     assert_eq!(
-        records_without_timing(&single.join("results.jsonl")),
-        records_without_timing(&work.join("site/results.jsonl"))
+        records_without_timing(&single.join("results.jsonl.zst")),
+        records_without_timing(&work.join("site/results.jsonl.zst"))
     );
     let compared = fs::read_to_string(work.join("compare.md")).unwrap();
     assert!(compared.contains("## Behaviour changes: 0"), "{compared}");

@@ -6,8 +6,8 @@ use std::path::Path;
 /// The order of src/: each module may depend only on modules earlier in this list.
 const ORDER: &[&str] = &[
     "num", "rng", "spec", "batch", "data", "optim", "schedule", "problem", "grid", "record",
-    "tuning", "error", "trace", "run", "timing", "analysis", "history", "compare", "report",
-    "site", "cli",
+    "tuning", "error", "trace", "run", "timing", "analysis", "history", "compare", "export",
+    "report", "site", "cli",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -4,6 +4,7 @@
 mod answer;
 mod cli;
 mod compare;
+mod compressed;
 mod data;
 mod docs;
 mod fuzz;

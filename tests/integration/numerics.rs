@@ -117,8 +117,9 @@ fn check_report(problem: &str, optimizers: &[String]) {
     let stderr = String::from_utf8_lossy(&render.stderr);
     let code = render.status.code();
     assert_eq!(code, Some(0), "{grid}\n{stderr}");
-    for file in ["results.jsonl", "findings.json", "results.csv"] {
-        let text = fs::read_to_string(out.join(file)).unwrap();
+    for file in ["results.jsonl.zst", "findings.json"] {
+        let bytes = optbench::record::compressed::decode(fs::read(out.join(file)).unwrap());
+        let text = String::from_utf8(bytes.unwrap().0).unwrap();
         if let Some(found) = non_finite_in(&text) {
             panic!("{file}: {found}\n{grid}");
         }

@@ -154,10 +154,12 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-/// The records of a results file. Not through `read_results`: it checks each spec against
-/// the registry, which in this process lacks `mysgd` (the children check them).
+/// The records of a results file, plain or compressed. Not through `read_results`: it checks
+/// each spec against the registry, which in this process lacks `mysgd` (the children check
+/// them).
 fn records(path: &Path) -> Vec<RunRecord> {
-    fs::read_to_string(path)
+    let (bytes, _) = optbench::record::compressed::decode(fs::read(path).unwrap()).unwrap();
+    String::from_utf8(bytes)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -232,7 +234,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         ],
     );
     ok(&full);
-    let all = records(&d.join("full/report.results.jsonl"));
+    let all = records(&d.join("full/report/results.jsonl.zst"));
     let n = per_label(&all);
     assert_eq!(n.len(), 3, "{n:?}");
     assert_eq!(full.counts(), (all.len(), 0));
@@ -279,7 +281,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         "{}",
         only.stderr
     );
-    let again = records(&d.join("only/report.results.jsonl"));
+    let again = records(&d.join("only/report/results.jsonl.zst"));
     assert_eq!(untimed(&again), untimed(&all));
     // The cached records are the full run's, wall clocks included.
     for (a, b) in all.iter().zip(&again) {
@@ -338,10 +340,11 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
             optbench::record::encode_line(&r).unwrap()
         })
         .collect();
-    assert_eq!(
-        patched,
-        fs::read(d.join("full/report.results.jsonl")).unwrap()
-    );
+    let (full_lines, _) = optbench::record::compressed::decode(
+        fs::read(d.join("full/report/results.jsonl.zst")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(patched, full_lines);
     fs::create_dir_all(d.join("r")).unwrap();
     fs::write(d.join("r/results.jsonl"), &patched).unwrap();
     fs::copy(d.join("full/report.timing.json"), d.join("r/timing.json")).unwrap();

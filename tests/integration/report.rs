@@ -59,7 +59,30 @@ fn report(dir: &Path, grid: &str) -> PathBuf {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8(o.stdout).unwrap();
     assert!(stdout.contains("index.html"), "{stdout}");
+    // One copy of the records per report: the folder's, compressed; the working files the
+    // runs were appended to are gone.
+    for working in ["report.results.jsonl", "report.claims.jsonl"] {
+        assert!(
+            !dir.join(working).exists(),
+            "{working} left beside the report"
+        );
+    }
+    let copies: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("results."))
+        .collect();
+    assert_eq!(copies, ["results.jsonl.zst"]);
     out
+}
+
+/// The report's records decompressed into a plain results file at `to` (what a resumable
+/// working file holds).
+fn plain_copy(folder: &Path, to: &Path) {
+    let (bytes, _) =
+        optbench::record::compressed::decode(fs::read(folder.join("results.jsonl.zst")).unwrap())
+            .unwrap();
+    fs::write(to, bytes).unwrap();
 }
 
 /// Every `attr="..."` value in `html`, entities decoded.
@@ -217,9 +240,8 @@ fn report_pages_figures_links_and_escaping() {
         "methodology.html",
         "claims.html",
         "findings.json",
-        "results.jsonl",
-        "claims.jsonl",
-        "results.csv",
+        "results.jsonl.zst",
+        "claims.jsonl.zst",
         "grid.json",
         "manifest.json",
         "timing.json",
@@ -361,9 +383,9 @@ fn report_pages_figures_links_and_escaping() {
     }
     assert!(checked > 10, "{checked} numbers checked");
     // The data files hold the runs.
-    let records = read_results(&folder.join("results.jsonl")).unwrap().records;
-    let csv = fs::read_to_string(folder.join("results.csv")).unwrap();
-    assert_eq!(csv.lines().count(), records.len() + 1);
+    let records = read_results(&folder.join("results.jsonl.zst"))
+        .unwrap()
+        .records;
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["runs"], records.len());
@@ -374,7 +396,7 @@ fn report_pages_figures_links_and_escaping() {
 fn merged_shards_render_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
     let folder = report(dir.path(), GRID);
-    let whole = folder.join("results.jsonl");
+    let whole = folder.join("results.jsonl.zst");
     // The same records, cut into three shard files the way --shard cuts them.
     let records = read_results(&whole).unwrap().records;
     let mut shards = vec![String::new(); 3];
@@ -387,7 +409,7 @@ fn merged_shards_render_the_same_report() {
         .map(|i| write(dir.path(), &format!("shard{i}.jsonl"), &shards[i]))
         .collect();
     // The claims' records come from one file either way (the report folder's).
-    let claims = folder.join("claims.jsonl");
+    let claims = folder.join("claims.jsonl.zst");
     assert!(claims.exists(), "report writes the claims' records");
     let render = |inputs: &[String], out: &Path| {
         let mut args: Vec<String> = vec!["render".into()];
@@ -497,8 +519,7 @@ points = 3
 #[test]
 fn history_appends_and_draws_trends() {
     let dir = tempfile::tempdir().unwrap();
-    report(dir.path(), GRID);
-    let results = dir.path().join("report.results.jsonl");
+    let results = report(dir.path(), GRID).join("results.jsonl.zst");
     let history = dir.path().join("history.jsonl");
     let out = dir.path().join("with-history");
     let render = |out: &Path| {
@@ -616,10 +637,11 @@ const HAND_MADE: &str = r#"{
 #[test]
 fn render_without_a_recorded_timing_pass_measures_nothing_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    report(dir.path(), SMALL);
-    // The same records under a name with no timing file beside it.
+    let folder = report(dir.path(), SMALL);
+    // The same records under a name with no timing file beside it (compressed under a plain
+    // name: read by its first bytes).
     let results = dir.path().join("runs.jsonl");
-    fs::copy(dir.path().join("report.results.jsonl"), &results).unwrap();
+    fs::copy(folder.join("results.jsonl.zst"), &results).unwrap();
     let out = dir.path().join("untimed");
     let history = dir.path().join("history.jsonl");
     let o = optbench()
@@ -727,6 +749,7 @@ fn render_draws_exactly_the_recorded_timing_pass() {
     let file = dir.path().join("hand-made.json");
     fs::write(&file, HAND_MADE).unwrap();
     let results = dir.path().join("report.results.jsonl");
+    plain_copy(&dir.path().join("report"), &results);
     let out = dir.path().join("explicit");
     let stdout = render(&results, &out, &[Path::new("--timing"), &file]);
     assert!(stdout.contains("timing pass from"), "{stdout}");
@@ -734,18 +757,18 @@ fn render_draws_exactly_the_recorded_timing_pass() {
     check(&out, &history);
 
     // Found beside a results file by the naming convention.
-    let results = dir.path().join("night.results.jsonl");
-    fs::copy(dir.path().join("report.results.jsonl"), &results).unwrap();
+    let results = dir.path().join("night.results.jsonl.zst");
+    fs::copy(dir.path().join("report/results.jsonl.zst"), &results).unwrap();
     fs::write(dir.path().join("night.timing.json"), HAND_MADE).unwrap();
     let out = dir.path().join("beside");
     let stdout = render(&results, &out, &[]);
     assert!(stdout.contains("night.timing.json"), "{stdout}");
     check(&out, &history);
 
-    // A report folder's results.jsonl finds the folder's timing.json: re-rendering a
+    // A report folder's results.jsonl.zst finds the folder's timing.json: re-rendering a
     // report keeps its timing pass.
     let again = dir.path().join("again");
-    render(&out.join("results.jsonl"), &again, &[]);
+    render(&out.join("results.jsonl.zst"), &again, &[]);
     check(&again, &history);
 }
 
@@ -756,6 +779,7 @@ fn a_bad_timing_file_stops_render_with_exit_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let folder = report(dir.path(), SMALL);
     let results = dir.path().join("report.results.jsonl");
+    plain_copy(&folder, &results);
     let index_before = fs::read(folder.join("index.html")).unwrap();
     let history = dir.path().join("history.jsonl");
     let fresh = dir.path().join("never");

@@ -777,7 +777,7 @@ mod tests {
                 let y: i32 = pair
                     .split(',')
                     .nth(1)
-                    .and_then(|v| v.trim_end_matches('"').trim_end_matches("/>").parse().ok())
+                    .and_then(|v| v.trim_end_matches("/>").trim_end_matches('"').parse().ok())
                     .expect("y");
                 assert!(
                     y >= top && y <= top + height,

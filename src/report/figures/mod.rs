@@ -1,5 +1,5 @@
 //! Figures: pure functions from plain data to SVG text (plotters' SVG backend, no fonts
-//! embedded: text is `<text font-family="sans-serif">`, drawn by the browser).
+//! embedded: text is set in the browser's sans-serif, named once on the `<svg>`).
 //!
 //! Every function takes its input struct, skips non-finite values (they never reach the SVG),
 //! downsamples long series, and returns the SVG document as a `String`. One file per figure

@@ -1,7 +1,7 @@
 //! Text: the sizes and colours of every text in a figure, plotters text styles, estimated text
 //! widths, fitting text into a width (truncated with "…"), and escaping for XML.
 //!
-//! No fonts are embedded: text is `<text font-family="sans-serif">`, drawn by the browser, so
+//! No fonts are embedded: text is set in the browser's sans-serif (named once on the `<svg>`), so
 //! widths are estimates from the number of characters.
 //!
 //! May use: plotters' text styles; nothing else of the crate.
