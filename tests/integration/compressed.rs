@@ -8,8 +8,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use optbench::record::{compressed, encode_line, read_results};
+
+use crate::io::optbench;
 
 const GRID: &str = r#"
 name = "compressed"
@@ -24,21 +25,6 @@ schedules = ["constant"]
 points = 3
 max_decades = 1
 "#;
-
-/// Runs optbench in `dir`; returns (exit code, stdout, stderr).
-fn optbench(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("optbench")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().expect("exited normally"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// Runs the grid into `dir/r.jsonl.zst`.
 fn run(dir: &Path) -> PathBuf {

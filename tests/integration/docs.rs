@@ -109,6 +109,9 @@ fn every_relative_link_in_the_docs_resolves() {
             }
         }
     }
-    assert!(links > 10, "only {links} relative links found: the scan is broken");
+    assert!(
+        links > 10,
+        "only {links} relative links found: the scan is broken"
+    );
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }

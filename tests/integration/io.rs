@@ -18,7 +18,7 @@ points = 1
 "#;
 
 /// Runs optbench in `dir`; returns (exit code, stdout, stderr).
-fn optbench(dir: &Path, args: &[&str]) -> (i32, String, String) {
+pub(crate) fn optbench(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("optbench")
         .unwrap()
         .current_dir(dir)
