@@ -21,11 +21,11 @@ points = 3
 max_decades = 2
 "#;
 
-fn optbench() -> Command {
+pub(crate) fn optbench() -> Command {
     Command::cargo_bin("optbench").unwrap()
 }
 
-fn run_ok(args: &[&str]) -> String {
+pub(crate) fn run_ok(args: &[&str]) -> String {
     let o = optbench().args(args).output().unwrap();
     assert!(
         o.status.success(),
@@ -471,19 +471,10 @@ fn nightly_publish_keeps_a_bounded_site_that_the_next_night_fetches() {
 
 /// Every file under `dir`, relative to it.
 fn walk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
-    out
+    crate::report::walk(dir)
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect()
 }
 
 /// `slurm-array.sh` submits an array of shards and a dependent merge; with a stand-in

@@ -3,7 +3,6 @@
 //! damaged one is exit 2 with one line naming it, and nothing is written; `export` writes one
 //! row per run and recorded epoch.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,6 +10,7 @@ use std::path::{Path, PathBuf};
 use optbench::record::{compressed, encode_line, read_results};
 
 use crate::io::optbench;
+use crate::own_optimizer::files;
 
 const GRID: &str = r#"
 name = "compressed"
@@ -35,24 +35,6 @@ fn run(dir: &Path) -> PathBuf {
     );
     assert_eq!(code, 0, "{err}");
     dir.join("r.jsonl.zst")
-}
-
-/// Every file of a folder, by path relative to it.
-fn files(folder: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![folder.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let name = p.strip_prefix(folder).unwrap().display().to_string();
-                out.insert(name, fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

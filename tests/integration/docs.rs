@@ -47,25 +47,17 @@ fn markdown_files() -> Vec<std::path::PathBuf> {
     files
 }
 
-/// Every file under `dir` (recursively) whose name ends with `ext`.
-fn files_under(dir: &Path, ext: &str, found: &mut Vec<std::path::PathBuf>) {
-    for e in fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files_under(&p, ext, found);
-        } else if p.to_string_lossy().ends_with(ext) {
-            found.push(p);
-        }
-    }
-}
-
 /// The project stands alone: its README, docs and sources cite no document outside the
 /// repository and no issue numbers.
 #[test]
 fn the_docs_and_sources_cite_nothing_outside_the_repository() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = markdown_files();
-    files_under(&root.join("src"), ".rs", &mut files);
+    files.extend(
+        crate::report::walk(&root.join("src"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "rs")),
+    );
     let mut found = Vec::new();
     for f in &files {
         let text = fs::read_to_string(f).unwrap();

@@ -184,7 +184,7 @@ fn ok(o: &Outcome) {
 }
 
 /// Every file of a report folder, relative path → bytes.
-fn files(folder: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(folder: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![folder.to_path_buf()];
     while let Some(dir) = stack.pop() {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::process::Command;
 
 fn root() -> &'static Path {
@@ -33,17 +33,6 @@ fn packaged() -> BTreeSet<String> {
         .collect()
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 /// `path` relative to the crate root, `..` resolved, `/`-separated.
 fn relative(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -62,7 +51,7 @@ fn relative(path: &Path) -> String {
 /// Every literal path embedded by a source file under src/, relative to the crate root.
 fn embedded() -> Vec<(String, String)> {
     let mut sources = Vec::new();
-    files(&root().join("src"), &mut sources);
+    sources.extend(crate::report::walk(&root().join("src")));
     let mut found = Vec::new();
     for file in sources
         .iter()
@@ -117,7 +106,7 @@ fn the_package_holds_what_the_build_script_hashes_and_what_a_crate_needs() {
     // the same files as the repository's to give the same keys.
     let mut hashed = Vec::new();
     for dir in ["src", "datasets"] {
-        files(&root().join(dir), &mut hashed);
+        hashed.extend(crate::report::walk(&root().join(dir)));
     }
     for file in hashed.iter().map(|p| relative(p)) {
         assert!(package.contains(&file), "{file} is not in the package");

@@ -5,23 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
+use super::compare::{optbench, run_ok};
 use super::report::attributes;
-
-fn optbench() -> Command {
-    Command::cargo_bin("optbench").unwrap()
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let o = optbench().args(args).output().unwrap();
-    assert!(
-        o.status.success(),
-        "optbench {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 /// A tiny grid of `problems` × `optimizers` (one seed, three epochs, three learning rates).
 fn grid(name: &str, problems: &[&str], optimizers: &[&str]) -> String {
