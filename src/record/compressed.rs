@@ -1,7 +1,8 @@
 //! Compressed results files. A finished results file whose name ends in `.zst` is written as
 //! one zstd stream (level [`LEVEL`] with long-distance matching: a quick-preset file of 264 MB
-//! compresses to 63 MB in about two seconds on two cores, where gzip -6 takes ten for 74 MB). Readers decide by the first bytes, not the name:
-//! zstd and gzip streams are decompressed, anything else is read as plain JSON lines.
+//! compresses to 63 MB in about two seconds on two cores, where gzip -6 takes ten for 74 MB).
+//! Readers decide by the first bytes, not the name: zstd and gzip streams are decompressed,
+//! anything else is read as plain JSON lines.
 //!
 //! A compressed file is never appended to: runs in flight write plain lines (a killed run
 //! leaves a file `--resume` can read and extend), and a finished file is compressed whole,

@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
@@ -89,7 +89,7 @@ pub struct Cache {
     /// This run's pack name (set by [`Cache::start`]).
     name: Mutex<String>,
     /// Whether a failed write was reported (once per cache).
-    warned: std::sync::atomic::AtomicBool,
+    warned: AtomicBool,
 }
 
 impl Clone for Cache {
@@ -110,7 +110,7 @@ impl Cache {
             index: OnceLock::new(),
             pack: Mutex::new(None),
             name: Mutex::new("pack-default".into()),
-            warned: std::sync::atomic::AtomicBool::new(false),
+            warned: AtomicBool::new(false),
         }
     }
 
@@ -275,7 +275,7 @@ impl Cache {
     }
 
     fn open_pack(&self) -> Result<Pack, String> {
-        if self.warned.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.warned.load(Ordering::Relaxed) {
             return Err("an earlier write failed".into());
         }
         fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
@@ -293,7 +293,7 @@ impl Cache {
     }
 
     fn warn(&self, e: &str) {
-        if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
             eprintln!(
                 "warning: cannot write to the result cache {}: {e}; records are not cached",
                 self.dir.display()
