@@ -154,6 +154,7 @@ fn record(
             epochs: EPOCHS,
             grid_seed: 0,
             record_updates: false,
+            trajectory: false,
         },
         family: p.family,
         dim: 2,

@@ -78,6 +78,11 @@ pub struct GridFile {
     /// experiments that study per-update behaviour: the first 20,000 updates of a run).
     #[serde(default)]
     pub record_updates: bool,
+    /// Record the parameter path of every evaluation run on a 2-D landscape (default false:
+    /// only the first evaluation seed's, the one the report draws; for experiments that
+    /// measure the paths themselves).
+    #[serde(default)]
+    pub all_trajectories: bool,
 }
 
 fn default_batch_modes() -> Vec<String> {
@@ -405,6 +410,11 @@ pub struct Grid {
     pub lr: LrSweep,
     /// Whether runs record the training objective after every update.
     pub record_updates: bool,
+    /// Whether every evaluation run on a 2-D landscape records its path (else the first
+    /// evaluation seed's only). Left out of the serialized grid when false, so the
+    /// fingerprint of a grid without it is what it was before the key existed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all_trajectories: bool,
 }
 
 /// Most bytes a grid file may hold (the built-in presets are a few kilobytes).
@@ -654,6 +664,7 @@ impl Grid {
             schedules,
             lr: file.lr,
             record_updates: file.record_updates,
+            all_trajectories: file.all_trajectories,
         })
     }
 

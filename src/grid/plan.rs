@@ -83,6 +83,11 @@ pub struct RunSpec {
     /// Whether the run records the training objective after every update.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub record_updates: bool,
+    /// Whether the run records its parameter path (on a 2-D landscape): the first evaluation
+    /// seed's runs, which the report draws, or every evaluation run of a grid with
+    /// `all_trajectories`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trajectory: bool,
 }
 
 impl RunSpec {
@@ -273,6 +278,8 @@ pub struct Configuration {
     pub grid_seed: u64,
     /// Whether its runs record the training objective after every update.
     pub record_updates: bool,
+    /// Whether every evaluation run records its path (else the first evaluation seed's only).
+    pub all_trajectories: bool,
 }
 
 impl Configuration {
@@ -297,8 +304,14 @@ impl Configuration {
             // A run that also records every update is another run (its record differs).
             canonical.push("record-updates");
         }
+        let evaluation = seed_index >= self.tuning_seeds;
+        if self.all_trajectories && evaluation && seed_index > self.tuning_seeds {
+            // So is a later evaluation seed's run that also records its path.
+            canonical.push("trajectory");
+        }
         RunSpec {
             record_updates: self.record_updates,
+            trajectory: evaluation && (self.all_trajectories || seed_index == self.tuning_seeds),
             id: hex(&digest(&canonical)[..8]),
             problem: self.problem.clone(),
             set: self.set,
@@ -311,10 +324,10 @@ impl Configuration {
             batch: self.batch.clone(),
             schedule: self.schedule.clone(),
             seed_index,
-            role: if seed_index < self.tuning_seeds {
-                SeedRole::Tuning
-            } else {
+            role: if evaluation {
                 SeedRole::Evaluation
+            } else {
+                SeedRole::Tuning
             },
             epochs: self.epochs,
             grid_seed: self.grid_seed,
@@ -489,6 +502,7 @@ fn configuration(
         evaluation_seeds: grid.evaluation_seeds,
         grid_seed: grid.seed,
         record_updates: grid.record_updates,
+        all_trajectories: grid.all_trajectories,
     }
 }
 
@@ -658,6 +672,9 @@ points = 3
         assert_eq!(a, renamed.fingerprint);
         let other = plan(&Grid::from_toml(&GRID.replace("epochs = 4", "epochs = 5"), "g").unwrap());
         assert_ne!(a, other.fingerprint);
+        let traced =
+            plan(&Grid::from_toml(&format!("all_trajectories = true\n{GRID}"), "g").unwrap());
+        assert_ne!(a, traced.fingerprint);
     }
 
     #[test]
@@ -679,5 +696,34 @@ points = 3
         );
         assert_eq!(at("sgd", 0).role, SeedRole::Tuning);
         assert_eq!(at("sgd", 1).role, SeedRole::Evaluation);
+    }
+
+    #[test]
+    fn the_first_evaluation_seed_records_its_path_or_every_one_with_all_trajectories() {
+        let grid = GRID.replace("evaluation_seeds = 2", "evaluation_seeds = 3");
+        let runs = |text: &str| -> Vec<RunSpec> {
+            let p = plan(&Grid::from_toml(text, "g").unwrap());
+            let c = p.configurations[0].clone();
+            (0..4).map(|s| c.run(0, s)).collect()
+        };
+        let first = runs(&grid);
+        let traced: Vec<bool> = first.iter().map(|r| r.trajectory).collect();
+        assert_eq!(traced, [false, true, false, false]);
+        let every = runs(&format!("all_trajectories = true\n{grid}"));
+        let traced: Vec<bool> = every.iter().map(|r| r.trajectory).collect();
+        assert_eq!(traced, [false, true, true, true]);
+        // A run that records what it otherwise would not is another run; the others keep
+        // their ids.
+        assert_eq!(first[0].id, every[0].id);
+        assert_eq!(first[1].id, every[1].id);
+        assert_ne!(first[2].id, every[2].id);
+        // The flag is written only when set.
+        let text = serde_json::to_string(&first[2]).unwrap();
+        assert!(!text.contains("trajectory"), "{text}");
+        assert!(
+            serde_json::to_string(&first[1])
+                .unwrap()
+                .contains("\"trajectory\":true")
+        );
     }
 }

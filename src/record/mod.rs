@@ -183,8 +183,9 @@ pub struct RunRecord {
     /// [`UPDATE_LOSSES`] updates (the last finite one ends it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_losses: Option<Vec<f64>>,
-    /// For evaluation runs on 2-D landscapes: the parameters after every epoch (six
-    /// significant digits), downsampled to at most [`TRAJECTORY_POINTS`] points (first and last
+    /// For runs on 2-D landscapes whose spec asks (`spec.trajectory`: the first evaluation
+    /// seed, which the report draws, or every evaluation seed of a grid with
+    /// `all_trajectories`): the parameters after every epoch (six significant digits), downsampled to at most [`TRAJECTORY_POINTS`] points (first and last
     /// kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<Vec<[f64; 2]>>,

@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use crate::batch::{self, Batches};
 use crate::data::Split;
 use crate::error::Error;
-use crate::grid::{self, Configuration, Grid, Plan, RunSpec, SeedRole};
+use crate::grid::{self, Configuration, Grid, Plan, RunSpec};
 use crate::problem::{self, BatchObjective, Counters, Family, Problem, Workspace};
 use crate::record::{
     Best, Correct, Curves, OptimumRecord, PerEpoch, RecordError, ResultsWriter, RunRecord,
@@ -71,7 +71,7 @@ pub struct Instance {
     pub problem: Arc<dyn Problem>,
     /// Its family.
     pub family: Family,
-    /// Whether it is a 2-D landscape (its trajectory is recorded).
+    /// Whether it is a 2-D landscape (a run whose spec asks records its trajectory).
     pub planar: bool,
     /// f* of its training objective.
     pub optimum: OptimumRecord,
@@ -173,7 +173,7 @@ pub fn execute(spec: &RunSpec, instance: &Instance, grid: &str) -> Result<RunRec
         norm(&grad)
     };
     let recorded = recorded_epochs(spec.epochs, spec.role);
-    let trace = instance.planar && spec.role == SeedRole::Evaluation;
+    let trace = instance.planar && spec.trajectory;
     let n = recorded.len();
     let has_data = problem.has_data();
     let mut curves = Curves {

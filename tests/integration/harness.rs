@@ -244,6 +244,23 @@ fn records_follow_the_documented_schema() {
             panic!("record does not match the schema: {e}\n{line}");
         }
         kinds.0 |= value.get("trajectory").is_some();
+        // Paths are recorded where the report draws them: the first evaluation seed's runs
+        // on 2-D landscapes (seed 1 here), no other.
+        let planar = value["spec"]["problem"]
+            .as_str()
+            .unwrap()
+            .starts_with("rosenbrock");
+        let first_evaluation = value["spec"]["seed_index"] == 1;
+        assert_eq!(
+            value.get("trajectory").is_some(),
+            planar && first_evaluation,
+            "{line}"
+        );
+        assert_eq!(
+            value["spec"]["trajectory"] == true,
+            first_evaluation,
+            "{line}"
+        );
         kinds.1 |= value["curves"].get("correct").is_some();
         kinds.2 |= value.get("optimum").is_some();
     }
