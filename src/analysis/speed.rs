@@ -61,10 +61,40 @@ pub struct Speed {
     /// `None` when none did.
     pub median_seconds_to_good: Option<f64>,
     /// Per optimizer, its good-target costs per (problem, seed) run, problems in analysis
-    /// order and seeds within (∞: not reached), by evaluations and by seconds.
+    /// order and seeds within (∞: not reached, serialized as the text "not reached"), by
+    /// evaluations and by seconds.
+    #[serde(serialize_with = "costs_or_not_reached")]
     pub good_evals: Vec<Vec<f64>>,
     /// The same, by seconds.
+    #[serde(serialize_with = "costs_or_not_reached")]
     pub good_seconds: Vec<Vec<f64>>,
+}
+
+/// A cost as `findings.json` writes it: a number, or "not reached" (JSON has no ∞, and a
+/// `null` would read as a missing number).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Cost {
+    Reached(f64),
+    NotReached(&'static str),
+}
+
+/// Serializes per-optimizer cost lists with every non-finite cost as "not reached".
+fn costs_or_not_reached<S: serde::Serializer>(
+    costs: &[Vec<f64>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(costs.iter().map(|row| {
+        row.iter()
+            .map(|&c| {
+                if c.is_finite() {
+                    Cost::Reached(c)
+                } else {
+                    Cost::NotReached("not reached")
+                }
+            })
+            .collect::<Vec<Cost>>()
+    }))
 }
 
 /// The largest τ a profile score integrates to (AlgoPerf's).
@@ -238,6 +268,16 @@ pub fn speed(a: &Analysis) -> Speed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreached_target_is_written_as_text_never_as_null() {
+        #[derive(Serialize)]
+        struct Costs(#[serde(serialize_with = "costs_or_not_reached")] Vec<Vec<f64>>);
+        let text =
+            serde_json::to_string(&Costs(vec![vec![12.0, f64::INFINITY], vec![f64::NAN, 0.5]]))
+                .unwrap();
+        assert_eq!(text, r#"[[12.0,"not reached"],["not reached",0.5]]"#);
+    }
 
     #[test]
     fn the_good_target_is_where_its_index_says() {

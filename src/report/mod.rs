@@ -856,8 +856,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     // ---- data files ----
     files.push((
         "findings.json".into(),
-        serde_json::to_vec_pretty(&d.findings)
-            .map_err(|e| Error::Usage(format!("findings.json: {e}")))?,
+        serde_json::to_vec(&d.findings).map_err(|e| Error::Usage(format!("findings.json: {e}")))?,
     ));
     // The records once, compressed: `optbench export` turns them into per-run or per-epoch
     // CSV tables.

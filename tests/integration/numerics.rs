@@ -68,6 +68,53 @@ fn non_finite_in(text: &str) -> Option<String> {
     None
 }
 
+/// Where `findings.json` may hold `null`: the fields whose `null` means "not applicable" (an
+/// `Option` of the findings), with list indices written `[]`.
+const FINDINGS_NULLS: [&str; 9] = [
+    ".holdout_board",
+    ".pick",
+    ".untuned",
+    ".win_rates.rate[][]",
+    ".claims[].depends_on",
+    ".claims[].measures[].holds",
+    ".settings[].versus[]",
+    ".settings_by_optimizer[].versus[]",
+    ".speed.median_seconds_to_good",
+];
+
+/// The path of the first `null` in `findings.json` that is not in [`FINDINGS_NULLS`] (serde
+/// writes NaN and infinities as `null`, so any other one may be a non-finite number).
+fn null_in_findings(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let at = |key: String| {
+        let pattern = key
+            .split('[')
+            .map(|part| match part.split_once(']') {
+                Some((_, rest)) => format!("[]{rest}"),
+                None => part.to_string(),
+            })
+            .collect::<String>();
+        (key, pattern)
+    };
+    let check = |(key, pattern): (String, String), v: &Value| {
+        if v.is_null() && !FINDINGS_NULLS.contains(&pattern.as_str()) {
+            Some(format!("null at {key}"))
+        } else {
+            null_in_findings(v, &key)
+        }
+    };
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| check(at(format!("{path}[{i}]")), v)),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(k, v)| check(at(format!("{path}.{k}")), v)),
+        _ => None,
+    }
+}
+
 fn check_report(problem: &str, optimizers: &[String]) {
     let dir = tempfile::tempdir().unwrap();
     let problem = match problem.strip_prefix("extreme:") {
@@ -120,7 +167,12 @@ fn check_report(problem: &str, optimizers: &[String]) {
     for file in ["results.jsonl.zst", "findings.json"] {
         let bytes = optbench::record::compressed::decode(fs::read(out.join(file)).unwrap());
         let text = String::from_utf8(bytes.unwrap().0).unwrap();
-        if let Some(found) = non_finite_in(&text) {
+        let found = if file == "findings.json" {
+            null_in_findings(&serde_json::from_str(&text).unwrap(), "")
+        } else {
+            non_finite_in(&text)
+        };
+        if let Some(found) = found {
             panic!("{file}: {found}\n{grid}");
         }
     }
@@ -184,4 +236,18 @@ fn the_detector_sees_what_it_looks_for() {
     assert!(non_finite_in("<td>NaN%</td>").is_some());
     assert!(non_finite_in("leaves ∞× less").is_some());
     assert!(non_finite_in("<td>1.9</td>").is_none());
+    let findings = |text: &str| null_in_findings(&serde_json::from_str(text).unwrap(), "");
+    assert_eq!(
+        findings(r#"{"speed":{"times":[1.0,null]}}"#).as_deref(),
+        Some("null at .speed.times[1]")
+    );
+    assert_eq!(
+        findings(r#"{"win_rates":{"rate":[[null,0.5],[0.5,null]]}}"#),
+        None
+    );
+    assert_eq!(findings(r#"{"claims":[{"depends_on":null}]}"#), None);
+    assert_eq!(
+        findings(r#"{"answer":{"lr":null}}"#).as_deref(),
+        Some("null at .answer.lr")
+    );
 }
