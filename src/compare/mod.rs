@@ -179,7 +179,8 @@ pub struct Comparison {
 /// The first difference between two records of one run, or `None` if their deterministic
 /// parts are identical. Wall-clock fields and what the grid says about a run (its fingerprint,
 /// the optimizer's label, whether the lr is the grid's default and the sweep's centre, and
-/// whether the seed tunes or evaluates, whether the problem is held out) are not compared: they
+/// whether the seed tunes or evaluates, whether the problem is held out, whether the run keeps
+/// its path: trajectories compare only where both records have one) are not compared: they
 /// describe the grid, not what the run computed, so one run found in two different grids
 /// compares by its results alone. (A seed's role decides which epochs a run records, so the
 /// same run as a tuning seed in one grid and an evaluation seed in another differs in its
@@ -193,9 +194,15 @@ pub fn difference(a: &RunRecord, b: &RunRecord) -> Option<String> {
         r.spec.base_lr = 0.0;
         r.spec.role = SeedRole::Tuning;
         r.spec.set = crate::grid::InstanceSet::Selection;
+        r.spec.trajectory = false;
         r
     };
-    let (a, b) = (results(a), results(b));
+    let (mut a, mut b) = (results(a), results(b));
+    if a.trajectory.is_none() || b.trajectory.is_none() {
+        // Whether a run keeps its path is the grid's choice; paths compare where both have one.
+        a.trajectory = None;
+        b.trajectory = None;
+    }
     if a == b {
         return None;
     }
@@ -595,6 +602,16 @@ mod tests {
         };
         b.wall_seconds += 3.0;
         assert_eq!(difference(a, &b), None);
+        // One grid keeps the run's path and the other does not: the same results.
+        let mut traced = a.clone();
+        traced.spec.trajectory = true;
+        traced.trajectory = Some(vec![[1.0, 2.0], [0.5, 1.0]]);
+        assert_eq!(difference(a, &traced), None);
+        assert_eq!(difference(&traced, a), None);
+        // Two paths that differ are a change.
+        let mut moved = traced.clone();
+        moved.trajectory = Some(vec![[1.0, 2.0], [0.5, 1.5]]);
+        assert_eq!(difference(&traced, &moved).unwrap(), "trajectory");
     }
 
     // Snapshot tests (insta): any change to the markdown or JSON that `optbench compare` prints
