@@ -24,6 +24,40 @@ pub(super) fn pixel_path(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<(i
     out
 }
 
+/// The convex polygon `points` grown outwards by `d` pixels: every edge moved `d` along its
+/// outward normal, each vertex to where its two moved edges meet (a miter). Either winding
+/// works; fewer than three points come back unchanged.
+pub(super) fn grown(points: &[(f64, f64)], d: f64) -> Vec<(f64, f64)> {
+    let n = points.len();
+    if n < 3 {
+        return points.to_vec();
+    }
+    let twice_area: f64 = (0..n)
+        .map(|i| {
+            let (a, b) = (points[i], points[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum();
+    let side = if twice_area > 0.0 { 1.0 } else { -1.0 };
+    // The outward unit normal of the edge from vertex i to vertex i + 1.
+    let normal = |i: usize| {
+        let (a, b) = (points[i], points[(i + 1) % n]);
+        let (ex, ey) = (b.0 - a.0, b.1 - a.1);
+        let len = ex.hypot(ey).max(f64::MIN_POSITIVE);
+        (side * ey / len, -side * ex / len)
+    };
+    (0..n)
+        .map(|i| {
+            let (n1, n2) = (normal((i + n - 1) % n), normal(i));
+            let k = d / (1.0 + n1.0 * n2.0 + n1.1 * n2.1).max(1e-3);
+            (
+                points[i].0 + k * (n1.0 + n2.0),
+                points[i].1 + k * (n1.1 + n2.1),
+            )
+        })
+        .collect()
+}
+
 /// Liang–Barsky: the part of segment `p0`–`p1` inside the rectangle, if any. Returns the
 /// original end points exactly when they are inside.
 fn clip_segment(
@@ -157,6 +191,39 @@ pub(super) fn simplify(line: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_grown_polygon_moves_every_edge_out_by_the_distance() {
+        let square = [(-4.0, -4.0), (4.0, -4.0), (4.0, 4.0), (-4.0, 4.0)];
+        let big = [(-5.0, -5.0), (5.0, -5.0), (5.0, 5.0), (-5.0, 5.0)];
+        assert_eq!(grown(&square, 1.0), big);
+        let mut reversed = square;
+        reversed.reverse();
+        let mut expected = big;
+        expected.reverse();
+        assert_eq!(
+            grown(&reversed, 1.0),
+            expected,
+            "either winding grows outwards"
+        );
+        // A triangle (the marker's): each grown edge lies 1 px outside its original edge.
+        let t = [(10.0, 5.0), (14.5, 13.5), (5.5, 13.5)];
+        let g = grown(&t, 1.0);
+        for i in 0..3 {
+            let (a, b) = (g[i], g[(i + 1) % 3]);
+            let (ex, ey) = (b.0 - a.0, b.1 - a.1);
+            let distance =
+                |p: (f64, f64)| ((p.0 - a.0) * ey - (p.1 - a.1) * ex).abs() / ex.hypot(ey);
+            assert!(
+                (distance(t[i]) - 1.0).abs() < 1e-9,
+                "{i}: {}",
+                distance(t[i])
+            );
+            assert!((distance(t[(i + 1) % 3]) - 1.0).abs() < 1e-9);
+        }
+        assert_eq!(grown(&t[..2], 1.0), t[..2].to_vec());
+    }
+
     use super::*;
 
     #[test]

@@ -12,7 +12,7 @@ use plotters::prelude::{
 };
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::geometry::{pixel_path, to_px};
+use super::geometry::{grown, pixel_path, to_px};
 use super::number::trim_zeros;
 use super::palette::{Dash, Marker, Rgb};
 use super::text::{
@@ -100,12 +100,16 @@ pub(super) fn draw_marker(
             (x - R - 1.0, y),
         ],
     };
-    let outline = pixel_path(points.iter().copied());
+    // The white halo: the shape grown by a pixel, under it (as the circle's radius 5 under 4;
+    // plotters fills every polygon, so an outline stroke would not show).
     root.draw(&Polygon::new(
-        outline.clone(),
-        stroke(RGBAColor(255, 255, 255, 1.0), 2),
+        pixel_path(grown(&points, 1.0)),
+        fill(RGBAColor(255, 255, 255, 1.0)),
     ))?;
-    root.draw(&Polygon::new(outline, fill(color.alpha(1.0))))
+    root.draw(&Polygon::new(
+        pixel_path(points.iter().copied()),
+        fill(color.alpha(1.0)),
+    ))
 }
 
 /// A figure with only its title and a centred note (for inputs with nothing to draw, or if
