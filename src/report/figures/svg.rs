@@ -312,6 +312,54 @@ mod tests {
         assert!(lines[1].ends_with('…'));
     }
 
+    /// Every polygon marker is drawn over a white halo larger than itself, as the circle is
+    /// (plotters fills every polygon: a same-size white shape under it would not show).
+    #[test]
+    fn polygon_markers_have_a_halo_that_shows() {
+        for marker in [Marker::Square, Marker::Triangle, Marker::Diamond] {
+            let svg = render(100, 100, "m", |root| {
+                draw_marker(root, marker, (50.3, 49.6), Rgb(0x00, 0x72, 0xB2))
+            });
+            let shapes: Vec<(String, Vec<(i32, i32)>)> = svg
+                .lines()
+                .filter(|l| l.starts_with("<polygon"))
+                .map(|l| {
+                    let attr = |name: &str| {
+                        let from = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                        l[from..from + l[from..].find('"').unwrap()].to_string()
+                    };
+                    let points = attr("points")
+                        .split_whitespace()
+                        .map(|p| {
+                            let (x, y) = p.split_once(',').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect();
+                    (attr("fill"), points)
+                })
+                .collect();
+            assert_eq!(shapes.len(), 2, "{marker:?}: {svg}");
+            let (halo, shape) = (&shapes[0], &shapes[1]);
+            assert_eq!((halo.0.as_str(), shape.0.as_str()), ("#FFFFFF", "#0072B2"));
+            // The halo's bounding box holds the shape's with room on every side.
+            let bounds = |p: &[(i32, i32)]| {
+                let xs = p.iter().map(|q| q.0);
+                let ys = p.iter().map(|q| q.1);
+                (
+                    xs.clone().min().unwrap(),
+                    xs.max().unwrap(),
+                    ys.clone().min().unwrap(),
+                    ys.max().unwrap(),
+                )
+            };
+            let (h, m) = (bounds(&halo.1), bounds(&shape.1));
+            assert!(
+                h.0 < m.0 && h.1 > m.1 && h.2 < m.2 && h.3 > m.3,
+                "{marker:?}: {h:?} {m:?}"
+            );
+        }
+    }
+
     #[test]
     fn finish_rounds_font_sizes_and_dashes_lines() {
         let raw = format!(
