@@ -305,13 +305,15 @@ impl Configuration {
             canonical.push("record-updates");
         }
         let evaluation = seed_index >= self.tuning_seeds;
-        if self.all_trajectories && evaluation && seed_index > self.tuning_seeds {
+        let first_evaluation = seed_index == self.tuning_seeds;
+        let trajectory = evaluation && (self.all_trajectories || first_evaluation);
+        if trajectory && !first_evaluation {
             // So is a later evaluation seed's run that also records its path.
             canonical.push("trajectory");
         }
         RunSpec {
             record_updates: self.record_updates,
-            trajectory: evaluation && (self.all_trajectories || seed_index == self.tuning_seeds),
+            trajectory,
             id: hex(&digest(&canonical)[..8]),
             problem: self.problem.clone(),
             set: self.set,

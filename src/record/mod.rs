@@ -185,8 +185,8 @@ pub struct RunRecord {
     pub update_losses: Option<Vec<f64>>,
     /// For runs on 2-D landscapes whose spec asks (`spec.trajectory`: the first evaluation
     /// seed, which the report draws, or every evaluation seed of a grid with
-    /// `all_trajectories`): the parameters after every epoch (six significant digits), downsampled to at most [`TRAJECTORY_POINTS`] points (first and last
-    /// kept).
+    /// `all_trajectories`): the parameters after every epoch (six significant digits),
+    /// downsampled to at most [`TRAJECTORY_POINTS`] points (first and last kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<Vec<[f64; 2]>>,
 }

@@ -84,35 +84,28 @@ const FINDINGS_NULLS: [&str; 9] = [
 
 /// The path of the first `null` in `findings.json` that is not in [`FINDINGS_NULLS`] (serde
 /// writes NaN and infinities as `null`, so any other one may be a non-finite number).
-fn null_in_findings(value: &serde_json::Value, path: &str) -> Option<String> {
+/// `pattern` is `path` with list indices written `[]`.
+fn null_in_findings(value: &serde_json::Value, path: &str, pattern: &str) -> Option<String> {
     use serde_json::Value;
-    let at = |key: String| {
-        let pattern = key
-            .split('[')
-            .map(|part| match part.split_once(']') {
-                Some((_, rest)) => format!("[]{rest}"),
-                None => part.to_string(),
-            })
-            .collect::<String>();
-        (key, pattern)
-    };
-    let check = |(key, pattern): (String, String), v: &Value| {
-        if v.is_null() && !FINDINGS_NULLS.contains(&pattern.as_str()) {
-            Some(format!("null at {key}"))
-        } else {
-            null_in_findings(v, &key)
-        }
-    };
-    match value {
+    let children: Vec<(String, String, &Value)> = match value {
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .find_map(|(i, v)| check(at(format!("{path}[{i}]")), v)),
+            .map(|(i, v)| (format!("{path}[{i}]"), format!("{pattern}[]"), v))
+            .collect(),
         Value::Object(fields) => fields
             .iter()
-            .find_map(|(k, v)| check(at(format!("{path}.{k}")), v)),
-        _ => None,
-    }
+            .map(|(k, v)| (format!("{path}.{k}"), format!("{pattern}.{k}"), v))
+            .collect(),
+        _ => return None,
+    };
+    children.into_iter().find_map(|(path, pattern, v)| {
+        if v.is_null() && !FINDINGS_NULLS.contains(&pattern.as_str()) {
+            Some(format!("null at {path}"))
+        } else {
+            null_in_findings(v, &path, &pattern)
+        }
+    })
 }
 
 fn check_report(problem: &str, optimizers: &[String]) {
@@ -168,7 +161,7 @@ fn check_report(problem: &str, optimizers: &[String]) {
         let bytes = optbench::record::compressed::decode(fs::read(out.join(file)).unwrap());
         let text = String::from_utf8(bytes.unwrap().0).unwrap();
         let found = if file == "findings.json" {
-            null_in_findings(&serde_json::from_str(&text).unwrap(), "")
+            null_in_findings(&serde_json::from_str(&text).unwrap(), "", "")
         } else {
             non_finite_in(&text)
         };
@@ -236,7 +229,7 @@ fn the_detector_sees_what_it_looks_for() {
     assert!(non_finite_in("<td>NaN%</td>").is_some());
     assert!(non_finite_in("leaves ∞× less").is_some());
     assert!(non_finite_in("<td>1.9</td>").is_none());
-    let findings = |text: &str| null_in_findings(&serde_json::from_str(text).unwrap(), "");
+    let findings = |text: &str| null_in_findings(&serde_json::from_str(text).unwrap(), "", "");
     assert_eq!(
         findings(r#"{"speed":{"times":[1.0,null]}}"#).as_deref(),
         Some("null at .speed.times[1]")

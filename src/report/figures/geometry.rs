@@ -191,6 +191,7 @@ pub(super) fn simplify(line: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_grown_polygon_moves_every_edge_out_by_the_distance() {
@@ -223,8 +224,6 @@ mod tests {
         }
         assert_eq!(grown(&t[..2], 1.0), t[..2].to_vec());
     }
-
-    use super::*;
 
     #[test]
     fn clips_polylines() {
