@@ -24,7 +24,8 @@
 # The published site:
 #   index.html      the landing page: the latest report, the dated ones, the trend link
 #   history.jsonl   one summary line per night (the trend charts' series)
-#   latest/         the newest report, the baseline of the next night
+#   latest/         the newest report
+#   latest.results.jsonl.zst  its records, the baseline of the next night
 #   YYYY-MM-DD/     the dated reports, the newest $OPTBENCH_KEEP of them
 #   files.txt       every file of the site, for the next night's fetch
 #
@@ -80,7 +81,8 @@ merge)
         --timing "$work/timing.json"
     cp "$history" "$work/site/history.jsonl"
     baseline=${2:-}
-    if [ -n "$baseline" ] && { [ -f "$baseline/results.jsonl.zst" ] || [ -f "$baseline/results.jsonl" ]; }; then
+    # A report's records are beside its folder (BASELINE.results.jsonl.zst).
+    if [ -n "$baseline" ] && [ -f "$baseline.results.jsonl.zst" ]; then
         threshold=${OPTBENCH_THRESHOLD:-25%}
         status=0
         "$optbench" compare "$baseline" "$work/site" --threshold "$threshold" \
@@ -153,6 +155,10 @@ publish)
     rm -rf "${site:?}/$day" "${site:?}/latest"
     cp -R "$work/site" "$site/$day"
     cp -R "$work/site" "$site/latest"
+    # The records (every run's curves, several times a report's size) are published for the
+    # latest report only: they are the next night's baseline. Each dated report keeps its
+    # table of runs (runs.csv.gz).
+    cp "$work/site.results.jsonl.zst" "$site/latest.results.jsonl.zst"
     if [ -f "$history" ]; then
         cp "$history" "$site/history.jsonl"
     fi

@@ -23,8 +23,8 @@ pub(super) enum Per {
 
 #[derive(Debug, Args)]
 pub(super) struct ExportArgs {
-    /// Results files (JSON lines, plain or compressed), such as a report folder's
-    /// results.jsonl.zst or the shards of one grid.
+    /// Results files (JSON lines, plain or compressed), such as the records beside a report
+    /// folder (`reports/latest.results.jsonl.zst`) or the shards of one grid.
     #[arg(required = true, value_name = "RESULTS")]
     results: Vec<PathBuf>,
     /// The CSV file to write; gzip-compressed when its name ends in `.gz`.
@@ -55,7 +55,7 @@ pub(super) fn run(args: &ExportArgs, out: &mut impl Write) -> Result<(), Error> 
         .saturating_sub(1);
     let gz = args.out.extension().is_some_and(|e| e == "gz");
     let bytes = if gz { export::gzip(&table)? } else { table };
-    write_replacing(&args.out, &bytes)?;
+    crate::report::write_file_atomically(&args.out, &bytes)?;
     writeln!(
         out,
         "{} rows from {} runs written to {}",
@@ -71,25 +71,4 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// Writes `bytes` to `path` through `.NAME.tmp` beside it, renamed into place.
-fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        context: format!("writing {}", path.display()),
-        source,
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(".tmp");
-    let tmp = path.with_file_name(name);
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io(e)
-        })
 }

@@ -48,22 +48,25 @@ pub(super) struct RenderArgs {
     claims: Option<PathBuf>,
 }
 
-/// The claims files beside a results file, compressed first: its name with `results.jsonl`
-/// replaced by `claims.jsonl.zst` and by `claims.jsonl` (`reports/latest.results.jsonl` →
-/// `reports/latest.claims.jsonl…`, a report folder's `results.jsonl.zst` → its
-/// `claims.jsonl.zst`).
+/// The claims files beside a results file, the one compressed like it first: its name with
+/// `results.jsonl` replaced by `claims.jsonl` and by `claims.jsonl.zst`
+/// (`reports/latest.results.jsonl.zst` → `reports/latest.claims.jsonl.zst`, a report's
+/// records; `reports/latest.results.jsonl` → `reports/latest.claims.jsonl`, an interrupted
+/// report's working files, before the compressed ones of the report it will replace).
 pub(super) fn claims_beside(results: &Path) -> Vec<PathBuf> {
     let Some(name) = results.file_name().and_then(|n| n.to_str()) else {
         return Vec::new();
     };
-    let name = [".zst", ".gz"]
-        .iter()
-        .find_map(|z| name.strip_suffix(z))
-        .unwrap_or(name);
-    let Some(stem) = name.strip_suffix("results.jsonl") else {
+    let plain = [".zst", ".gz"].iter().find_map(|z| name.strip_suffix(z));
+    let Some(stem) = plain.unwrap_or(name).strip_suffix("results.jsonl") else {
         return Vec::new();
     };
-    ["claims.jsonl.zst", "claims.jsonl"]
+    let order = if plain.is_some() {
+        ["claims.jsonl.zst", "claims.jsonl"]
+    } else {
+        ["claims.jsonl", "claims.jsonl.zst"]
+    };
+    order
         .iter()
         .map(|c| results.with_file_name(format!("{stem}{c}")))
         .collect()

@@ -5,7 +5,9 @@
 //!
 //! While it runs, the records go to working files beside the folder (`DIR.results.jsonl`,
 //! `DIR.claims.jsonl`: plain JSON lines, appended run by run, what `--resume` continues);
-//! once the report is written, it holds them compressed and the working files are removed.
+//! once the report is written, its records are kept compressed beside it
+//! (`DIR.results.jsonl.zst`, `DIR.claims.jsonl.zst`: the folder holds their table, not their
+//! curves) and the working files are removed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,7 +21,7 @@ use super::stdout_error;
 use crate::analysis::Analysis;
 use crate::error::Error;
 use crate::record::read_results;
-use crate::report::{CacheUse, Provenance};
+use crate::report::{CacheUse, Provenance, beside_folder};
 use crate::run::{self, Cache, RunOptions};
 use crate::timing;
 
@@ -34,7 +36,8 @@ pub(super) struct ReportArgs {
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Keep the finished runs of an interrupted `report` (in DIR.results.jsonl, removed once
-    /// the report is written: the report holds them, compressed) and run the rest.
+    /// the report is written: its records are then kept compressed in DIR.results.jsonl.zst)
+    /// and run the rest.
     #[arg(long)]
     resume: bool,
     /// No progress output.
@@ -48,16 +51,6 @@ pub(super) struct ReportArgs {
     no_claims: bool,
     #[command(flatten)]
     cache: CacheArgs,
-}
-
-/// `DIR` with `suffix` appended to its name: `reports/latest` → `reports/latest{suffix}`.
-fn beside_folder(out: &std::path::Path, suffix: &str) -> PathBuf {
-    let mut name = out
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(suffix);
-    out.with_file_name(name)
 }
 
 /// The working results file of a report folder: `reports/latest` → `reports/latest.results.jsonl`.
@@ -189,8 +182,8 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
         history_file,
         out,
     )?;
-    // The report holds the records now (compressed, once): the working files that made a
-    // resume possible go, so that each report keeps one copy.
+    // The records are kept beside the report now (compressed, once): the working files that
+    // made a resume possible go, so that each report keeps one copy.
     for working in [results, claims_path] {
         match std::fs::remove_file(&working) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

@@ -8,8 +8,8 @@
 //!   `manifest.json`), and each optimizer's summed run time over the runs both sides share.
 //!   A metric slower than the baseline by more than the threshold is a regression.
 //!
-//! A side is a report folder (its `results.jsonl.zst`, and `timing.json` and `manifest.json`
-//! where present) or a results file.
+//! A side is a report folder (the records beside it, `DIR.results.jsonl.zst`, and its
+//! `timing.json` and `manifest.json` where present) or a results file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,17 +43,26 @@ impl Side {
     /// Reads a report folder or a results file.
     pub fn load(path: &Path) -> Result<Side, Error> {
         let (results, folder) = if path.is_dir() {
-            // A report's compressed copy; a folder from before compression, its plain one.
-            let compressed = path.join("results.jsonl.zst");
-            let plain = path.join("results.jsonl");
-            (
-                if plain.exists() && !compressed.exists() {
-                    plain
-                } else {
-                    compressed
-                },
-                Some(path),
-            )
+            // A report's records beside it; a folder from before they moved out, the
+            // compressed or plain copy inside it.
+            let results = [
+                crate::record::records_beside(path),
+                path.join("results.jsonl.zst"),
+                path.join("results.jsonl"),
+            ]
+            .into_iter()
+            .find(|p| p.exists())
+            .ok_or_else(|| {
+                side_error(
+                    path,
+                    format!(
+                        "this report folder has no records beside it ({}); give a report \
+                         folder or a results file",
+                        crate::record::records_beside(path).display()
+                    ),
+                )
+            })?;
+            (results, Some(path))
         } else if path.exists() {
             (path.to_path_buf(), None)
         } else {
@@ -62,12 +71,6 @@ impl Side {
                 "no such file or folder; give a report folder or a results file",
             ));
         };
-        if folder.is_some() && !results.exists() {
-            return Err(side_error(
-                path,
-                "this folder has no results.jsonl.zst (nor results.jsonl); give a report folder or a results file",
-            ));
-        }
         let read = read_results(&results)?;
         if read.records.is_empty() {
             return Err(side_error(&results, "holds no runs"));

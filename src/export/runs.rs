@@ -5,8 +5,9 @@ use super::{csv_error, lower};
 use crate::error::Error;
 use crate::record::RunRecord;
 
-/// One row per run: its spec, how it ended, final and best values, and its cost.
-pub fn csv(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
+/// One row per run, in the order given: its spec, how it ended, final and best values, and
+/// its cost.
+pub fn csv<'a>(records: impl IntoIterator<Item = &'a RunRecord>) -> Result<Vec<u8>, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "id",

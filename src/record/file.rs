@@ -562,6 +562,30 @@ pub fn merge_files(paths: &[PathBuf]) -> Result<Vec<RunRecord>, RecordError> {
     Ok(by_id.into_values().map(|(r, _)| r).collect())
 }
 
+/// `folder` with `suffix` appended to its name: `reports/latest` → `reports/latest{suffix}`.
+pub fn beside_folder(folder: &Path, suffix: &str) -> PathBuf {
+    let mut name = folder
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(suffix);
+    folder.with_file_name(name)
+}
+
+/// Where a report folder's records are kept: beside it, not in it (`reports/latest` →
+/// `reports/latest.results.jsonl.zst`). The folder is what gets published; the records hold
+/// every run's curves, many times the folder's size, and are what `--resume`, `render`,
+/// `compare` and `export` read.
+pub fn records_beside(folder: &Path) -> PathBuf {
+    beside_folder(folder, ".results.jsonl.zst")
+}
+
+/// Where a report folder's claims' records are kept: `reports/latest` →
+/// `reports/latest.claims.jsonl.zst` (where `render` looks beside the results).
+pub fn claim_records_beside(folder: &Path) -> PathBuf {
+    beside_folder(folder, ".claims.jsonl.zst")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

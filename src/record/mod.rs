@@ -18,8 +18,9 @@ use crate::grid::{RunSpec, SeedRole};
 use crate::problem::{Family, OptimumKind};
 
 pub use file::{
-    RecordError, ResultsLock, ResultsRead, ResultsWriter, check_one_grid, encode_line, finalize,
-    lock_path, lock_results, merge_files, partial_path, read_results,
+    RecordError, ResultsLock, ResultsRead, ResultsWriter, beside_folder, check_one_grid,
+    claim_records_beside, encode_line, finalize, lock_path, lock_results, merge_files,
+    partial_path, read_results, records_beside,
 };
 
 /// Version of the record layout.

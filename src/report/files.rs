@@ -26,6 +26,25 @@ pub fn compressed_jsonl(name: &str, records: &[RunRecord]) -> Result<Vec<u8>, Er
     crate::record::compressed::compress(&out).map_err(io(format!("compressing {name}")))
 }
 
+/// Writes `bytes` to `path` through `.NAME.tmp` beside it, renamed into place: a reader sees
+/// the old file or the new one, never half of one.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let context = || format!("writing {}", path.display());
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io(context()))?;
+    }
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".tmp");
+    let tmp = path.with_file_name(name);
+    fs::write(&tmp, bytes)
+        .and_then(|()| fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io(context())(e)
+        })
+}
+
 /// The effective grid, reconstructed from the records alone.
 #[derive(Debug, Serialize)]
 pub struct EffectiveGrid<'a> {

@@ -12,6 +12,9 @@ pub mod answer;
 pub mod figures;
 mod files;
 
+pub use crate::record::{beside_folder, claim_records_beside, records_beside};
+pub use files::write_file_atomically;
+
 pub use files::check_out;
 mod plots;
 mod trends;
@@ -27,15 +30,18 @@ use crate::analysis::{self, Analysis, Claim, Findings, stats};
 use crate::error::Error;
 use crate::history;
 use crate::num::shortest;
+use crate::record::RunRecord;
 use crate::timing::TimingPass;
 
 pub use answer::SentenceView;
 
-/// The report's copy of the records: JSON lines, zstd-compressed (`record::compressed`).
-pub const RESULTS_FILE: &str = "results.jsonl.zst";
+/// The report's table of its runs, one row per run (`export::runs`: spec, how it ended, final
+/// and best values, cost), gzip-compressed so that pandas and polars read it in one line. The
+/// records themselves (every curve) are kept beside the folder ([`records_beside`]).
+pub const RUNS_TABLE: &str = "runs.csv.gz";
 
-/// The report's copy of the claims' experiment records, compressed the same way.
-pub const CLAIMS_FILE: &str = "claims.jsonl.zst";
+/// The same table for the claims' experiments' runs (written when the report has them).
+pub const CLAIM_RUNS_TABLE: &str = "claim-runs.csv.gz";
 
 /// The findings (computed once, in the analysis) and what the pages add to them: file names.
 #[derive(Debug, Clone)]
@@ -170,8 +176,9 @@ pub struct Inputs<'a> {
     pub history: &'a [history::Entry],
     /// The claims' experiments (empty: every claim "not tested").
     pub claims: &'a analysis::Experiments,
-    /// Their records, copied into the report as [`CLAIMS_FILE`] (none: no file).
-    pub claim_records: &'a [crate::record::RunRecord],
+    /// Their records, tabled in the report as [`CLAIM_RUNS_TABLE`] and kept beside it
+    /// ([`claim_records_beside`]); none: neither.
+    pub claim_records: &'a [RunRecord],
 }
 
 /// Report files written.
@@ -207,6 +214,63 @@ fn fmt_num(x: f64) -> String {
     shortest(format!("{x:.3e}").parse().unwrap_or(x))
 }
 
+/// The gzip-compressed table of `records` ([`RUNS_TABLE`]), its rows grouped as a reader
+/// filters them: by problem, optimizer, batch mode, schedule, role, lr and seed (also a
+/// sixth smaller than in run-id order, whose neighbours have nothing in common).
+fn runs_table(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
+    let mut rows: Vec<&RunRecord> = records.iter().collect();
+    rows.sort_by(|a, b| {
+        let (a, b) = (&a.spec, &b.spec);
+        (&a.problem, &a.label, &a.batch, &a.schedule, a.role as u8)
+            .cmp(&(&b.problem, &b.label, &b.batch, &b.schedule, b.role as u8))
+            .then(a.lr.total_cmp(&b.lr))
+            .then((a.seed_index, &a.id).cmp(&(b.seed_index, &b.id)))
+    });
+    crate::export::gzip(&crate::export::runs::csv(rows)?)
+}
+
+/// Writes what the report `out` was drawn from beside it, each file atomically: the records
+/// and the claims' records, compressed ([`records_beside`], [`claim_records_beside`]), and the
+/// timing pass (`DIR.timing.json`); an input the report lacks has its stale file removed, so
+/// that `render DIR.results.jsonl.zst` draws the same report again. Written before the folder,
+/// so that a folder in place always has its own inputs beside it.
+fn write_inputs_beside(
+    out: &Path,
+    records: &[RunRecord],
+    inputs: &Inputs<'_>,
+) -> Result<(), Error> {
+    let path = records_beside(out);
+    write_file_atomically(
+        &path,
+        &files::compressed_jsonl(&path.display().to_string(), records)?,
+    )?;
+    let claims = claim_records_beside(out);
+    let claims = (!inputs.claim_records.is_empty())
+        .then(|| files::compressed_jsonl(&claims.display().to_string(), inputs.claim_records))
+        .transpose()?;
+    let timing = inputs
+        .timing
+        .map(|t| crate::timing::file::to_json(t).into_bytes());
+    for (path, bytes) in [
+        (claim_records_beside(out), claims),
+        (beside_folder(out, ".timing.json"), timing),
+    ] {
+        match bytes {
+            Some(bytes) => write_file_atomically(&path, &bytes)?,
+            None => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::Io {
+                        context: format!("removing the stale {}", path.display()),
+                        source: e,
+                    });
+                }
+                _ => {}
+            },
+        }
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct FigureView {
     id: String,
@@ -215,6 +279,8 @@ struct FigureView {
     narrow_src: Option<String>,
     /// The figure with every optimizer in colour, where the default one greys some.
     all_src: Option<String>,
+    /// Laid out narrow for every screen ([`write_compact`]): the page may set two in a row.
+    compact: bool,
     caption: String,
 }
 
@@ -276,17 +342,57 @@ fn write_figure(
         src,
         narrow_src,
         all_src: None,
+        compact: false,
         caption,
     }
 }
 
+/// Writes a figure as one file, `figures/{id}.svg`, in the layout that serves every screen:
+/// a line chart narrow (legend below), which phones show at full width and desktops two to a
+/// row; any other figure as drawn. For the problem pages, whose figures are many (each kind
+/// once per problem): a second layout of each would double their bytes.
+fn write_compact(
+    files: &mut Vec<(String, Vec<u8>)>,
+    id: &str,
+    drawn: impl Into<Drawn>,
+    caption: String,
+) -> FigureView {
+    let drawn = drawn.into();
+    let src = format!("figures/{id}.svg");
+    let narrow = drawn.narrow();
+    let compact = narrow.is_some();
+    let svg = narrow.unwrap_or_else(|| drawn.wide());
+    files.push((src.clone(), svg.into_bytes()));
+    FigureView {
+        id: format!("fig-{id}"),
+        src,
+        narrow_src: None,
+        all_src: None,
+        compact,
+        caption,
+    }
+}
+
+/// Where a figure goes, which decides the files written for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// The overview pages' few figures: wide, narrow for phones, and every optimizer in
+    /// colour where the default look greys some ([`write_figure`]).
+    Overview,
+    /// A problem page's figures: one file each ([`write_compact`]); the page's table lists
+    /// every optimizer the figure greys.
+    Problem,
+}
+
 /// Writes a figure of optimizers drawn with the default look (the best few and the baselines
-/// in colour, the rest grey, identical methods folded) and, where that differs from drawing
-/// every optimizer in colour, the full set as `figures/{id}-all.svg`, linked from the caption.
+/// in colour, the rest grey, identical methods folded), laid out for `fit`; on an overview
+/// page, where that differs from drawing every optimizer in colour, also the full set as
+/// `figures/{id}-all.svg`, linked from the caption.
 fn write_emphasised<D: Into<Drawn>>(
     files: &mut Vec<(String, Vec<u8>)>,
     id: &str,
     (look, full): (&plots::Look, &plots::Look),
+    fit: Fit,
     draw: impl Fn(&plots::Look) -> D,
     caption: String,
 ) -> FigureView {
@@ -296,6 +402,9 @@ fn write_emphasised<D: Into<Drawn>>(
     } else {
         format!("{caption} {note}")
     };
+    if fit == Fit::Problem {
+        return write_compact(files, id, draw(look), caption);
+    }
     let mut view = write_figure(files, id, draw(look), caption);
     if !look.is_full() {
         let src = format!("figures/{id}-all.svg");
@@ -607,13 +716,13 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
     index_figures.extend([
         write_figure(&mut files, "win-rates", plots::win_rates(a, &d.win_rates, &d.tuned.standings.iter().map(|s| s.optimizer).collect::<Vec<_>>()),
             format!("Share of (problem, seed) pairs in which the row optimizer ends with a smaller training gap to f* than the column optimizer by more than 0.1 decade, ties counting one half (tuned); rows and columns ordered by strength, best first. A {} row is an optimizer that beats most others head to head.", figures::GOOD_COLOUR)),
-        write_emphasised(&mut files, "profile-evals", looks, |l| plots::profile(a, l, &d.speed, false),
+        write_emphasised(&mut files, "profile-evals", looks, Fit::Overview, |l| plots::profile(a, l, &d.speed, false),
             "Dolan–Moré performance profile: for each optimizer, the share of (problem, evaluation seed) runs it brings to 1e-4 of the starting gap to f* within τ times the fewest sample-evaluations any optimizer needed. The curve that is highest at τ = 1 is most often the fastest; the one highest on the right is the most reliable; the area up to τ = 4 is the profile score the answer quotes.".into()),
-        write_emphasised(&mut files, "profile-seconds", looks, |l| plots::profile(a, l, &d.speed, true),
+        write_emphasised(&mut files, "profile-seconds", looks, Fit::Overview, |l| plots::profile(a, l, &d.speed, true),
             "The same profile by wall time: cheaper updates (and ars's loss-only steps) move curves here relative to the evaluation count.".into()),
-        write_emphasised(&mut files, "ecdf-evals", looks, |l| plots::ecdf(a, l, &d.speed, false),
+        write_emphasised(&mut files, "ecdf-evals", looks, Fit::Overview, |l| plots::ecdf(a, l, &d.speed, false),
             "Runtime distribution (COCO style): the share of (problem, seed, target) triples reached within a budget of sample-evaluations, targets at gaps to f* of 1e-1, 1e-2, 1e-3, 1e-4, 1e-6 and 1e-8 of the start. Higher and further left is better.".into()),
-        write_emphasised(&mut files, "ecdf-seconds", looks, |l| plots::ecdf(a, l, &d.speed, true),
+        write_emphasised(&mut files, "ecdf-seconds", looks, Fit::Overview, |l| plots::ecdf(a, l, &d.speed, true),
             "The same runtime distribution by wall seconds.".into()),
         write_figure(&mut files, "forgiveness", plots::forgiveness(a, &full, &d.sensitivity),
             "How forgiving each optimizer is of a badly chosen learning rate: the width, in decades, of the learning-rate range that ends within a factor of 2 of its best final training gap on the tuning seeds (median over problems); the tick marks the widest sweep. Taller bars need less tuning.".into()),
@@ -734,28 +843,28 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         rows.sort_by(|x, y| x.0.total_cmp(&y.0));
         let rows: Vec<ChoiceRow> = rows.into_iter().map(|r| r.1).collect();
         let mut figs = vec![
-            write_emphasised(&mut files, &format!("{slug}-convergence"), looks, |l| plots::convergence(a, l, pr, false),
+            write_emphasised(&mut files, &format!("{slug}-convergence"), looks, Fit::Problem, |l| plots::convergence(a, l, pr, false),
                 format!("Training gap of each optimizer's tuned configuration on {} by epoch: median (line) and interquartile range (band) over the evaluation seeds, on a log scale. Lower is better; a flat line has stalled, a rising one is diverging.", pr.title)),
-            write_emphasised(&mut files, &format!("{slug}-convergence-time"), looks, |l| plots::convergence(a, l, pr, true),
+            write_emphasised(&mut files, &format!("{slug}-convergence-time"), looks, Fit::Problem, |l| plots::convergence(a, l, pr, true),
                 "The same curves against wall time: an optimizer with cheaper updates moves left.".into()),
-            write_emphasised(&mut files, &format!("{slug}-sensitivity"), looks, |l| plots::sensitivity(a, l, &d.sensitivity, p),
+            write_emphasised(&mut files, &format!("{slug}-sensitivity"), looks, Fit::Problem, |l| plots::sensitivity(a, l, &d.sensitivity, p),
                 "Final training gap to f* against the learning rate (as a multiple of each optimizer's own), at its tuned batch mode and schedule: every rate its bracketed sweep tried, median over the tuning seeds. A wide flat valley forgives a badly chosen lr; a narrow one needs tuning; the right end shows divergence.".into()),
-            write_figure(&mut files, &format!("{slug}-schedules"), plots::config_heatmap(a, p, &a.schedules, |s| s.schedule.as_str(), "schedules"),
+            write_compact(&mut files, &format!("{slug}-schedules"), plots::config_heatmap(a, p, &a.schedules, |s| s.schedule.as_str(), "schedules"),
                 "Median final training gap to f* of each optimizer with each schedule (batch mode and lr picked on tuning seeds, measured on evaluation seeds). Read along a row to see which schedule helps that optimizer.".into()),
         ];
         figs[3].id = "fig-schedules".into();
         if pr.has_data {
-            let mut f = write_figure(&mut files, &format!("{slug}-batches"), plots::config_heatmap(a, p, &a.batch_modes, |s| s.batch.as_str(), "batch modes"),
+            let mut f = write_compact(&mut files, &format!("{slug}-batches"), plots::config_heatmap(a, p, &a.batch_modes, |s| s.batch.as_str(), "batch modes"),
                 "Median final training gap to f* of each optimizer with each batch mode (schedule and lr picked on tuning seeds, measured on evaluation seeds). Read along a row to see which batch mode suits that optimizer.".into());
             f.id = "fig-batches".into();
             figs.push(f);
         }
-        let mut f = write_emphasised(&mut files, &format!("{slug}-effective-lr"), looks, |l| plots::effective_lr(a, l, pr),
+        let mut f = write_emphasised(&mut files, &format!("{slug}-effective-lr"), looks, Fit::Problem, |l| plots::effective_lr(a, l, pr),
             "Effective learning rate: how far each update moved per unit of gradient norm, median over evaluation seeds. For plain SGD it is the lr itself; adaptive methods change it as they go (AdaGrad's falls as its accumulator grows).".into());
         f.id = "fig-effective-lr".into();
         figs.push(f);
         if plots::contour(a, &full, pr).is_some() {
-            let mut f = write_emphasised(&mut files, &format!("{slug}-trajectories"), looks, |l| plots::contour(a, l, pr).unwrap_or_default(),
+            let mut f = write_emphasised(&mut files, &format!("{slug}-trajectories"), looks, Fit::Problem, |l| plots::contour(a, l, pr).unwrap_or_default(),
                 "Paths of the tuned optimizers over the landscape's isolines (first evaluation seed; crosses mark the known minima). Zig-zags across a valley are oscillation; paths that stop short have stalled.".into());
             f.id = "fig-trajectories".into();
             figs.push(f);
@@ -858,17 +967,11 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         "findings.json".into(),
         serde_json::to_vec(&d.findings).map_err(|e| Error::Usage(format!("findings.json: {e}")))?,
     ));
-    // The records once, compressed: `optbench export` turns them into per-run or per-epoch
-    // CSV tables.
-    files.push((
-        RESULTS_FILE.into(),
-        files::compressed_jsonl(RESULTS_FILE, &a.records)?,
-    ));
+    // The runs as a table in the folder (what a reader loads in pandas); the records, every
+    // curve, beside it (written below, before the folder is swapped in).
+    files.push((RUNS_TABLE.into(), runs_table(&a.records)?));
     if !inputs.claim_records.is_empty() {
-        files.push((
-            CLAIMS_FILE.into(),
-            files::compressed_jsonl(CLAIMS_FILE, inputs.claim_records)?,
-        ));
+        files.push((CLAIM_RUNS_TABLE.into(), runs_table(inputs.claim_records)?));
     }
     files.push((
         "grid.json".into(),
@@ -926,6 +1029,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         serde_json::to_vec_pretty(&manifest)
             .map_err(|e| Error::Usage(format!("manifest.json: {e}")))?,
     ));
+    write_inputs_beside(out, &a.records, &inputs)?;
     files::write_atomically(out, &files)?;
     Ok(Written {
         folder: out.to_path_buf(),

@@ -64,6 +64,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of a report: its folder and the records kept beside it.
+fn copy_report(from: &Path, to: &Path) {
+    copy_dir(from, to);
+    let records = optbench::record::records_beside(from);
+    fs::copy(&records, optbench::record::records_beside(to)).unwrap();
+}
+
 /// The text of a results file, plain or compressed.
 fn text_of(path: &Path) -> String {
     let (bytes, _) = optbench::record::compressed::decode(fs::read(path).unwrap()).unwrap();
@@ -96,7 +103,7 @@ fn compare_finds_exactly_the_doctored_changes() {
 
     // Identical inputs: exit 0, no change, no regression.
     let same = dir.path().join("same");
-    copy_dir(&base, &same);
+    copy_report(&base, &same);
     let o = compare(&base, &same, &[]);
     assert_eq!(
         o.status.code(),
@@ -114,8 +121,8 @@ fn compare_finds_exactly_the_doctored_changes() {
 
     // A doctored copy: one run's final test loss, one step cost 50% slower.
     let doctored = dir.path().join("doctored");
-    copy_dir(&base, &doctored);
-    let results = doctored.join("results.jsonl.zst");
+    copy_report(&base, &doctored);
+    let results = optbench::record::records_beside(&doctored);
     let mut lines: Vec<serde_json::Value> = text_of(&results)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -202,7 +209,7 @@ fn compare_finds_exactly_the_doctored_changes() {
     );
 
     // Results files compare too (no step costs then); bad input is exit 2.
-    let o = compare(&base.join("results.jsonl.zst"), &results, &[]);
+    let o = compare(&optbench::record::records_beside(&base), &results, &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -298,8 +305,8 @@ fn sharded_nightly_flow_equals_the_single_run() {
     let site = work.join("site");
     // Record for record, the union of the shards is the single run.
     assert_eq!(
-        records_without_timing(&single.join("results.jsonl.zst")),
-        records_without_timing(&site.join("results.jsonl.zst"))
+        records_without_timing(&optbench::record::records_beside(&single)),
+        records_without_timing(&optbench::record::records_beside(&site))
     );
     assert_eq!(
         fs::read_to_string(site.join("history.jsonl"))
@@ -321,7 +328,7 @@ fn sharded_nightly_flow_equals_the_single_run() {
             single.to_str().unwrap(),
         ],
     );
-    let runs = read_results(&single.join("results.jsonl.zst"))
+    let runs = read_results(&optbench::record::records_beside(&single))
         .unwrap()
         .records
         .len();
@@ -353,8 +360,8 @@ fn sharded_nightly_flow_equals_the_single_run() {
 
     // A changed result fails the night (compare's exit code is the script's).
     let doctored = dir.path().join("doctored");
-    copy_dir(&single, &doctored);
-    let results = doctored.join("results.jsonl.zst");
+    copy_report(&single, &doctored);
+    let results = optbench::record::records_beside(&doctored);
     let text = text_of(&results);
     write_compressed(
         &results,
@@ -434,6 +441,18 @@ fn nightly_publish_keeps_a_bounded_site_that_the_next_night_fetches() {
         let expected = ["2026-12-01", "2026-12-02", "2026-12-03"];
         assert_eq!(dated, expected[night.saturating_sub(1)..=night]);
         assert!(site.join("latest/history.html").is_file());
+        // The records are published once, beside the latest report (the next night's
+        // baseline); each report folder holds its table of runs instead.
+        assert!(site.join("latest.results.jsonl.zst").is_file());
+        assert!(site.join(day).join("runs.csv.gz").is_file());
+        let inside: Vec<String> = walk(&site)
+            .into_iter()
+            .filter(|f| f.contains('/') && f.ends_with(".jsonl.zst"))
+            .collect();
+        assert!(
+            inside.is_empty(),
+            "records inside report folders: {inside:?}"
+        );
         // files.txt lists every file of the site (the next fetch's list), and nothing else.
         let listed: Vec<String> = fs::read_to_string(site.join("files.txt"))
             .unwrap()
@@ -531,8 +550,8 @@ echo "$RANDOM"
         assert!(work.join(format!("shards/shard-{i}.jsonl")).exists());
     }
     assert_eq!(
-        records_without_timing(&single.join("results.jsonl.zst")),
-        records_without_timing(&work.join("site/results.jsonl.zst"))
+        records_without_timing(&optbench::record::records_beside(&single)),
+        records_without_timing(&work.join("site.results.jsonl.zst"))
     );
     let compared = fs::read_to_string(work.join("compare.md")).unwrap();
     assert!(compared.contains("## Behaviour changes: 0"), "{compared}");

@@ -78,7 +78,7 @@ fn a_compressed_results_file_holds_the_same_records_and_renders_the_same_report(
     }
     // The report's copy is the same records again, compressed.
     assert_eq!(
-        read_results(&d.join("a/results.jsonl.zst"))
+        read_results(&d.join("a.results.jsonl.zst"))
             .unwrap()
             .records,
         records

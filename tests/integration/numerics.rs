@@ -157,8 +157,12 @@ fn check_report(problem: &str, optimizers: &[String]) {
     let stderr = String::from_utf8_lossy(&render.stderr);
     let code = render.status.code();
     assert_eq!(code, Some(0), "{grid}\n{stderr}");
-    for file in ["results.jsonl.zst", "findings.json"] {
-        let bytes = optbench::record::compressed::decode(fs::read(out.join(file)).unwrap());
+    for file in [
+        optbench::record::records_beside(&out),
+        out.join("findings.json"),
+    ] {
+        let bytes = optbench::record::compressed::decode(fs::read(&file).unwrap());
+        let file = file.file_name().unwrap().to_string_lossy();
         let text = String::from_utf8(bytes.unwrap().0).unwrap();
         let found = if file == "findings.json" {
             null_in_findings(&serde_json::from_str(&text).unwrap(), "", "")

@@ -234,7 +234,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         ],
     );
     ok(&full);
-    let all = records(&d.join("full/report/results.jsonl.zst"));
+    let all = records(&d.join("full/report.results.jsonl.zst"));
     let n = per_label(&all);
     assert_eq!(n.len(), 3, "{n:?}");
     assert_eq!(full.counts(), (all.len(), 0));
@@ -281,7 +281,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         "{}",
         only.stderr
     );
-    let again = records(&d.join("only/report/results.jsonl.zst"));
+    let again = records(&d.join("only/report.results.jsonl.zst"));
     assert_eq!(untimed(&again), untimed(&all));
     // The cached records are the full run's, wall clocks included.
     for (a, b) in all.iter().zip(&again) {
@@ -341,7 +341,7 @@ fn only_reruns_the_named_optimizer_and_reports_as_a_full_run() {
         })
         .collect();
     let (full_lines, _) = optbench::record::compressed::decode(
-        fs::read(d.join("full/report/results.jsonl.zst")).unwrap(),
+        fs::read(d.join("full/report.results.jsonl.zst")).unwrap(),
     )
     .unwrap();
     assert_eq!(patched, full_lines);

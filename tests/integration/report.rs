@@ -59,29 +59,41 @@ fn report(dir: &Path, grid: &str) -> PathBuf {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8(o.stdout).unwrap();
     assert!(stdout.contains("index.html"), "{stdout}");
-    // One copy of the records per report: the folder's, compressed; the working files the
-    // runs were appended to are gone.
+    // One copy of the records per report, compressed, beside the folder (what gets
+    // published holds their table, not their curves); the working files the runs were
+    // appended to are gone.
     for working in ["report.results.jsonl", "report.claims.jsonl"] {
         assert!(
             !dir.join(working).exists(),
             "{working} left beside the report"
         );
     }
+    for kept in [
+        "report.results.jsonl.zst",
+        "report.claims.jsonl.zst",
+        "report.timing.json",
+    ] {
+        assert!(dir.join(kept).exists(), "{kept} not kept beside the report");
+    }
     let copies: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("results."))
+        .filter(|n| n.contains("jsonl"))
         .collect();
-    assert_eq!(copies, ["results.jsonl.zst"]);
+    assert!(
+        copies.is_empty(),
+        "records in the report folder: {copies:?}"
+    );
     out
 }
 
 /// The report's records decompressed into a plain results file at `to` (what a resumable
 /// working file holds).
 fn plain_copy(folder: &Path, to: &Path) {
-    let (bytes, _) =
-        optbench::record::compressed::decode(fs::read(folder.join("results.jsonl.zst")).unwrap())
-            .unwrap();
+    let (bytes, _) = optbench::record::compressed::decode(
+        fs::read(optbench::record::records_beside(folder)).unwrap(),
+    )
+    .unwrap();
     fs::write(to, bytes).unwrap();
 }
 
@@ -240,8 +252,8 @@ fn report_pages_figures_links_and_escaping() {
         "methodology.html",
         "claims.html",
         "findings.json",
-        "results.jsonl.zst",
-        "claims.jsonl.zst",
+        "runs.csv.gz",
+        "claim-runs.csv.gz",
         "grid.json",
         "manifest.json",
         "timing.json",
@@ -383,7 +395,7 @@ fn report_pages_figures_links_and_escaping() {
     }
     assert!(checked > 10, "{checked} numbers checked");
     // The data files hold the runs.
-    let records = read_results(&folder.join("results.jsonl.zst"))
+    let records = read_results(&optbench::record::records_beside(&folder))
         .unwrap()
         .records;
     let manifest: serde_json::Value =
@@ -396,7 +408,7 @@ fn report_pages_figures_links_and_escaping() {
 fn merged_shards_render_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
     let folder = report(dir.path(), GRID);
-    let whole = folder.join("results.jsonl.zst");
+    let whole = optbench::record::records_beside(&folder);
     // The same records, cut into three shard files the way --shard cuts them.
     let records = read_results(&whole).unwrap().records;
     let mut shards = vec![String::new(); 3];
@@ -408,8 +420,8 @@ fn merged_shards_render_the_same_report() {
     let files: Vec<String> = (0..3)
         .map(|i| write(dir.path(), &format!("shard{i}.jsonl"), &shards[i]))
         .collect();
-    // The claims' records come from one file either way (the report folder's).
-    let claims = folder.join("claims.jsonl.zst");
+    // The claims' records come from one file either way (the report's, beside its folder).
+    let claims = optbench::record::claim_records_beside(&folder);
     assert!(claims.exists(), "report writes the claims' records");
     let render = |inputs: &[String], out: &Path| {
         let mut args: Vec<String> = vec!["render".into()];
@@ -520,7 +532,7 @@ points = 3
 #[test]
 fn history_appends_and_draws_trends() {
     let dir = tempfile::tempdir().unwrap();
-    let results = report(dir.path(), GRID).join("results.jsonl.zst");
+    let results = optbench::record::records_beside(&report(dir.path(), GRID));
     let history = dir.path().join("history.jsonl");
     let out = dir.path().join("with-history");
     let render = |out: &Path| {
@@ -642,7 +654,7 @@ fn render_without_a_recorded_timing_pass_measures_nothing_and_says_so() {
     // The same records under a name with no timing file beside it (compressed under a plain
     // name: read by its first bytes).
     let results = dir.path().join("runs.jsonl");
-    fs::copy(folder.join("results.jsonl.zst"), &results).unwrap();
+    fs::copy(optbench::record::records_beside(&folder), &results).unwrap();
     let out = dir.path().join("untimed");
     let history = dir.path().join("history.jsonl");
     let o = optbench()
@@ -759,17 +771,17 @@ fn render_draws_exactly_the_recorded_timing_pass() {
 
     // Found beside a results file by the naming convention.
     let results = dir.path().join("night.results.jsonl.zst");
-    fs::copy(dir.path().join("report/results.jsonl.zst"), &results).unwrap();
+    fs::copy(dir.path().join("report.results.jsonl.zst"), &results).unwrap();
     fs::write(dir.path().join("night.timing.json"), HAND_MADE).unwrap();
     let out = dir.path().join("beside");
     let stdout = render(&results, &out, &[]);
     assert!(stdout.contains("night.timing.json"), "{stdout}");
     check(&out, &history);
 
-    // A report folder's results.jsonl.zst finds the folder's timing.json: re-rendering a
-    // report keeps its timing pass.
+    // A report's records, beside its folder, find the timing pass written beside them:
+    // re-rendering a report keeps its timing pass.
     let again = dir.path().join("again");
-    render(&out.join("results.jsonl.zst"), &again, &[]);
+    render(&optbench::record::records_beside(&out), &again, &[]);
     check(&again, &history);
 }
 
