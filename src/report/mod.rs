@@ -546,6 +546,10 @@ fn claim_figure(c: &Claim, e: &Analysis) -> Option<(Drawn, String)> {
     })
 }
 
+/// The pages' stylesheet, written once as `style.css` (linked by `templates/base.html`)
+/// rather than repeated in each of a report's pages.
+const STYLE: &str = include_str!("../../templates/style.css");
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     for (name, source) in [
@@ -961,6 +965,9 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
             }).collect::<Vec<_>>()),
         })?,
     ));
+
+    // The stylesheet, once for every page.
+    files.push(("style.css".into(), STYLE.as_bytes().to_vec()));
 
     // ---- data files ----
     files.push((
