@@ -2,8 +2,9 @@
 //! (deduplicated by run id; two different records under one id are an error naming both
 //! files), prints, per problem, each optimizer's best configuration under the tuning protocol,
 //! and writes the report from files alone: the records, and the timing pass recorded in FILE
-//! or beside the results (`timing::file`), if any. It measures nothing. Any error leaves the
-//! old report as it was.
+//! or beside the results (`timing::file`), if any; what it drew from is written beside the
+//! folder (`DIR.results.jsonl.zst` and the rest, as `report` keeps them). It measures
+//! nothing. Any error leaves the old report as it was.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,8 +22,8 @@ use crate::timing::{self, TimingPass};
 
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
-    /// Results files (JSON lines, plain or compressed), such as the shards of one grid or a
-    /// report folder's results.jsonl.zst.
+    /// Results files (JSON lines, plain or compressed), such as the shards of one grid or the
+    /// records kept beside a report folder (reports/latest.results.jsonl.zst).
     #[arg(required = true, value_name = "RESULTS")]
     results: Vec<PathBuf>,
     /// Report folder (replaced atomically when the new report is complete).
@@ -269,4 +270,41 @@ fn summary_table(a: &Analysis) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The claims beside a results file: the ones compressed like it first, so that an
+    /// interrupted report's plain working files are not mixed with the finished report's
+    /// compressed ones beside the same folder.
+    #[test]
+    fn the_claims_beside_results_are_the_ones_compressed_like_them_first() {
+        let beside = |p: &str| -> Vec<String> {
+            claims_beside(Path::new(p))
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        };
+        assert_eq!(
+            beside("reports/latest.results.jsonl.zst"),
+            [
+                "reports/latest.claims.jsonl.zst",
+                "reports/latest.claims.jsonl"
+            ]
+        );
+        assert_eq!(
+            beside("reports/latest.results.jsonl"),
+            [
+                "reports/latest.claims.jsonl",
+                "reports/latest.claims.jsonl.zst"
+            ]
+        );
+        assert_eq!(
+            beside("night.results.jsonl.gz"),
+            ["night.claims.jsonl.zst", "night.claims.jsonl"]
+        );
+        assert!(beside("shard-1.jsonl").is_empty());
+    }
 }

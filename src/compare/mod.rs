@@ -536,6 +536,33 @@ mod tests {
         )
     }
 
+    /// A report folder's records are read from beside it; a folder written before they moved
+    /// out, from inside it; a folder with neither is an error naming where they belong.
+    #[test]
+    fn a_report_folder_is_read_from_its_records_beside_it_or_inside_an_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &Path, records: &[RunRecord]| {
+            let mut text = String::new();
+            for r in records {
+                text.push_str(&serde_json::to_string(r).unwrap());
+                text.push('\n');
+            }
+            let bytes = crate::record::compressed::compress(text.as_bytes()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        let all = records();
+        let folder = dir.path().join("latest");
+        std::fs::create_dir(&folder).unwrap();
+        let err = Side::load(&folder).unwrap_err().to_string();
+        assert!(err.contains("latest.results.jsonl.zst"), "{err}");
+        // An old folder: its records inside.
+        write(&folder.join("results.jsonl.zst"), &all[..2]);
+        assert_eq!(Side::load(&folder).unwrap().records.len(), 2);
+        // Records beside the folder come first.
+        write(&crate::record::records_beside(&folder), &all);
+        assert_eq!(Side::load(&folder).unwrap().records.len(), all.len());
+    }
+
     #[test]
     fn identical_sides_have_no_change_and_no_regression() {
         let c = compare(&side(records()), &side(records()), 0.1).unwrap();

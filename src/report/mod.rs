@@ -215,14 +215,27 @@ fn fmt_num(x: f64) -> String {
 }
 
 /// The gzip-compressed table of `records` ([`RUNS_TABLE`]), its rows grouped as a reader
-/// filters them: by problem, optimizer, batch mode, schedule, role, lr and seed (also a
-/// sixth smaller than in run-id order, whose neighbours have nothing in common).
+/// filters them: by problem, optimizer spec, batch mode, schedule, role, lr and seed (also a
+/// sixth smaller than in run-id order, whose neighbours have nothing in common). Never by
+/// label: renaming an optimizer changes its name in the table, not the rows' order.
 fn runs_table(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
     let mut rows: Vec<&RunRecord> = records.iter().collect();
     rows.sort_by(|a, b| {
         let (a, b) = (&a.spec, &b.spec);
-        (&a.problem, &a.label, &a.batch, &a.schedule, a.role as u8)
-            .cmp(&(&b.problem, &b.label, &b.batch, &b.schedule, b.role as u8))
+        (
+            &a.problem,
+            &a.optimizer,
+            &a.batch,
+            &a.schedule,
+            a.role as u8,
+        )
+            .cmp(&(
+                &b.problem,
+                &b.optimizer,
+                &b.batch,
+                &b.schedule,
+                b.role as u8,
+            ))
             .then(a.lr.total_cmp(&b.lr))
             .then((a.seed_index, &a.id).cmp(&(b.seed_index, &b.id)))
     });
@@ -1036,7 +1049,7 @@ pub fn render(a: &Analysis, out: &Path, inputs: &Inputs<'_>) -> Result<Written, 
         serde_json::to_vec_pretty(&manifest)
             .map_err(|e| Error::Usage(format!("manifest.json: {e}")))?,
     ));
-    write_inputs_beside(out, &a.records, &inputs)?;
+    write_inputs_beside(out, &a.records, inputs)?;
     files::write_atomically(out, &files)?;
     Ok(Written {
         folder: out.to_path_buf(),

@@ -339,16 +339,25 @@ fn report_pages_figures_links_and_escaping() {
             assert!(!text.contains('…'), "{}: title cut: {text}", f.display());
         }
     }
-    // Line charts come in a phone layout too, and figures that grey optimizers link the full
-    // set (checked above: every file is shown or linked from a page).
+    // A problem page draws each line chart once, in the narrow layout (legend below) that
+    // serves phones and, two to a row, desktops; the first page's line charts also have a
+    // phone layout of their own.
+    let convergence =
+        fs::read_to_string(folder.join("figures/rosenbrock-convergence.svg")).unwrap();
     assert!(
-        folder
-            .join("figures/rosenbrock-convergence-narrow.svg")
-            .exists()
+        convergence.starts_with("<svg width=\"420\""),
+        "{}",
+        &convergence[..80]
     );
+    for variant in ["narrow", "all"] {
+        let file = format!("figures/rosenbrock-convergence-{variant}.svg");
+        assert!(!folder.join(&file).exists(), "{file} written");
+    }
     let problem = &pages["problem-rosenbrock.html"];
+    assert!(problem.contains("class=\"figure-grid\""), "{problem}");
+    assert!(folder.join("figures/profile-evals-narrow.svg").exists());
     assert!(
-        problem.contains("media=\"screen and (max-width: 640px)\""),
+        pages["index.html"].contains("media=\"screen and (max-width: 640px)\""),
         "no phone layout"
     );
     // The first screen answers, and the claims are all there with a verdict.
@@ -701,6 +710,32 @@ fn render_without_a_recorded_timing_pass_measures_nothing_and_says_so() {
             .len()
             == 1
     );
+
+    // Rendered over the report, without its claims or timing pass: what is beside the folder
+    // is what the new report was drawn from (the stale claims and timing files go), and its
+    // table has one row per record.
+    let beside = |suffix: &str| optbench::record::beside_folder(&folder, suffix);
+    assert!(beside(".timing.json").exists());
+    let o = optbench()
+        .arg("render")
+        .arg(&results)
+        .arg("--out")
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!beside(".timing.json").exists());
+    assert!(!beside(".claims.jsonl.zst").exists());
+    let records = read_results(&beside(".results.jsonl.zst")).unwrap().records;
+    assert_eq!(records, read_results(&results).unwrap().records);
+    let mut table = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(fs::File::open(folder.join("runs.csv.gz")).unwrap()),
+        &mut table,
+    )
+    .unwrap();
+    assert_eq!(table.lines().count(), records.len() + 1, "{table}");
+    assert!(!folder.join("claim-runs.csv.gz").exists());
 }
 
 /// `render --timing FILE`, and a FILE beside the results found without `--timing`: the
