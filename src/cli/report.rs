@@ -185,15 +185,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> 
     // The records are kept beside the report now (compressed, once): the working files that
     // made a resume possible go, so that each report keeps one copy.
     for working in [results, claims_path] {
-        match std::fs::remove_file(&working) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::Io {
-                    context: format!("removing the working file {}", working.display()),
-                    source: e,
-                });
-            }
-            _ => {}
-        }
+        crate::report::remove_file_if_present(&working, "the working file")?;
     }
     Ok(())
 }

@@ -26,6 +26,17 @@ pub fn compressed_jsonl(name: &str, records: &[RunRecord]) -> Result<Vec<u8>, Er
     crate::record::compressed::compress(&out).map_err(io(format!("compressing {name}")))
 }
 
+/// Removes the file at `path` if there is one; `what` names it in the error ("the working
+/// file", "the stale").
+pub fn remove_file_if_present(path: &Path, what: &str) -> Result<(), Error> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(io(format!("removing {what} {}", path.display()))(e))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes `bytes` to `path` through `.NAME.tmp` beside it, renamed into place: a reader sees
 /// the old file or the new one, never half of one.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -13,7 +13,7 @@ pub mod figures;
 mod files;
 
 pub use crate::record::{beside_folder, claim_records_beside, records_beside};
-pub use files::write_file_atomically;
+pub use files::{remove_file_if_present, write_file_atomically};
 
 pub use files::check_out;
 mod plots;
@@ -270,15 +270,7 @@ fn write_inputs_beside(
     ] {
         match bytes {
             Some(bytes) => write_file_atomically(&path, &bytes)?,
-            None => match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::Io {
-                        context: format!("removing the stale {}", path.display()),
-                        source: e,
-                    });
-                }
-                _ => {}
-            },
+            None => remove_file_if_present(&path, "the stale")?,
         }
     }
     Ok(())
@@ -295,6 +287,21 @@ struct FigureView {
     /// Laid out narrow for every screen ([`write_compact`]): the page may set two in a row.
     compact: bool,
     caption: String,
+}
+
+impl FigureView {
+    /// The view of `figures/{id}.svg` alone (no phone or every-optimizer variant), in the
+    /// wide layout.
+    fn new(id: &str, src: String, caption: String) -> FigureView {
+        FigureView {
+            id: format!("fig-{id}"),
+            src,
+            narrow_src: None,
+            all_src: None,
+            compact: false,
+            caption,
+        }
+    }
 }
 
 /// What a figure function drew: a finished SVG, or a line chart still to lay out (wide for
@@ -334,56 +341,56 @@ impl Drawn {
     }
 }
 
-/// Writes a figure as `figures/{id}.svg` (and `{id}-narrow.svg` for phones where it has a
-/// layout for them) and returns its view.
+/// Writes a figure laid out for an overview page ([`Fit::Overview`]): `figures/{id}.svg`,
+/// and `{id}-narrow.svg` for phones where it has a layout for them; returns its view.
 fn write_figure(
     files: &mut Vec<(String, Vec<u8>)>,
     id: &str,
     drawn: impl Into<Drawn>,
     caption: String,
 ) -> FigureView {
-    let drawn = drawn.into();
-    let src = format!("figures/{id}.svg");
-    files.push((src.clone(), drawn.wide().into_bytes()));
-    let narrow_src = drawn.narrow().map(|svg| {
-        let src = format!("figures/{id}-narrow.svg");
-        files.push((src.clone(), svg.into_bytes()));
-        src
-    });
-    FigureView {
-        id: format!("fig-{id}"),
-        src,
-        narrow_src,
-        all_src: None,
-        compact: false,
-        caption,
-    }
+    write_fitted(files, id, drawn.into(), caption, Fit::Overview)
 }
 
-/// Writes a figure as one file, `figures/{id}.svg`, in the layout that serves every screen:
-/// a line chart narrow (legend below), which phones show at full width and desktops two to a
-/// row; any other figure as drawn. For the problem pages, whose figures are many (each kind
-/// once per problem): a second layout of each would double their bytes.
+/// Writes a figure laid out for a problem page ([`Fit::Problem`]): one file,
+/// `figures/{id}.svg`, in the layout that serves every screen: a line chart narrow (legend
+/// below), which phones show at full width and desktops two to a row; any other figure as
+/// drawn. The problem pages' figures are many (each kind once per problem): a second layout
+/// of each would double their bytes.
 fn write_compact(
     files: &mut Vec<(String, Vec<u8>)>,
     id: &str,
     drawn: impl Into<Drawn>,
     caption: String,
 ) -> FigureView {
-    let drawn = drawn.into();
+    write_fitted(files, id, drawn.into(), caption, Fit::Problem)
+}
+
+fn write_fitted(
+    files: &mut Vec<(String, Vec<u8>)>,
+    id: &str,
+    drawn: Drawn,
+    caption: String,
+    fit: Fit,
+) -> FigureView {
     let src = format!("figures/{id}.svg");
     let narrow = drawn.narrow();
-    let compact = narrow.is_some();
-    let svg = narrow.unwrap_or_else(|| drawn.wide());
-    files.push((src.clone(), svg.into_bytes()));
-    FigureView {
-        id: format!("fig-{id}"),
-        src,
-        narrow_src: None,
-        all_src: None,
-        compact,
-        caption,
+    let mut view = FigureView::new(id, src.clone(), caption);
+    match fit {
+        Fit::Overview => {
+            files.push((src, drawn.wide().into_bytes()));
+            view.narrow_src = narrow.map(|svg| {
+                let src = format!("figures/{id}-narrow.svg");
+                files.push((src.clone(), svg.into_bytes()));
+                src
+            });
+        }
+        Fit::Problem => {
+            view.compact = narrow.is_some();
+            files.push((src, narrow.unwrap_or_else(|| drawn.wide()).into_bytes()));
+        }
     }
+    view
 }
 
 /// Where a figure goes, which decides the files written for it.
