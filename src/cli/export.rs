@@ -54,7 +54,11 @@ pub(super) fn run(args: &ExportArgs, out: &mut impl Write) -> Result<(), Error> 
         .count()
         .saturating_sub(1);
     let gz = args.out.extension().is_some_and(|e| e == "gz");
-    let bytes = if gz { export::gzip(&table)? } else { table };
+    let bytes = if gz {
+        export::gzip(&table, flate2::Compression::default())?
+    } else {
+        table
+    };
     crate::report::write_file_atomically(&args.out, &bytes)?;
     writeln!(
         out,

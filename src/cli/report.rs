@@ -67,7 +67,7 @@ fn working_claims(out: &std::path::Path) -> PathBuf {
 /// The timing file of a report folder, beside its working results file by the convention
 /// `render` follows (`timing::file::beside`): `reports/latest` → `reports/latest.timing.json`.
 pub(super) fn working_timing(out: &std::path::Path) -> PathBuf {
-    beside_folder(out, ".timing.json")
+    crate::report::timing_beside(out)
 }
 
 pub(super) fn run(args: &ReportArgs, out: &mut impl Write) -> Result<(), Error> {

@@ -45,8 +45,9 @@ impl Side {
         let (results, folder) = if path.is_dir() {
             // A report's records beside it; a folder from before they moved out, the
             // compressed or plain copy inside it.
+            let beside = crate::record::records_beside(path);
             let results = [
-                crate::record::records_beside(path),
+                beside.clone(),
                 path.join("results.jsonl.zst"),
                 path.join("results.jsonl"),
             ]
@@ -58,7 +59,7 @@ impl Side {
                     format!(
                         "this report folder has no records beside it ({}); give a report \
                          folder or a results file",
-                        crate::record::records_beside(path).display()
+                        beside.display()
                     ),
                 )
             })?;

@@ -580,6 +580,12 @@ pub fn records_beside(folder: &Path) -> PathBuf {
     beside_folder(folder, ".results.jsonl.zst")
 }
 
+/// Where a report folder's timing pass is kept: `reports/latest` → `reports/latest.timing.json`
+/// (the file `timing::file::beside` names for its records).
+pub fn timing_beside(folder: &Path) -> PathBuf {
+    beside_folder(folder, ".timing.json")
+}
+
 /// Where a report folder's claims' records are kept: `reports/latest` →
 /// `reports/latest.claims.jsonl.zst` (where `render` looks beside the results).
 pub fn claim_records_beside(folder: &Path) -> PathBuf {

@@ -20,7 +20,7 @@ use crate::problem::{Family, OptimumKind};
 pub use file::{
     RecordError, ResultsLock, ResultsRead, ResultsWriter, beside_folder, check_one_grid,
     claim_records_beside, encode_line, finalize, lock_path, lock_results, merge_files,
-    partial_path, read_results, records_beside,
+    partial_path, read_results, records_beside, timing_beside,
 };
 
 /// Version of the record layout.

@@ -12,7 +12,7 @@ pub mod answer;
 pub mod figures;
 mod files;
 
-pub use crate::record::{beside_folder, claim_records_beside, records_beside};
+pub use crate::record::{beside_folder, claim_records_beside, records_beside, timing_beside};
 pub use files::{remove_file_if_present, write_file_atomically};
 
 pub use files::check_out;
@@ -239,7 +239,10 @@ fn runs_table(records: &[RunRecord]) -> Result<Vec<u8>, Error> {
             .then(a.lr.total_cmp(&b.lr))
             .then((a.seed_index, &a.id).cmp(&(b.seed_index, &b.id)))
     });
-    crate::export::gzip(&crate::export::runs::csv(rows)?)
+    crate::export::gzip(
+        &crate::export::runs::csv(rows)?,
+        flate2::Compression::best(),
+    )
 }
 
 /// Writes what the report `out` was drawn from beside it, each file atomically: the records
@@ -252,26 +255,21 @@ fn write_inputs_beside(
     records: &[RunRecord],
     inputs: &Inputs<'_>,
 ) -> Result<(), Error> {
-    let path = records_beside(out);
-    write_file_atomically(
-        &path,
-        &files::compressed_jsonl(&path.display().to_string(), records)?,
-    )?;
+    let write_compressed = |path: &Path, records: &[RunRecord]| {
+        files::compressed_jsonl(&path.display().to_string(), records)
+            .and_then(|bytes| write_file_atomically(path, &bytes))
+    };
+    write_compressed(&records_beside(out), records)?;
     let claims = claim_records_beside(out);
-    let claims = (!inputs.claim_records.is_empty())
-        .then(|| files::compressed_jsonl(&claims.display().to_string(), inputs.claim_records))
-        .transpose()?;
-    let timing = inputs
-        .timing
-        .map(|t| crate::timing::file::to_json(t).into_bytes());
-    for (path, bytes) in [
-        (claim_records_beside(out), claims),
-        (beside_folder(out, ".timing.json"), timing),
-    ] {
-        match bytes {
-            Some(bytes) => write_file_atomically(&path, &bytes)?,
-            None => remove_file_if_present(&path, "the stale")?,
-        }
+    if inputs.claim_records.is_empty() {
+        remove_file_if_present(&claims, "the stale")?;
+    } else {
+        write_compressed(&claims, inputs.claim_records)?;
+    }
+    let timing = timing_beside(out);
+    match inputs.timing {
+        Some(pass) => crate::timing::file::write(&timing, pass)?,
+        None => remove_file_if_present(&timing, "the stale")?,
     }
     Ok(())
 }
@@ -422,11 +420,8 @@ fn write_emphasised<D: Into<Drawn>>(
     } else {
         format!("{caption} {note}")
     };
-    if fit == Fit::Problem {
-        return write_compact(files, id, draw(look), caption);
-    }
-    let mut view = write_figure(files, id, draw(look), caption);
-    if !look.is_full() {
+    let mut view = write_fitted(files, id, draw(look).into(), caption, fit);
+    if fit == Fit::Overview && !look.is_full() {
         let src = format!("figures/{id}-all.svg");
         files.push((src.clone(), draw(full).into().wide().into_bytes()));
         view.all_src = Some(src);
